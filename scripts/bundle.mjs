@@ -1,0 +1,21 @@
+// Bundles the CLI into one file (dist/cli.js) so that start-up reads one module,
+// not a tree of them; the library (dist/index.js) is what tsc emitted.
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+await build({
+  stdin: {
+    contents: "import { main } from './src/cli.ts';\nawait main(process.argv.slice(2));\n",
+    resolveDir: new URL('..', import.meta.url).pathname,
+    sourcefile: 'bin.ts',
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: 'dist/cli.js',
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+chmodSync('dist/cli.js', 0o755);

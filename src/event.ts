@@ -1,0 +1,288 @@
+// One line in, one of: a SeccompEvent, a loss notice, a counted reason to skip,
+// or nothing (the line is not a seccomp record). Pure: no I/O, no exceptions.
+import { detectEnvelope, isFiller, type Envelope, type Format } from './envelope.js';
+import { readFields, readHead, showSafely, type Fields, type LossReason } from './record.js';
+import { abiOf, archFromToken, findArch, nameOf, numberOf, type Arch } from './syscalls/index.js';
+
+export type Action = 'KILL_PROCESS' | 'KILL_THREAD' | 'TRAP' | 'ERRNO' | 'USER_NOTIF' | 'TRACE' | 'LOG' | 'ALLOW';
+
+export interface SeccompEvent {
+  format: Format;
+  /** The envelope says the kernel wrote it (see the README's trust table). */
+  trusted: boolean;
+  /** Seconds since the epoch with milliseconds, from `audit(TIME:...)` or the journal. */
+  time: number | null;
+  /** The audit serial, shared by every record type; null where the format drops it. */
+  serial: number | null;
+  pid: number;
+  uid: number | null;
+  auid: number | null;
+  /** The calling thread's name, decoded and shown safely; null for `(null)`. */
+  comm: string | null;
+  exe: string | null;
+  /** The ABI of the call (x32 for x86_64 records with the x32 bit); null when the record has no arch=. */
+  arch: Arch | null;
+  /** The raw syscall number, as the kernel logged it. */
+  nr: number;
+  /** The syscall's name on `arch`, or null when the number is unknown there. */
+  syscall: string | null;
+  compat: number | null;
+  /** The filter's action (code=), or null when the record has no code=. */
+  action: Action | null;
+  sig: number | null;
+  file: string;
+  line: number;
+  /** The printk timestamp (seconds since boot) of kernel-log lines. */
+  printk: number | null;
+  /** `TIME:SERIAL` as the record wrote it: what identifies one record across sources. */
+  key: string | null;
+}
+
+export type SkipCode = 'bad-number' | 'missing-field' | 'unknown-arch' | 'malformed' | 'bad-json';
+
+export interface Skip {
+  kind: 'skip';
+  code: SkipCode;
+  message: string;
+}
+
+export interface LossNotice {
+  kind: 'loss';
+  reason: LossReason;
+  count: number | null;
+  trusted: boolean;
+  printk: number | null;
+}
+
+export type LineResult = SeccompEvent | Skip | LossNotice | null;
+
+export function isEvent(r: LineResult): r is SeccompEvent {
+  return r !== null && (r as Skip).kind === undefined;
+}
+
+const ACTIONS: ReadonlyArray<[number, Action]> = [
+  [0x80000000, 'KILL_PROCESS'],
+  [0x00000000, 'KILL_THREAD'],
+  [0x00030000, 'TRAP'],
+  [0x00050000, 'ERRNO'],
+  [0x7fc00000, 'USER_NOTIF'],
+  [0x7ff00000, 'TRACE'],
+  [0x7ffc0000, 'LOG'],
+  [0x7fff0000, 'ALLOW'],
+];
+
+/**
+ * ausearch -i names for code=. auditd 3.0.9 (Debian 12) prints `kill` for
+ * KILL_PROCESS (0x80000000, seen here: fixtures/real/ausearch-i.log) as for the
+ * old SECCOMP_RET_KILL, so `kill` cannot tell the two apart: it is read as
+ * KILL_PROCESS, the action that ends the process.
+ */
+const INTERPRETED_ACTIONS: Readonly<Record<string, Action>> = {
+  'kill-process': 'KILL_PROCESS',
+  'kill-thread': 'KILL_THREAD',
+  kill: 'KILL_PROCESS',
+  trap: 'TRAP',
+  errno: 'ERRNO',
+  'user-notify': 'USER_NOTIF',
+  user_notif: 'USER_NOTIF',
+  trace: 'TRACE',
+  log: 'LOG',
+  allow: 'ALLOW',
+};
+
+/**
+ * The action of a `code=` value. The kernel logs only the action bits
+ * (SECCOMP_RET_ACTION_FULL, 0xffff0000): an ERRNO record never says which errno.
+ */
+export function decodeAction(code: string): Action | null {
+  const interpreted = INTERPRETED_ACTIONS[code];
+  if (interpreted) return interpreted;
+  if (!/^0x[0-9a-fA-F]{1,8}$/.test(code)) return null;
+  const v = (parseInt(code.slice(2), 16) & 0xffff0000) >>> 0;
+  for (const [bits, action] of ACTIONS) if (bits === v) return action;
+  return null;
+}
+
+/** Parse one line (no newline). `file` and `line` say where it came from. */
+export function parseLine(text: string, file: string, line: number): LineResult {
+  const env = detectEnvelope(text);
+  if (env === null) {
+    if (isFiller(text)) return null;
+    // Not an envelope we know; a record inside it is still read, but not trusted.
+    const at = text.indexOf('audit: type=1326 ');
+    if (at < 0) return null;
+    return fromText(text, { format: 'unknown', trusted: false, body: at, printk: null, tag: null }, file, line);
+  }
+  if (env.format === 'journal-json') return fromJournalJson(text, file, line);
+  return fromText(text, env, file, line);
+}
+
+function fromText(text: string, env: Envelope, file: string, line: number): LineResult {
+  const head = readHead(text, env.body);
+  switch (head.kind) {
+    case 'other':
+      return null;
+    case 'loss':
+      return { kind: 'loss', reason: head.reason, count: head.count, trusted: env.trusted, printk: env.printk };
+    case 'malformed':
+      return skip('malformed', head.message);
+    case 'seccomp': {
+      const interpreted = env.format === 'ausearch-i';
+      const fields = readFields(text, head.fields, interpreted);
+      return toEvent(env, head.stamp, fields, interpreted, file, line);
+    }
+  }
+}
+
+function skip(code: SkipCode, message: string): Skip {
+  return { kind: 'skip', code, message };
+}
+
+function intOrNull(s: string | undefined): number | null {
+  if (s === undefined || !/^-?\d+$/.test(s)) return null;
+  return Number(s);
+}
+
+function toEvent(env: Envelope, stamp: string | null, f: Fields, interpreted: boolean, file: string, line: number, journal?: { time: number | null; serial: number | null; key: string | null }): SeccompEvent | Skip {
+  if (f.syscall === undefined) return skip('missing-field', 'a seccomp record without syscall=');
+  if (f.pid === undefined) return skip('missing-field', 'a seccomp record without pid=');
+  const pid = intOrNull(f.pid);
+  if (pid === null) return skip('bad-number', `pid=${f.pid} is not a number`);
+
+  let time: number | null = null;
+  let serial: number | null = null;
+  let key: string | null = null;
+  if (stamp !== null) {
+    const colon = stamp.lastIndexOf(':');
+    serial = colon > 0 ? intOrNull(stamp.slice(colon + 1)) : null;
+    if (serial === null) return skip('bad-number', `audit(${stamp}) has no serial number`);
+    const t = stamp.slice(0, colon);
+    time = interpreted ? interpretedTime(t) : /^\d+\.\d+$/.test(t) ? Number(t) : null;
+    if (time === null && !interpreted) return skip('bad-number', `audit(${stamp}) has no time`);
+    key = time === null ? null : `${time.toFixed(3)}:${serial}`;
+  } else if (journal) {
+    ({ time, serial, key } = journal);
+  }
+
+  let arch: Arch | null = null;
+  let nr: number;
+  let syscall: string | null;
+  if (interpreted) {
+    // ausearch -i: arch=x86_64 syscall=execve, or unknown-syscall(N)
+    const a = f.arch === undefined ? undefined : interpretedArch(f.arch);
+    if (a === undefined && f.arch !== undefined) return skip('unknown-arch', `arch=${f.arch} is not an architecture audit knows`);
+    arch = a ?? null;
+    const m = /^unknown-syscall\((-?\d+)\)$/.exec(f.syscall);
+    if (m) {
+      nr = Number(m[1]);
+      syscall = arch ? nameOf(arch, nr) : null;
+    } else {
+      const name = (arch && numberOf(arch, f.syscall) === undefined && AUDIT_NAMES[f.syscall]) || f.syscall;
+      const n = arch ? numberOf(arch, name) : undefined;
+      if (n === undefined) return skip('bad-number', `syscall=${f.syscall} is not a syscall of ${arch?.name ?? 'an unknown architecture'}`);
+      nr = n;
+      syscall = name;
+    }
+  } else {
+    const n = intOrNull(f.syscall);
+    if (n === null) return skip('bad-number', `syscall=${f.syscall} is not a number`);
+    nr = n;
+    if (f.arch !== undefined) {
+      const a = archFromToken(f.arch);
+      if (a === undefined) return skip('unknown-arch', `arch=${f.arch} is not an AUDIT_ARCH value this table knows`);
+      arch = abiOf(a, nr);
+    }
+    syscall = arch ? nameOf(arch, nr) : null;
+  }
+
+  return {
+    format: env.format,
+    trusted: env.trusted,
+    time,
+    serial,
+    pid,
+    uid: intOrNull(f.uid),
+    auid: intOrNull(f.auid),
+    comm: f.comm?.text ?? null,
+    exe: f.exe?.text ?? null,
+    arch,
+    nr,
+    syscall,
+    compat: intOrNull(f.compat),
+    action: f.code === undefined ? null : decodeAction(f.code),
+    sig: intOrNull(f.sig),
+    file,
+    line,
+    printk: env.printk,
+    key,
+  };
+}
+
+/** ausearch -i arch names; ARM of either endianness prints as `armeb`, and little-endian ARM is what runs. */
+/** libaudit's syscall names where they differ from the kernel's (and libseccomp's). */
+const AUDIT_NAMES: Readonly<Record<string, string>> = { pread: 'pread64', pwrite: 'pwrite64' };
+
+function interpretedArch(name: string): Arch | undefined {
+  if (name === 'armeb') return findArch('arm');
+  if (name === 'i386' || name === 'i486' || name === 'i586' || name === 'i686') return findArch('i386');
+  const m = /^unknown-elf-type\(([0-9a-fA-F]+)\)$/.exec(name);
+  if (m) return archFromToken(m[1].toLowerCase());
+  return findArch(name);
+}
+
+/** ausearch -i dates: `11/29/26 02:43:01.134` in the C locale, local time. Other locales give null. */
+function interpretedTime(t: string): number | null {
+  const m = /^(\d\d)\/(\d\d)\/(\d\d\d?\d?) (\d\d):(\d\d):(\d\d)\.(\d{3})$/.exec(t);
+  if (!m) return null;
+  const year = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+  const ms = new Date(year, Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])).getTime();
+  return ms / 1000 + Number(m[7]) / 1000;
+}
+
+/**
+ * journalctl -o json: one object per line. MESSAGE may be a string or, when it is
+ * not UTF-8, an array of byte numbers. Only _TRANSPORT audit or kernel came from
+ * the kernel; the audit transport's MESSAGE has no stamp, so the time comes from
+ * _SOURCE_REALTIME_TIMESTAMP (the record's own time, in microseconds) and the
+ * serial from _AUDIT_ID.
+ */
+function fromJournalJson(text: string, file: string, line: number): LineResult {
+  // most journal entries are not audit records: look before parsing
+  if (text.indexOf('1326') < 0 && text.indexOf('kauditd') < 0 && text.indexOf('audit') < 0) return null;
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return skip('bad-json', 'a journal JSON line that does not parse: truncated?');
+  }
+  if (o === null || typeof o !== 'object') return skip('bad-json', 'a journal JSON line that is not an object');
+  const message = journalString(o.MESSAGE);
+  if (message === null) return null;
+  const transport = journalString(o._TRANSPORT);
+  const trusted = transport === 'audit' || transport === 'kernel';
+  const env: Envelope = { format: 'journal-json', trusted, body: 0, printk: null, tag: journalString(o.SYSLOG_IDENTIFIER) };
+  const head = readHead(message, 0);
+  switch (head.kind) {
+    case 'other':
+      return null;
+    case 'loss':
+      return { kind: 'loss', reason: head.reason, count: head.count, trusted, printk: null };
+    case 'malformed':
+      return skip('malformed', head.message);
+    case 'seccomp': {
+      const fields = readFields(message, head.fields, false);
+      if (head.stamp !== null) return toEvent(env, head.stamp, fields, false, file, line);
+      const serial = intOrNull(journalString(o._AUDIT_ID) ?? undefined);
+      const usec = intOrNull(journalString(o._SOURCE_REALTIME_TIMESTAMP) ?? undefined);
+      const time = usec === null ? null : Math.floor(usec / 1000) / 1000;
+      const key = time !== null && serial !== null ? `${time.toFixed(3)}:${serial}` : null;
+      return toEvent(env, null, fields, false, file, line, { time, serial, key });
+    }
+  }
+}
+
+function journalString(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((b) => typeof b === 'number')) return showSafely(Buffer.from(v as number[]));
+  return null;
+}

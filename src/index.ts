@@ -1,0 +1,53 @@
+// seccomp-learn's library API: types and functions, no process.* here.
+export { detectEnvelope, type Envelope, type Format } from './envelope.js';
+export { readFields, readHead, showSafely, Fields, type Head, type LossReason, type Value } from './record.js';
+export { decodeAction, isEvent, parseLine, type Action, type LineResult, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
+export { LineSplitter, openInput, readLines, sourceName, SourceError, DEFAULT_MAX_LINE, type LineSink } from './source.js';
+export { Learner, RecordWindow, truncateComm, COMM_MAX_BYTES, type Group, type LearnOptions, type Selection } from './learn.js';
+export { buildProfile, checkProfile, mergeProfile, serialiseProfile, ProfileError, DEFAULT_ACTIONS, type BuildOptions, type Profile, type SyscallRule } from './profile.js';
+export * from './syscalls/index.js';
+
+import type { SeccompEvent } from './event.js';
+
+/** The stable JSON form of an event (one line of `seccomp-learn parse`). */
+export interface EventJSON {
+  format: string;
+  trusted: boolean;
+  time: number | null;
+  serial: number | null;
+  pid: number;
+  uid: number | null;
+  auid: number | null;
+  comm: string | null;
+  exe: string | null;
+  arch: string | null;
+  nr: number;
+  syscall: string | null;
+  compat: number | null;
+  action: string | null;
+  sig: number | null;
+  file: string;
+  line: number;
+}
+
+export function eventToJSON(e: SeccompEvent): EventJSON {
+  return {
+    format: e.format,
+    trusted: e.trusted,
+    time: e.time,
+    serial: e.serial,
+    pid: e.pid,
+    uid: e.uid,
+    auid: e.auid,
+    comm: e.comm,
+    exe: e.exe,
+    arch: e.arch?.name ?? null,
+    nr: e.nr,
+    syscall: e.syscall,
+    compat: e.compat,
+    action: e.action,
+    sig: e.sig,
+    file: e.file,
+    line: e.line,
+  };
+}

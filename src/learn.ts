@@ -1,0 +1,306 @@
+// Selection, per-process aggregation, duplicate and loss accounting.
+//
+// A "life" is one process: the records of one pid from its first record to its
+// exit_group (or its KILL_PROCESS). Everything a selected process did counts,
+// whatever comm its threads had: the OCI runtime's init (`runc:[2:INIT]`, same
+// pid, before it execs the workload) and threads that renamed themselves. A pid
+// reused by an unrelated later process starts a new life and is not mixed in.
+import { isEvent, parseLine, type Action, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
+import type { LineSink } from './source.js';
+import type { LossReason } from './record.js';
+import { buildProfile, type BuildOptions, type Profile } from './profile.js';
+import type { Arch } from './syscalls/index.js';
+
+/** The kernel keeps 15 bytes of a thread's name (TASK_COMM_LEN 16, with the NUL). */
+export const COMM_MAX_BYTES = 15;
+
+export interface Selection {
+  comms: readonly string[];
+  exes: readonly string[];
+  pids: readonly number[];
+}
+
+export interface LearnOptions {
+  selection?: Selection;
+  /** Learn records whose envelope does not say the kernel wrote them. */
+  trustAnySource?: boolean;
+  /** Called when a syscall enters the profile for the first time on an ABI. */
+  onLearn?: (event: SeccompEvent, name: string, abi: Arch) => void;
+}
+
+/** Cut a --comm value to what the kernel can log: its first 15 bytes (never half a UTF-8 character). */
+export function truncateComm(comm: string): string {
+  const bytes = Buffer.from(comm, 'utf8');
+  if (bytes.length <= COMM_MAX_BYTES) return comm;
+  let end = COMM_MAX_BYTES;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+type Calls = Map<Arch, Set<string>>;
+
+function addCall(calls: Calls, abi: Arch, name: string): boolean {
+  let set = calls.get(abi);
+  if (!set) calls.set(abi, (set = new Set()));
+  if (set.has(name)) return false;
+  set.add(name);
+  return true;
+}
+
+class Life {
+  matched = false;
+  /** Records seen before the process matched the selection. */
+  before = 0;
+  readonly calls: Calls = new Map();
+  /** `abi:nr` of calls whose number has no name. */
+  readonly unnamed = new Set<string>();
+  lastComm: string | null = null;
+  lastExe: string | null = null;
+  constructor(readonly pid: number) {}
+}
+
+export interface Example {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface Counted {
+  count: number;
+  examples: Example[];
+}
+
+export type SkipReason = SkipCode | 'line-too-long';
+
+const MAX_EXAMPLES = 3;
+/** Records remembered to drop the same record read from a second source. */
+const DEDUP_WINDOW = 1 << 16;
+/** Processes tracked that have not (yet) matched the selection. */
+const MAX_UNMATCHED_LIVES = 1 << 16;
+
+/**
+ * The same record read from two sources (syslog and audit.log, journald's two
+ * transports) is one record: `TIME:SERIAL` identifies it. Remembers the last
+ * DEDUP_WINDOW keys, so memory stays bounded on an endless stream.
+ */
+export class RecordWindow {
+  private readonly recent = new Map<string, string>();
+
+  /** 'new' the first time a record is seen; 'duplicate' when seen with the same content; 'conflict' otherwise. */
+  check(e: SeccompEvent): 'new' | 'duplicate' | 'conflict' {
+    if (e.key === null) return 'new';
+    const sig = `${e.pid} ${e.nr} ${e.arch?.name} ${e.comm} ${e.exe}`;
+    const before = this.recent.get(e.key);
+    if (before !== undefined) return before === sig ? 'duplicate' : 'conflict';
+    this.recent.set(e.key, sig);
+    if (this.recent.size > DEDUP_WINDOW) this.recent.delete(this.recent.keys().next().value!);
+    return 'new';
+  }
+}
+
+export interface Group {
+  /** What the group is named after: the exe's basename, or the comm. */
+  name: string;
+  exe: string | null;
+  comms: Set<string>;
+  calls: Calls;
+}
+
+export class Learner implements LineSink {
+  readonly selection: Selection;
+  private readonly comms: Set<string>;
+  private readonly exes: Set<string>;
+  private readonly pids: Set<number>;
+  private readonly selectAll: boolean;
+
+  lines = 0;
+  /** Seccomp records read (before selection), duplicates not counted. */
+  records = 0;
+  /** Records of the selected processes that went into the profile. */
+  used = 0;
+  duplicates = 0;
+  /** Same `TIME:SERIAL` as an earlier record, different content. */
+  conflicts: Counted = { count: 0, examples: [] };
+  untrusted: Counted = { count: 0, examples: [] };
+  readonly skipped = new Map<SkipReason, Counted>();
+  readonly loss = new Map<LossReason, { notices: number; count: number; first: Example }>();
+  /** Calls of selected processes whose number has no name, by `abi nr`. */
+  readonly unnamed = new Map<string, number>();
+  /** Calls of selected processes that a profile already in force denied (action other than LOG). */
+  readonly denied = new Map<string, { action: Action; count: number }>();
+  /** Records without arch= (kernels before 3.16): their number cannot be named. */
+  noArch = 0;
+  /** comm/exe values seen, for the "nothing matched" message. */
+  readonly seen = new Map<string, number>();
+
+  /** The union of what every selected process did, by ABI. */
+  readonly union: Calls = new Map();
+  private readonly lives = new Map<number, Life>();
+  private readonly groups = new Map<string, Group>();
+  private readonly window = new RecordWindow();
+
+  constructor(private readonly opts: LearnOptions = {}) {
+    this.selection = opts.selection ?? { comms: [], exes: [], pids: [] };
+    this.comms = new Set(this.selection.comms.map(truncateComm));
+    this.exes = new Set(this.selection.exes);
+    this.pids = new Set(this.selection.pids);
+    this.selectAll = this.comms.size === 0 && this.exes.size === 0 && this.pids.size === 0;
+  }
+
+  // ---- LineSink ----
+  line(text: string, source: string, lineNo: number): void {
+    this.lines++;
+    const r = parseLine(text, source, lineNo);
+    if (r === null) return;
+    if (isEvent(r)) this.event(r);
+    else if (r.kind === 'skip') this.skip(r, source, lineNo);
+    else this.lossNotice(r, source, lineNo, text);
+  }
+
+  overlong(source: string, lineNo: number, bytes: number): void {
+    this.lines++;
+    this.count(this.skipped, 'line-too-long', { file: source, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
+  }
+
+  private skip(s: Skip, file: string, line: number): void {
+    this.count(this.skipped, s.code, { file, line, message: s.message });
+  }
+
+  private count<K>(map: Map<K, Counted>, key: K, ex: Example): void {
+    let c = map.get(key);
+    if (!c) map.set(key, (c = { count: 0, examples: [] }));
+    c.count++;
+    if (c.examples.length < MAX_EXAMPLES) c.examples.push(ex);
+  }
+
+  private lossNotice(n: LossNotice, file: string, line: number, text: string): void {
+    const l = this.loss.get(n.reason);
+    if (l) {
+      l.notices++;
+      l.count += n.count ?? 0;
+    } else {
+      this.loss.set(n.reason, { notices: 1, count: n.count ?? 0, first: { file, line, message: text } });
+    }
+  }
+
+  /** One parsed record. */
+  event(e: SeccompEvent): void {
+    const seen = this.window.check(e);
+    if (seen === 'duplicate') {
+      this.duplicates++;
+      return;
+    }
+    if (seen === 'conflict') {
+      this.conflicts.count++;
+      if (this.conflicts.examples.length < MAX_EXAMPLES) this.conflicts.examples.push({ file: e.file, line: e.line, message: `audit(${e.key}) was already read with other content` });
+      return;
+    }
+    this.records++;
+    if (!e.trusted && !this.opts.trustAnySource) {
+      this.untrusted.count++;
+      if (this.untrusted.examples.length < MAX_EXAMPLES) this.untrusted.examples.push({ file: e.file, line: e.line, message: `a ${e.format} line not written by the kernel` });
+      return;
+    }
+    const label = e.comm ?? e.exe ?? '(null)';
+    this.seen.set(label, (this.seen.get(label) ?? 0) + 1);
+
+    let life = this.lives.get(e.pid);
+    if (!life) {
+      life = new Life(e.pid);
+      this.lives.set(e.pid, life);
+      if (this.lives.size > MAX_UNMATCHED_LIVES) this.evictUnmatched();
+    }
+    if (e.comm !== null) life.lastComm = e.comm;
+    if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
+    if (!life.matched && this.matches(e)) {
+      life.matched = true;
+      for (const [abi, names] of life.calls) for (const n of names) this.learn(e, abi, n);
+      for (const u of life.unnamed) this.unnamed.set(u, (this.unnamed.get(u) ?? 0) + 1);
+      this.used += life.before;
+    }
+    const abi = e.arch;
+    if (abi === null) {
+      if (life.matched) this.noArch++;
+    } else if (e.syscall === null) {
+      const key = `${abi.name} ${e.nr}`;
+      if (!life.unnamed.has(key)) {
+        life.unnamed.add(key);
+        if (life.matched) this.unnamed.set(key, (this.unnamed.get(key) ?? 0) + 1);
+      }
+    } else {
+      const fresh = addCall(life.calls, abi, e.syscall);
+      if (life.matched && fresh) this.learn(e, abi, e.syscall);
+    }
+    if (!life.matched) life.before++;
+    else {
+      this.used++;
+      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) {
+        const k = `${e.comm ?? e.exe} ${e.syscall}`;
+        const d = this.denied.get(k);
+        if (d) d.count++;
+        else this.denied.set(k, { action: e.action, count: 1 });
+      }
+    }
+    // the end of a process: its pid may be reused by an unrelated one
+    if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') {
+      this.retire(life);
+      this.lives.delete(e.pid);
+    }
+  }
+
+  private matches(e: SeccompEvent): boolean {
+    if (this.selectAll) return true;
+    return (e.comm !== null && this.comms.has(e.comm)) || (e.exe !== null && this.exes.has(e.exe)) || this.pids.has(e.pid);
+  }
+
+  private learn(e: SeccompEvent, abi: Arch, name: string): void {
+    if (addCall(this.union, abi, name)) this.opts.onLearn?.(e, name, abi);
+  }
+
+  private evictUnmatched(): void {
+    for (const [pid, life] of this.lives) {
+      if (!life.matched) {
+        this.lives.delete(pid);
+        return;
+      }
+    }
+  }
+
+  private retire(life: Life): void {
+    if (!life.matched) return;
+    const name = life.lastExe ? (life.lastExe.split('/').pop() || life.lastExe) : (life.lastComm ?? `pid-${life.pid}`);
+    const key = life.lastExe ?? `comm:${life.lastComm}`;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { name, exe: life.lastExe, comms: new Set(), calls: new Map() }));
+    if (life.lastComm) g.comms.add(life.lastComm);
+    for (const [abi, names] of life.calls) for (const n of names) addCall(g.calls, abi, n);
+  }
+
+  /** Ends every process still alive; call once, at the end of input. */
+  finish(): void {
+    for (const life of this.lives.values()) this.retire(life);
+    this.lives.clear();
+  }
+
+  /** The learned names, by ABI, sorted. */
+  names(): string[] {
+    const all = new Set<string>();
+    for (const set of this.union.values()) for (const n of set) all.add(n);
+    return [...all].sort();
+  }
+
+  profile(opts: BuildOptions = {}): Profile {
+    return buildProfile(this.names(), this.union.keys(), opts);
+  }
+
+  /** One group per program (after finish()), for --out-dir. */
+  programs(): Group[] {
+    return [...this.groups.values()];
+  }
+
+  get skippedTotal(): number {
+    let n = 0;
+    for (const c of this.skipped.values()) n += c.count;
+    return n;
+  }
+}

@@ -1,0 +1,220 @@
+// The audit text of one line: its record type, its `audit(TIME:SERIAL)` stamp and
+// its key=value fields, read by key and never by position.
+//
+// Values (kernel/audit.c):
+// - comm= and exe= are "quoted" when every byte is printable ASCII and not a
+//   double quote; otherwise unquoted uppercase hex (audit_log_untrustedstring);
+//   `(null)` stands for no value.
+// - subj= (an LSM label) is not escaped at all: it may hold spaces and '=', and
+//   runs up to ` pid=`.
+// - auditd's ENRICHED format appends byte 0x1D and interpreted fields; the
+//   record proper ends there. (auditd 3.0.9 interprets SECCOMP's syscall as
+//   `SYSCALL=unknown-syscall(-1)`: the tail is never used for the syscall.)
+// - `ausearch -i` prints names instead of numbers and comm/exe unescaped, so
+//   there a value runs up to the next known key.
+
+export type Head =
+  | { kind: 'seccomp'; stamp: string | null; fields: number }
+  | { kind: 'other' }
+  | { kind: 'loss'; reason: LossReason; count: number | null }
+  | { kind: 'malformed'; message: string };
+
+export type LossReason = 'printk-suppressed' | 'backlog' | 'lost' | 'rate-limit' | 'hold-queue' | 'journald-suppressed';
+
+const GS = '\x1d';
+
+/**
+ * Classify the message text starting at `start`. For a seccomp record, `fields`
+ * is where its key=value fields start and `stamp` is what stood inside `audit(...)`.
+ */
+export function readHead(line: string, start: number): Head {
+  let i = start;
+  if (line.startsWith('audit: ', i)) {
+    i += 7;
+  } else if (line.startsWith('kauditd_printk_skb: ', i)) {
+    return { kind: 'loss', reason: 'printk-suppressed', count: leadingInt(line, i + 20) };
+  } else if (line.startsWith('SECCOMP ', i)) {
+    return { kind: 'seccomp', stamp: null, fields: i + 8 }; // journald's audit transport
+  } else if (line.startsWith('Suppressed ', i) && line.includes(' messages from ', i)) {
+    return { kind: 'loss', reason: 'journald-suppressed', count: leadingInt(line, i + 11) };
+  }
+  if (!line.startsWith('type=', i)) return lossHead(line, i);
+  const typeEnd = line.indexOf(' ', i + 5);
+  if (typeEnd < 0) return { kind: 'malformed', message: 'a record type and nothing after it' };
+  const type = line.slice(i + 5, typeEnd);
+  if (type !== '1326' && type !== 'SECCOMP' && type !== 'UNKNOWN[1326]') return { kind: 'other' };
+  i = typeEnd + 1;
+  if (line.startsWith('msg=', i)) i += 4;
+  if (!line.startsWith('audit(', i)) return { kind: 'malformed', message: 'a seccomp record without its audit(TIME:SERIAL) stamp' };
+  const close = line.indexOf(')', i + 6);
+  if (close < 0) return { kind: 'malformed', message: 'the audit( stamp is not closed: truncated record?' };
+  const stamp = line.slice(i + 6, close);
+  let fields = close + 1;
+  if (line.startsWith(': ', fields)) fields += 2;
+  else if (line.startsWith(' : ', fields)) fields += 3;
+  else return { kind: 'malformed', message: 'no fields after the audit stamp: truncated record?' };
+  return { kind: 'seccomp', stamp, fields };
+}
+
+function lossHead(line: string, i: number): Head {
+  // these follow an `audit: ` already skipped
+  if (line.startsWith('audit_backlog=', i)) return { kind: 'loss', reason: 'backlog', count: null };
+  if (line.startsWith('audit_lost=', i)) return { kind: 'loss', reason: 'lost', count: leadingInt(line, i + 11) };
+  if (line.startsWith('backlog limit exceeded', i)) return { kind: 'loss', reason: 'backlog', count: null };
+  if (line.startsWith('rate limit exceeded', i)) return { kind: 'loss', reason: 'rate-limit', count: null };
+  if (line.startsWith('kauditd hold queue overflow', i)) return { kind: 'loss', reason: 'hold-queue', count: null };
+  return { kind: 'other' };
+}
+
+function leadingInt(line: string, i: number): number | null {
+  let n = 0;
+  let j = i;
+  for (; j < line.length; j++) {
+    const c = line.charCodeAt(j);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  return j > i ? n : null;
+}
+
+/** The fields a seccomp record can carry; any other key is passed over. */
+export class Fields {
+  auid: string | undefined = undefined;
+  uid: string | undefined = undefined;
+  gid: string | undefined = undefined;
+  ses: string | undefined = undefined;
+  subj: string | undefined = undefined;
+  pid: string | undefined = undefined;
+  comm: Value | undefined = undefined;
+  exe: Value | undefined = undefined;
+  sig: string | undefined = undefined;
+  arch: string | undefined = undefined;
+  syscall: string | undefined = undefined;
+  compat: string | undefined = undefined;
+  ip: string | undefined = undefined;
+  code: string | undefined = undefined;
+}
+
+/** An untrusted string value (comm=, exe=): its bytes shown safely, or null for `(null)`. */
+export interface Value {
+  text: string | null;
+  /** How the kernel wrote it. */
+  encoding: 'quoted' | 'hex' | 'null' | 'plain';
+}
+
+const KNOWN = new Set(['auid', 'uid', 'gid', 'ses', 'subj', 'pid', 'comm', 'exe', 'sig', 'arch', 'syscall', 'compat', 'ip', 'code', 'ppid']);
+
+/**
+ * Read key=value fields from `start`. `interpreted` is for `ausearch -i`
+ * output, whose comm/exe values are printed raw and may hold spaces.
+ */
+export function readFields(line: string, start: number, interpreted: boolean): Fields {
+  const f = new Fields();
+  let end = line.indexOf(GS, start);
+  if (end < 0) end = line.length;
+  let i = start;
+  while (i < end) {
+    while (line.charCodeAt(i) === 32) i++;
+    const eq = line.indexOf('=', i);
+    if (eq < 0 || eq >= end) break;
+    const key = line.slice(i, eq);
+    let v = eq + 1;
+    let vEnd: number;
+    let quoted = false;
+    if (key === 'subj' || (interpreted && (key === 'comm' || key === 'exe'))) {
+      vEnd = nextKnownKey(line, v, end);
+    } else if (line.charCodeAt(v) === 34 /* " */) {
+      const close = line.indexOf('"', v + 1);
+      vEnd = close < 0 || close > end ? end : close;
+      v++;
+      quoted = true;
+    } else {
+      vEnd = line.indexOf(' ', v);
+      if (vEnd < 0 || vEnd > end) vEnd = end;
+    }
+    const raw = line.slice(v, vEnd);
+    i = quoted ? vEnd + 1 : vEnd;
+    if (key.indexOf(' ') >= 0) continue; // stray text without '='
+    switch (key) {
+      case 'comm':
+        f.comm = value(raw, quoted, interpreted);
+        break;
+      case 'exe':
+        f.exe = value(raw, quoted, interpreted);
+        break;
+      case 'auid':
+      case 'uid':
+      case 'gid':
+      case 'ses':
+      case 'subj':
+      case 'pid':
+      case 'sig':
+      case 'arch':
+      case 'syscall':
+      case 'compat':
+      case 'ip':
+      case 'code':
+        f[key] = raw;
+        break;
+      default:
+        break; // unknown keys (ChromeOS's ppid=, future additions) are passed over
+    }
+  }
+  return f;
+}
+
+/** In `ausearch -i` text and for subj=, a value runs to the next ` key=` of a known key. */
+function nextKnownKey(line: string, from: number, end: number): number {
+  let sp = line.indexOf(' ', from);
+  while (sp >= 0 && sp < end) {
+    const eq = line.indexOf('=', sp + 1);
+    if (eq < 0 || eq >= end) break;
+    if (KNOWN.has(line.slice(sp + 1, eq))) return sp;
+    sp = line.indexOf(' ', sp + 1);
+  }
+  return end;
+}
+
+function value(raw: string, quoted: boolean, interpreted: boolean): Value {
+  if (quoted) return { text: showSafely(raw), encoding: 'quoted' };
+  if (raw === '(null)') return { text: null, encoding: 'null' };
+  if (interpreted) return { text: showSafely(raw), encoding: 'plain' };
+  const bytes = hexBytes(raw);
+  if (bytes === null) return { text: showSafely(raw), encoding: 'plain' };
+  return { text: showSafely(bytes), encoding: 'hex' };
+}
+
+function hexBytes(s: string): Buffer | null {
+  if (s.length === 0 || s.length % 2 !== 0) return null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return null;
+  }
+  return Buffer.from(s, 'hex');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Bytes (or a string) shown safely: valid UTF-8 stays as it is, except control
+ * characters and invalid bytes, which become \xNN. A name a process chose for
+ * itself can then be printed, put in JSON and matched without surprises.
+ */
+export function showSafely(input: string | Buffer): string {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    try {
+      text = utf8.decode(input);
+    } catch {
+      let out = '';
+      for (const b of input) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+      return out;
+    }
+  }
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x1f\x7f\ufffd]/.test(text)
+    ? text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    : text;
+}

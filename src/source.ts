@@ -1,0 +1,196 @@
+// Files (gzip too) and stdin -> lines, each with its source name and line number.
+//
+// A small line splitter over Buffers rather than split2: split2 fails the whole
+// stream when a line passes its maxLength, and we must instead count the long
+// line, skip it, and go on. Memory stays bounded by maxLength plus one chunk.
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+
+export const DEFAULT_MAX_LINE = 64 * 1024;
+
+export interface LineSink {
+  /** One line, without its newline and without a trailing carriage return. */
+  line(text: string, source: string, lineNo: number): void;
+  /** A line longer than the cap, which was skipped (its bytes were never buffered whole). */
+  overlong(source: string, lineNo: number, bytes: number): void;
+}
+
+/** Splits a byte stream into lines; feed it chunks, then end(). */
+export class LineSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private skipping = false;
+  private skippedBytes = 0;
+  private lineNo = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly sink: LineSink,
+    private readonly maxLength = DEFAULT_MAX_LINE,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      this.lineNo++;
+      if (this.skipping) {
+        this.sink.overlong(this.source, this.lineNo, this.skippedBytes + nl - start);
+        this.skipping = false;
+        this.skippedBytes = 0;
+      } else if (this.pendingBytes > 0) {
+        const part = chunk.subarray(start, nl);
+        if (this.pendingBytes + part.length > this.maxLength) {
+          this.sink.overlong(this.source, this.lineNo, this.pendingBytes + part.length);
+        } else {
+          this.pending.push(part);
+          this.emit(Buffer.concat(this.pending, this.pendingBytes + part.length));
+        }
+        this.pending = [];
+        this.pendingBytes = 0;
+      } else if (nl - start > this.maxLength) {
+        this.sink.overlong(this.source, this.lineNo, nl - start);
+      } else {
+        this.emitRange(chunk, start, nl);
+      }
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.hold(chunk.subarray(start));
+  }
+
+  /** Flush a last line that had no newline. */
+  end(): void {
+    if (this.skipping) {
+      this.lineNo++;
+      this.sink.overlong(this.source, this.lineNo, this.skippedBytes);
+    } else if (this.pendingBytes > 0) {
+      this.lineNo++;
+      this.emit(Buffer.concat(this.pending, this.pendingBytes));
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.skipping = false;
+  }
+
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  private hold(part: Buffer): void {
+    if (this.skipping) {
+      this.skippedBytes += part.length;
+      return;
+    }
+    if (this.pendingBytes + part.length > this.maxLength) {
+      this.skipping = true;
+      this.skippedBytes = this.pendingBytes + part.length;
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    // copy: the caller may reuse its chunk
+    this.pending.push(Buffer.from(part));
+    this.pendingBytes += part.length;
+  }
+
+  private emit(buf: Buffer): void {
+    this.emitRange(buf, 0, buf.length);
+  }
+
+  private emitRange(buf: Buffer, start: number, end: number): void {
+    if (end > start && buf[end - 1] === 13) end--;
+    this.sink.line(buf.toString('utf8', start, end), this.source, this.lineNo);
+  }
+}
+
+export class SourceError extends Error {
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+  ) {
+    super(`${source}: ${reason}`);
+  }
+}
+
+/** The display name of an input: '-' is standard input. */
+export function sourceName(path: string): string {
+  return path === '-' ? '<stdin>' : path;
+}
+
+/**
+ * Open an input: '-' is `stdin`; a name ending in .gz, or a file starting with
+ * the gzip magic, is decompressed.
+ */
+export async function openInput(path: string, stdin: Readable): Promise<Readable> {
+  if (path === '-') return stdin;
+  const fs = createReadStream(path, { highWaterMark: 256 * 1024 });
+  await new Promise<void>((resolve, reject) => {
+    fs.once('open', () => resolve());
+    fs.once('error', (err: NodeJS.ErrnoException) => reject(new SourceError(path, describe(err))));
+  });
+  if (path.endsWith('.gz')) {
+    const gunzip = createGunzip();
+    fs.on('error', (err) => gunzip.destroy(err));
+    return fs.pipe(gunzip);
+  }
+  return fs;
+}
+
+export function describe(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory, not a log file';
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return `not valid gzip data (${err.message})`;
+    default:
+      return err.message;
+  }
+}
+
+/** Read one input to its end, line by line. Rejects with a SourceError naming the input. */
+export interface ReadOptions {
+  maxLength?: number;
+  /** Called after each chunk's lines were handed to the sink (a place to flush output). */
+  onChunk?: () => void;
+  /** Stop reading (SIGINT): what was read so far stands. */
+  signal?: AbortSignal;
+}
+
+/** Read one input to its end, line by line. Rejects with a SourceError naming the input. */
+export function readLines(stream: Readable, source: string, sink: LineSink, opts: ReadOptions = {}): Promise<number> {
+  const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE);
+  return new Promise<number>((resolve, reject) => {
+    let done = false;
+    const finish = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      splitter.end();
+      opts.onChunk?.();
+      stream.off('data', onData);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err instanceof SourceError ? err : new SourceError(source, describe(err as NodeJS.ErrnoException)));
+      else resolve(splitter.lines);
+    };
+    const onData = (chunk: Buffer | string) => {
+      splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      opts.onChunk?.();
+    };
+    const onAbort = () => {
+      stream.pause();
+      finish();
+    };
+    if (opts.signal?.aborted) return finish();
+    opts.signal?.addEventListener('abort', onAbort);
+    stream.on('data', onData);
+    stream.once('end', () => finish());
+    stream.once('error', (err) => finish(err));
+  });
+}
