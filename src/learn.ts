@@ -10,6 +10,7 @@ import type { LineSink } from './source.js';
 import type { LossReason } from './record.js';
 import { buildProfile, type BuildOptions, type Profile } from './profile.js';
 import type { Arch } from './syscalls/index.js';
+import { ForgeryCheck, type Suspicion } from './trust.js';
 
 /** The kernel keeps 15 bytes of a thread's name (TASK_COMM_LEN 16, with the NUL). */
 export const COMM_MAX_BYTES = 15;
@@ -58,6 +59,12 @@ class Life {
   lastExe: string | null = null;
   constructor(readonly pid: number) {}
 }
+
+const SUSPICIONS: Readonly<Record<Suspicion, string>> = {
+  'no-printk-stamp': 'no printk stamp, where the kernel\'s lines of this file have one',
+  'printk-backwards': 'its printk stamp goes backwards while the audit serial goes on',
+  'serial-behind': 'its audit serial is far behind the serials already read from this file',
+};
 
 export interface Example {
   file: string;
@@ -122,6 +129,8 @@ export class Learner implements LineSink {
   /** Same `TIME:SERIAL` as an earlier record, different content. */
   conflicts: Counted = { count: 0, examples: [] };
   untrusted: Counted = { count: 0, examples: [] };
+  /** Records whose envelope claims the kernel, but which the kernel's own lines around them contradict. */
+  readonly suspicious = new Map<Suspicion, Counted>();
   readonly skipped = new Map<SkipReason, Counted>();
   readonly loss = new Map<LossReason, { notices: number; count: number; first: Example }>();
   /** Calls of selected processes whose number has no name, by `abi nr`. */
@@ -138,6 +147,7 @@ export class Learner implements LineSink {
   private readonly lives = new Map<number, Life>();
   private readonly groups = new Map<string, Group>();
   private readonly window = new RecordWindow();
+  private readonly forgery = new ForgeryCheck();
 
   constructor(private readonly opts: LearnOptions = {}) {
     this.selection = opts.selection ?? { comms: [], exes: [], pids: [] };
@@ -196,6 +206,11 @@ export class Learner implements LineSink {
       return;
     }
     this.records++;
+    const suspicion = this.opts.trustAnySource ? null : this.forgery.check(e);
+    if (suspicion !== null) {
+      this.count(this.suspicious, suspicion, { file: e.file, line: e.line, message: SUSPICIONS[suspicion] });
+      return;
+    }
     if (!e.trusted && !this.opts.trustAnySource) {
       this.untrusted.count++;
       if (this.untrusted.examples.length < MAX_EXAMPLES) this.untrusted.examples.push({ file: e.file, line: e.line, message: `a ${e.format} line not written by the kernel` });

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { findArch, Learner, LineSplitter, truncateComm, type SeccompEvent } from '../src/index.js';
+import { ForgeryCheck } from '../src/trust.js';
+import { readFixture } from './helpers.js';
+
+function learnFrom(names: string[], selection: { comms?: string[]; exes?: string[]; pids?: number[] } = {}, trustAnySource = false): Learner {
+  const l = new Learner({ selection: { comms: selection.comms ?? [], exes: selection.exes ?? [], pids: selection.pids ?? [] }, trustAnySource });
+  for (const n of names) {
+    const s = new LineSplitter(n, l);
+    s.push(Buffer.from(readFixture(n)));
+    s.end();
+  }
+  l.finish();
+  return l;
+}
+
+const x86_64 = findArch('x86_64')!;
+let serial = 1000;
+function ev(pid: number, comm: string, syscall: string, nr: number, extra: Partial<SeccompEvent> = {}): SeccompEvent {
+  serial++;
+  return { format: 'dmesg', trusted: true, time: 1, serial, pid, uid: 0, auid: null, comm, exe: `/bin/${comm}`, arch: x86_64, nr, syscall, compat: 0, action: 'LOG', sig: 0, file: 't', line: serial, printk: null, key: `1.000:${serial}`, ...extra };
+}
+
+describe('learning', () => {
+  it('learns exactly the Kubernetes tutorial\'s six syscalls from its eight syslog lines', () => {
+    const l = learnFrom(['published/k8s-tutorial-syslog.log'], { comms: ['http-echo'] });
+    expect(l.names()).toEqual(['accept4', 'futex', 'getsockname', 'pselect6', 'read', 'setsockopt']);
+    expect(l.records).toBe(8);
+    expect(l.used).toBe(8);
+    expect([...l.union.keys()].map((a) => a.scmp)).toEqual(['SCMP_ARCH_X86_64']);
+  });
+
+  it('counts what a process did before it took the selected name (the runtime init, the exec wrapper)', () => {
+    const l = learnFrom(['real/dmesg.log'], { comms: ['busybox'] });
+    // execve and the filter set-up were logged under comm="logrun", with busybox's pid
+    expect(l.names()).toContain('execve');
+    expect(l.names()).toContain('getdents64');
+    // ...but not what other processes did
+    expect(l.names()).not.toContain('uname');
+  });
+
+  it('learns a process that renamed itself, by its decoded name', () => {
+    const l = learnFrom(['real/kmsg.log'], { comms: ['evil "name'] });
+    expect(l.names()).toEqual(expect.arrayContaining(['getppid', 'getuid', 'prctl', 'exit_group']));
+  });
+
+  it('reads a record once, whatever number of sources it is read from', () => {
+    const one = learnFrom(['real/dmesg.log']);
+    const three = learnFrom(['real/dmesg.log', 'real/kmsg.log', 'real/syslog-traditional.log', 'real/syslog-rfc3339.log']);
+    // + 1: the `logger -t kernel` line of both syslog files, whose envelope passes for the kernel's
+    expect(three.records - three.untrusted.count).toBe(one.records + 1);
+    expect(three.duplicates).toBe(one.records * 3 + 2); // and both forged lines were in two syslog files
+    // the forged `logger -t kernel` line claims ptrace for a busybox: see the forgery tests
+    expect(three.names().filter((n) => n !== 'ptrace')).toEqual(one.names());
+  });
+
+  it('does not learn lines a user-space program wrote, unless told to', () => {
+    const l = learnFrom(['real/syslog-traditional.log'], { pids: [4242] });
+    expect(l.untrusted.count).toBe(1);
+    expect(l.untrusted.examples[0].file).toBe('real/syslog-traditional.log');
+    // `logger -t kernel`: the envelope says kernel, the missing printk stamp says otherwise
+    expect([...l.suspicious.keys()]).toEqual(['no-printk-stamp']);
+    expect(l.names()).toEqual([]);
+    const trusting = learnFrom(['real/syslog-traditional.log'], { pids: [4242] }, true);
+    expect(trusting.names()).toContain('execve');
+  });
+
+  it('ends a process at exit_group: a reused pid does not leak into the profile', () => {
+    const l = new Learner({ selection: { comms: ['app'], exes: [], pids: [] } });
+    l.event(ev(7, 'app', 'read', 0));
+    l.event(ev(7, 'app', 'exit_group', 231));
+    l.event(ev(7, 'other', 'ptrace', 101)); // a later, unrelated process with pid 7
+    l.event(ev(8, 'runc:[2:INIT]', 'futex', 202));
+    l.event(ev(8, 'app', 'write', 1)); // pid 8's init, then the workload: one process
+    l.finish();
+    expect(l.names()).toEqual(['exit_group', 'futex', 'read', 'write']);
+  });
+
+  it('counts threads that named themselves as their process', () => {
+    const l = new Learner({ selection: { comms: ['java'], exes: [], pids: [] } });
+    l.event(ev(9, 'C2 CompilerThre', 'mmap', 9));
+    l.event(ev(9, 'java', 'clone3', 435));
+    l.event(ev(9, 'GC Thread#0', 'madvise', 28));
+    l.finish();
+    expect(l.names()).toEqual(['clone3', 'madvise', 'mmap']);
+  });
+
+  it('notes calls denied by a profile in force, and numbers it cannot name', () => {
+    const l = new Learner();
+    l.event(ev(5, 'a', 'uname', 63, { action: 'KILL_PROCESS' }));
+    l.event(ev(6, 'b', null as unknown as string, 999));
+    l.finish();
+    expect([...l.denied]).toEqual([['a uname', { action: 'KILL_PROCESS', count: 1 }]]);
+    expect([...l.unnamed.keys()]).toEqual(['x86_64 999']);
+    expect(l.names()).toEqual(['uname']);
+  });
+
+  it('cuts a --comm to the 15 bytes the kernel logs', () => {
+    expect(truncateComm('http-echo')).toBe('http-echo');
+    expect(truncateComm('C2 CompilerThread0')).toBe('C2 CompilerThre');
+    expect(truncateComm('ééééééééé')).toBe('ééééééé'); // 14 bytes: never half a character
+  });
+});
+
+describe('forged kernel lines in syslog files', () => {
+  const at = (serial: number, printk: number | null, format: 'syslog' | 'kmsg' = 'syslog') => ev(1, 'a', 'read', 0, { format, serial, printk, key: `1.000:${serial}`, file: 'syslog' });
+
+  it('are caught by a missing printk stamp, a stamp going backwards, or a serial far behind', () => {
+    const f = new ForgeryCheck();
+    expect(f.check(at(100, 10.0))).toBeNull();
+    expect(f.check(at(101, 10.1))).toBeNull();
+    expect(f.check(at(102, null))).toBe('no-printk-stamp');
+    expect(f.check(at(103, 9.0))).toBe('printk-backwards');
+    expect(f.check(at(9000, 11.0))).toBeNull();
+    expect(f.check(at(50, 12.0))).toBe('serial-behind');
+    // a reboot restarts both the printk stamps and the serials: not a forgery
+    expect(f.check(at(3, 1.5))).toBeNull();
+    expect(f.check(at(4, 1.6))).toBeNull();
+  });
+
+  it('are not looked for where a user cannot write (kmsg, dmesg, auditd, the journal\'s transports)', () => {
+    const f = new ForgeryCheck();
+    expect(f.check(at(100, 10.0, 'kmsg'))).toBeNull();
+    expect(f.check(at(101, null, 'kmsg'))).toBeNull();
+  });
+});
