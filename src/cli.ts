@@ -1,5 +1,5 @@
 // The command line: yargs wiring, input and output. The work is in the library.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import yargs from 'yargs';
@@ -184,11 +184,16 @@ async function openAll(files: string[], io: Io): Promise<Array<{ name: string; s
   return opened;
 }
 
-async function readAll(files: string[], io: Io, sink: LineSink, maxLength: number, onChunk?: () => void): Promise<void> {
+/**
+ * Read every input in order. `onStreamChunk` runs after each chunk of standard
+ * input (a stream that may never end), not of files: a batch run writes once.
+ */
+async function readAll(files: string[], io: Io, sink: LineSink, maxLength: number, onStreamChunk?: () => void): Promise<void> {
   const inputs = await openAll(files, io);
   try {
     for (const input of inputs) {
       if (io.signal?.aborted) break;
+      const onChunk = input.stream === io.stdin ? onStreamChunk : undefined;
       await readLines(input.stream, input.name, sink, { maxLength, onChunk, signal: io.signal });
     }
   } finally {
@@ -198,8 +203,22 @@ async function readAll(files: string[], io: Io, sink: LineSink, maxLength: numbe
 
 // ---------------------------------------------------------------- output
 
-/** Write a file atomically: a temporary file in the same directory, then rename. */
+/**
+ * Write a file atomically: a temporary file in the same directory, then rename.
+ * A target that exists and is not a regular file (/dev/stdout, a FIFO) is written
+ * in place: renaming over it would replace the device.
+ */
 export function writeAtomic(path: string, text: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  if (st && !st.isFile()) {
+    writeFileSync(path, text);
+    return;
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, text);
@@ -346,6 +365,10 @@ function summary(l: Learner, say: Say): void {
     const ex = l.untrusted.examples[0];
     say(`seccomp-learn: ${plural(l.untrusted.count, 'record')} not written by the kernel ${l.untrusted.count === 1 ? 'was' : 'were'} not learned (first: ${where(ex)}, ${ex.message}); --trust-any-source learns them`);
   }
+  for (const [why, c] of l.suspicious) {
+    const ex = c.examples[0];
+    say(`seccomp-learn: ${plural(c.count, 'line')} tagged kernel but likely forged ${c.count === 1 ? 'was' : 'were'} not learned (${why}; first: ${where(ex)}: ${ex.message}); --trust-any-source learns them`);
+  }
   if (l.conflicts.count > 0) {
     say(`seccomp-learn: ${plural(l.conflicts.count, 'record')} had the audit(TIME:SERIAL) of an earlier record but other content, and ${l.conflicts.count === 1 ? 'was' : 'were'} not learned (first: ${where(l.conflicts.examples[0])}): a forged line?`);
   }
@@ -376,6 +399,7 @@ async function parseCommand(a: { files: string[]; 'max-line-length': number; all
       if (isEvent(r)) {
         if (!a.all && window.check(r) !== 'new') return;
         out += JSON.stringify(eventToJSON(r)) + '\n';
+        if (out.length > 1 << 16) flush();
       } else if (r.kind === 'skip') {
         skipped++;
         say(`seccomp-learn: ${source}:${lineNo}: skipped (${r.code}): ${r.message}`);

@@ -109,7 +109,7 @@ export function parseLine(text: string, file: string, line: number): LineResult 
   if (env === null) {
     if (isFiller(text)) return null;
     // Not an envelope we know; a record inside it is still read, but not trusted.
-    const at = text.indexOf('audit: type=1326 ');
+    const at = text.indexOf('type=1326 audit(');
     if (at < 0) return null;
     return fromText(text, { format: 'unknown', trusted: false, body: at, printk: null, tag: null }, file, line);
   }

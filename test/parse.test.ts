@@ -1,0 +1,243 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { detectEnvelope, isEvent, LineSplitter, parseLine, type LineResult, type SeccompEvent } from '../src/index.js';
+import { readFixture } from './helpers.js';
+
+function lines(name: string): string[] {
+  return readFixture(name).split('\n').filter((l) => l.length > 0);
+}
+
+function events(name: string): SeccompEvent[] {
+  return lines(name)
+    .map((l, i) => parseLine(l, name, i + 1))
+    .filter(isEvent);
+}
+
+const isSeccompLine = (l: string) => /type=1326 |type=SECCOMP |: SECCOMP |"_AUDIT_TYPE":"1326"/.test(l);
+
+describe('every real format', () => {
+  // [fixture, format(s) of its seccomp lines, trusted]
+  const table: Array<[string, string[]]> = [
+    ['real/dmesg.log', ['dmesg']],
+    ['real/dmesg-T.log', ['dmesg-T']],
+    ['real/kmsg.log', ['kmsg']],
+    ['real/syslog-traditional.log', ['syslog']],
+    ['real/syslog-rfc3339.log', ['syslog-rfc3339']],
+    ['real/audit-raw.log', ['auditd']],
+    ['real/audit-enriched.log', ['auditd']],
+    ['real/ausearch.log', ['auditd']],
+    ['real/ausearch-i.log', ['ausearch-i']],
+    ['real/journal-short.log', ['journal', 'syslog']],
+    ['real/journal-short-iso.log', ['journal', 'syslog-rfc3339']],
+    ['real/journal-json.log', ['journal-json']],
+  ];
+
+  it.each(table)('%s: one event per seccomp line, every field read', (name, formats) => {
+    const all = lines(name);
+    const evs = events(name);
+    expect(evs.length).toBe(all.filter(isSeccompLine).length);
+    expect(evs.length).toBeGreaterThan(15);
+    for (const e of evs) {
+      expect(formats).toContain(e.format);
+      expect(e.pid).toBeGreaterThan(0);
+      expect(e.arch?.name).toBe('x86_64');
+      expect(e.syscall, `${e.file}:${e.line} nr ${e.nr}`).not.toBeNull();
+      expect(e.action).not.toBeNull();
+      // journalctl -o short drops the audit transport's serial; every other form keeps it
+      if (e.trusted && e.format !== 'journal') expect(e.serial).not.toBeNull();
+    }
+    // the workload: busybox after the logrun wrapper exec'd it, with the same pid
+    const busybox = evs.filter((e) => e.comm === 'busybox' && e.trusted);
+    expect(busybox.length).toBeGreaterThan(10);
+    expect(busybox.map((e) => e.syscall)).toContain('exit_group');
+    expect(evs.filter((e) => e.comm === 'logrun').map((e) => e.syscall)).toContain('execve');
+  });
+
+  it('reads the kernel\'s hex-encoded comm (a process that named itself `evil "name`)', () => {
+    for (const name of ['real/dmesg.log', 'real/kmsg.log', 'real/syslog-traditional.log', 'real/audit-raw.log', 'real/audit-enriched.log', 'real/ausearch-i.log', 'real/journal-json.log']) {
+      const evil = events(name).filter((e) => e.comm === 'evil "name');
+      expect(evil.length, name).toBeGreaterThan(0);
+      expect(evil.map((e) => e.syscall)).toContain('getppid');
+    }
+    expect(lines('real/dmesg.log').some((l) => l.includes('comm=6576696C20226E616D65'))).toBe(true);
+  });
+
+  it('decodes the actions: LOG, an ERRNO denial logged by SECCOMP_FILTER_FLAG_LOG, KILL_PROCESS', () => {
+    const evs = events('real/dmesg.log');
+    const errno = evs.filter((e) => e.action === 'ERRNO');
+    expect(errno.map((e) => e.syscall)).toEqual(['uname']);
+    const kill = evs.filter((e) => e.action === 'KILL_PROCESS');
+    expect(kill.map((e) => e.syscall)).toEqual(['uname', 'uname']);
+    expect(kill.every((e) => e.sig === 31)).toBe(true);
+    expect(evs.filter((e) => e.action === 'LOG').length).toBe(evs.length - 3);
+  });
+
+  it('keeps the ENRICHED record proper: the 0x1D tail is not read for the syscall', () => {
+    const raw = lines('real/audit-enriched.log').filter(isSeccompLine);
+    expect(raw.every((l) => l.includes('\x1d'))).toBe(true);
+    const evs = events('real/audit-enriched.log');
+    expect(evs.every((e) => e.syscall !== null && e.nr >= 0)).toBe(true);
+  });
+
+  it('dates ausearch -i records and resolves its names back to numbers', () => {
+    const raw = events('real/audit-raw.log');
+    const interpreted = events('real/ausearch-i.log');
+    const bySerial = new Map(raw.map((e) => [e.serial, e]));
+    for (const e of interpreted) {
+      const r = bySerial.get(e.serial)!;
+      expect(r, `serial ${e.serial}`).toBeDefined();
+      expect(e.nr).toBe(r.nr);
+      expect(e.syscall).toBe(r.syscall);
+      expect(e.pid).toBe(r.pid);
+      expect(e.comm).toBe(r.comm);
+      expect(e.time).toBeCloseTo(r.time!, 3);
+    }
+  });
+
+  it('gives journald\'s two transports the same record key', () => {
+    const evs = events('real/journal-json.log').filter((e) => e.trusted);
+    const keys = new Map<string, number>();
+    for (const e of evs) keys.set(e.key!, (keys.get(e.key!) ?? 0) + 1);
+    expect([...keys.values()].every((n) => n === 2)).toBe(true);
+  });
+
+  it('reads the published lines of the reference', () => {
+    const evs = events('published/reference-lines.log');
+    expect(evs.map((e) => [e.format, e.arch?.name, e.syscall, e.action])).toEqual([
+      ['dmesg', 'x86_64', 'rt_sigaction', 'LOG'],
+      ['dmesg-T', 'x86_64', 'rt_sigaction', 'ERRNO'],
+      ['auditd', 'x86_64', 'fchmodat', 'LOG'],
+      ['ausearch-i', 'aarch64', 'msync', 'KILL_PROCESS'],
+      ['journal', 'x86_64', 'capget', 'LOG'],
+    ]);
+    expect(evs[3].comm).toBe('AsyncLocalStore');
+    expect(evs[3].exe).toBe('/opt/google/drive-file-stream/drivefs');
+    expect(evs[4].comm).toBe('runc:[2:INIT]');
+  });
+});
+
+describe('only real records become events', () => {
+  it('passes over SYSCALL (1300), CONFIG_CHANGE (1305), PROCTITLE, ANOM_ABEND (1701) records', () => {
+    for (const name of ['real/dmesg.log', 'real/audit-raw.log']) {
+      const others = lines(name).filter((l) => /type=(1300|1305|1327|1701|SYSCALL|CONFIG_CHANGE|PROCTITLE|ANOM_ABEND|DAEMON_START) /.test(l));
+      expect(others.length).toBeGreaterThan(0);
+      for (const l of others) expect(parseLine(l, name, 1)).toBeNull();
+    }
+  });
+
+  it('marks lines a user-space program wrote as untrusted', () => {
+    for (const name of ['real/syslog-traditional.log', 'real/syslog-rfc3339.log', 'real/journal-json.log', 'real/journal-short.log']) {
+      const forged = events(name).filter((e) => !e.trusted);
+      expect(forged.length, name).toBe(1);
+      expect(forged[0].pid).toBe(4242);
+    }
+  });
+
+  it('trusts /dev/kmsg only for the kernel facility', () => {
+    expect(detectEnvelope('5,2164,901567085,-;audit: type=1326 x')?.trusted).toBe(true);
+    expect(detectEnvelope('12,1861,901514284,-;audit: type=1326 x')?.trusted).toBe(false);
+  });
+
+  const body = 'auid=4294967295 uid=0 gid=0 ses=4294967295 pid=29064 comm="http-echo" exe="/http-echo" sig=0 arch=c000003e syscall=51 compat=0 ip=0x46fe1f code=0x7ffc0000';
+  const skipOf = (text: string) => {
+    const r = parseLine(text, 'x.log', 7);
+    return r !== null && !isEvent(r) && r.kind === 'skip' ? r.code : r === null ? null : 'event';
+  };
+
+  it('never reads a bad number as syscall 0', () => {
+    expect(skipOf(`audit: type=1326 audit(1594067860.484:14536): ${body.replace('syscall=51', 'syscall=5x1')}`)).toBe('bad-number');
+    expect(skipOf(`audit: type=1326 audit(1594067860.484:14536): ${body.replace('syscall=51', 'syscall=')}`)).toBe('bad-number');
+    expect(skipOf(`audit: type=1326 audit(1594067860.484:14536): ${body.replace(' syscall=51', '')}`)).toBe('missing-field');
+    expect(skipOf(`audit: type=1326 audit(1594067860.484:14536): ${body.replace('pid=29064', 'pid=abc')}`)).toBe('bad-number');
+    expect(skipOf(`audit: type=1326 audit(1594067860.484:14536): ${body.replace('arch=c000003e', 'arch=deadbeef')}`)).toBe('unknown-arch');
+    expect(skipOf('audit: type=1326 audit(1594067860.484:14536')).toBe('malformed');
+    expect(skipOf('{"MESSAGE":"audit: type=1326 audit(')).toBe('bad-json');
+  });
+
+  it('reads fields by key: subj with spaces and =, unknown keys, old kernels without arch/exe', () => {
+    const subj = parseLine(`audit: type=1326 audit(1.000:5): auid=1 uid=2 gid=3 ses=4 subj==cri-containerd.apparmor.d (enforce) pid=9 comm="a b" exe="/x" ppid=3 sig=0 arch=c00000b7 syscall=221 compat=0 ip=0x1 code=0x7ffc0000 future=1`, 'x', 1);
+    expect(isEvent(subj) && [subj.pid, subj.comm, subj.syscall, subj.arch?.name]).toEqual([9, 'a b', 'execve', 'aarch64']);
+    const old = parseLine('[  1.000] type=1326 audit(1.000:6): auid=1 uid=2 gid=3 ses=4 pid=9 comm="old" sig=0 syscall=2 compat=0 ip=0x1 code=0x7ffc0000', 'x', 1);
+    expect(isEvent(old) && [old.arch, old.syscall, old.nr, old.exe]).toEqual([null, null, 2, null]);
+    const nul = parseLine('type=SECCOMP msg=audit(1.000:7): auid=1 uid=2 gid=3 ses=4 pid=9 comm=6576696C exe=(null) sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x0', 'x', 1);
+    expect(isEvent(nul) && [nul.comm, nul.exe, nul.syscall, nul.action]).toEqual(['evil', null, 'read', 'KILL_THREAD']);
+    const node = parseLine('node=host1 type=UNKNOWN[1326] msg=audit(1.000:8): pid=9 comm="n" arch=40000003 syscall=11 compat=1 code=0x7ffc0000', 'x', 1);
+    expect(isEvent(node) && [node.format, node.arch?.name, node.syscall, node.compat]).toEqual(['auditd', 'i386', 'execve', 1]);
+  });
+
+  it('shows hostile names safely', () => {
+    const e = parseLine('audit: type=1326 audit(1.000:9): pid=9 comm=1B5B33316D0A7E exe=C3A9 arch=c000003e syscall=0 code=0x7ffc0000', 'x', 1);
+    expect(isEvent(e) && e.comm).toBe('\\x1b[31m\\x0a~');
+    expect(isEvent(e) && e.exe).toBe('é');
+  });
+
+  it('reads x32 records by the bit, on the x86_64 token', () => {
+    const e = parseLine('audit: type=1326 audit(1.000:9): pid=9 comm="x" arch=c000003e syscall=1073741825 compat=1 code=0x7ffc0000', 'x', 1);
+    expect(isEvent(e) && [e.arch?.name, e.syscall]).toEqual(['x32', 'write']);
+  });
+
+  it('says what a loss notice is', () => {
+    const r = (t: string) => parseLine(t, 'x', 1) as LineResult & { kind?: string; reason?: string; count?: number };
+    expect(r('[  914.165275] kauditd_printk_skb: 52 callbacks suppressed')).toMatchObject({ kind: 'loss', reason: 'printk-suppressed', count: 52 });
+    expect(r('[ 1.0] audit: audit_lost=494217 audit_rate_limit=0 audit_backlog_limit=4096')).toMatchObject({ kind: 'loss', reason: 'lost', count: 494217 });
+    expect(r('[ 1.0] audit: audit_backlog=4097 > audit_backlog_limit=4096')).toMatchObject({ kind: 'loss', reason: 'backlog' });
+    expect(r('Nov 29 02:42:59 vm kernel: [  914.165275] kauditd_printk_skb: 52 callbacks suppressed')).toMatchObject({ kind: 'loss', count: 52 });
+  });
+
+  it('ignores garbage, binary and empty lines', () => {
+    for (const g of ['', ' ', 'hello', '\u0000\u0001\u0002', '[', '<>', '{', '1,2', 'type=', 'Jan  1 00:00:00', '\ufffd\ufffd audit: type=1326']) {
+      const r = parseLine(g, 'x', 1);
+      expect(r === null || (!isEvent(r) && r.kind === 'skip'), JSON.stringify(g)).toBe(true);
+    }
+  });
+});
+
+describe('line splitting', () => {
+  const collect = (chunks: Buffer[], max = 1 << 16) => {
+    const out: Array<[string, number]> = [];
+    const long: number[] = [];
+    const s = new LineSplitter('x', { line: (t, _s, n) => out.push([t, n]), overlong: (_s, n) => long.push(n) }, max);
+    for (const c of chunks) s.push(c);
+    s.end();
+    return { out, long };
+  };
+
+  it('gives the same events however the input is cut into chunks', () => {
+    const input = Buffer.concat([
+      Buffer.from(readFixture('real/syslog-traditional.log').split('\n').slice(0, 40).join('\r\n')),
+      Buffer.from('\n'),
+      Buffer.from(readFixture('real/audit-enriched.log').split('\n').slice(0, 20).join('\n')),
+    ]);
+    const whole = collect([input]).out;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: input.length }), { maxLength: 30 }), (cuts) => {
+        const points = [...new Set(cuts)].sort((a, b) => a - b);
+        const chunks: Buffer[] = [];
+        let prev = 0;
+        for (const p of points) {
+          chunks.push(input.subarray(prev, p));
+          prev = p;
+        }
+        chunks.push(input.subarray(prev));
+        expect(collect(chunks).out).toEqual(whole);
+      }),
+      { numRuns: 200 },
+    );
+    expect(whole.length).toBe(60);
+    expect(whole[0][0].endsWith('\r')).toBe(false);
+  });
+
+  it('counts and skips a line longer than the cap, without losing its neighbours', () => {
+    const r = collect([Buffer.from('a\n' + 'x'.repeat(50)), Buffer.from('y'.repeat(50) + '\nb\n')], 64);
+    expect(r.out).toEqual([
+      ['a', 1],
+      ['b', 3],
+    ]);
+    expect(r.long).toEqual([2]);
+  });
+
+  it('keeps multi-byte characters cut across chunks', () => {
+    const b = Buffer.from('comm=é\n');
+    expect(collect([b.subarray(0, 6), b.subarray(6)]).out).toEqual([['comm=é', 1]]);
+  });
+});
