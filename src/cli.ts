@@ -31,6 +31,8 @@ import {
   type Profile,
 } from './index.js';
 
+import { buildReport, renderReport } from './report.js';
+
 export const VERSION = '0.1.0';
 
 /** Exit codes: documented in the README. */
@@ -107,6 +109,7 @@ async function run(argv: string[], io: Io): Promise<number> {
             'errno-ret': { type: 'number', describe: 'add defaultErrnoRet' },
             merge: { type: 'string', describe: 'start from this profile and add what is learned' },
             'arch-companions': { type: 'boolean', default: false, describe: 'add the usual companion ABIs (x86_64: X86, X32; aarch64: ARM; ...)' },
+            strict: { type: 'boolean', default: false, describe: 'exit 3 when records may be missing (rate limit, backlog, serial gaps)' },
             progress: { type: 'boolean', describe: 'say each newly learned syscall on stderr [default: when reading stdin]' },
             quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no progress and no summary on stderr' },
           })
@@ -114,6 +117,23 @@ async function run(argv: string[], io: Io): Promise<number> {
           .conflicts('merge', 'out-dir'),
       async (a) => {
         result = await learnCommand(a, io, say);
+      },
+    )
+    .command(
+      'report [files..]',
+      'for people: per process, each syscall with its count and action, denied first; lost and forged records',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, default: [] as string[] })
+          .options(selectOptions)
+          .options(inputOptions)
+          .options({
+            json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' },
+            denied: { type: 'boolean', default: false, describe: 'only the syscalls a profile in force denied: why does my pod crash?' },
+            width: { type: 'number', describe: 'terminal width [default: the terminal\'s, or 80]' },
+          }),
+      async (a) => {
+        result = await reportCommand(a, io);
       },
     )
     .command(
@@ -249,6 +269,7 @@ interface LearnArgs {
   'errno-ret'?: number;
   merge?: string;
   'arch-companions': boolean;
+  strict: boolean;
   progress?: boolean;
   quiet: boolean;
 }
@@ -257,6 +278,7 @@ async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   if (a['errno-ret'] !== undefined && (!Number.isInteger(a['errno-ret']) || a['errno-ret'] < 0)) throw new UsageError(`--errno-ret ${a['errno-ret']} is not an errno number`);
   if (!(a['max-line-length'] > 0)) throw new UsageError('--max-line-length must be a positive number of bytes');
   const quiet = a.quiet;
+  if (a['trust-any-source']) say('seccomp-learn: warning: --trust-any-source: learning records from any source, including lines any local user can write to syslog');
   for (const c of a.comm) {
     const cut = truncateComm(c);
     if (cut !== c && !quiet) say(`seccomp-learn: the kernel logs at most 15 bytes of a thread name: --comm '${c}' matches '${cut}'`);
@@ -327,7 +349,7 @@ async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
       writeAtomic(file, serialiseProfile(buildProfile(names, g.calls.keys(), build)));
       if (!quiet) say(`seccomp-learn: wrote ${file} (${g.exe ?? g.name}: ${names.size} syscalls)`);
     }
-    return EXIT.ok;
+    return strictCode(a.strict, learner, say);
   }
   const text = render(learner);
   if (a.output !== undefined) {
@@ -335,7 +357,14 @@ async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   } else {
     io.stdout.write(text);
   }
-  return EXIT.ok;
+  return strictCode(a.strict, learner, say);
+}
+
+/** With --strict, a profile learned from a log that may have lost records is not a success. */
+function strictCode(strict: boolean, l: Learner, say: Say): number {
+  if (!strict || !l.possibleLoss) return EXIT.ok;
+  say('seccomp-learn: --strict: records may be missing (see the warnings above): exit 3');
+  return EXIT.loss;
 }
 
 function nothingLearned(l: Learner): string {
@@ -348,6 +377,10 @@ function nothingLearned(l: Learner): string {
 
 function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+function iso(seconds: number): string {
+  return new Date(Math.round(seconds * 1000)).toISOString();
 }
 
 function where(e: { file: string; line: number }): string {
@@ -372,9 +405,19 @@ function summary(l: Learner, say: Say): void {
   if (l.conflicts.count > 0) {
     say(`seccomp-learn: ${plural(l.conflicts.count, 'record')} had the audit(TIME:SERIAL) of an earlier record but other content, and ${l.conflicts.count === 1 ? 'was' : 'were'} not learned (first: ${where(l.conflicts.examples[0])}): a forged line?`);
   }
+  const advice = 'Record again with the rate limit off (sysctl -w kernel.printk_ratelimit=0, then put back the old value) or with auditd, and merge (--merge).';
   for (const [reason, x] of l.loss) {
-    const what = reason === 'printk-suppressed' ? `the kernel's printk rate limit dropped about ${x.count} lines` : reason === 'journald-suppressed' ? `journald's rate limit dropped ${x.count} messages` : `the audit subsystem reported lost records (${reason})`;
-    say(`seccomp-learn: warning: ${what} (${plural(x.notices, 'notice')}, first at ${where(x.first)}): the profile may be incomplete. Turn the limit off while recording (sysctl kernel.printk_ratelimit=0) or record with auditd.`);
+    const what =
+      reason === 'printk-suppressed'
+        ? `the kernel's printk rate limit dropped about ${x.count} log lines`
+        : reason === 'journald-suppressed'
+          ? `journald's rate limit dropped ${x.count} messages`
+          : `the audit subsystem reported lost records (${reason}${x.count ? `, ${x.count}` : ''})`;
+    say(`seccomp-learn: warning: ${what} (${plural(x.notices, 'notice')}, first at ${where(x.first)}): the profile may be incomplete. ${advice}`);
+  }
+  for (const [file, g] of l.gaps) {
+    const span = g.from !== null && g.to !== null ? `, between ${iso(g.from)} and ${iso(g.to)}` : '';
+    say(`seccomp-learn: warning: up to ${plural(g.missing, 'audit record')} may be missing from ${file} (${plural(g.gaps, 'gap')} in the serial numbers${span}; first at ${where(g.first)}, ${g.first.message}): the profile may be incomplete. ${advice}`);
   }
   if (l.unnamed.size > 0) {
     say(`seccomp-learn: warning: ${plural(l.unnamed.size, 'syscall number')} with no name in the Linux ${TABLE_KERNEL_VERSION} table, not in the profile: ${[...l.unnamed.keys()].slice(0, 10).join(', ')}`);
@@ -384,6 +427,30 @@ function summary(l: Learner, say: Say): void {
     const list = [...l.denied].slice(0, 10).map(([k, d]) => `${k} (${d.action})`).join(', ');
     say(`seccomp-learn: note: ${plural(l.denied.size, 'call')} denied by a profile already in force (learned anyway): ${list}`);
   }
+}
+
+// ---------------------------------------------------------------- report
+
+interface ReportArgs {
+  files: string[];
+  comm: string[];
+  exe: string[];
+  pid: number[];
+  'trust-any-source': boolean;
+  'max-line-length': number;
+  json: boolean;
+  denied: boolean;
+  width?: number;
+}
+
+async function reportCommand(a: ReportArgs, io: Io): Promise<number> {
+  const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
+  await readAll(a.files, io, learner, a['max-line-length']);
+  learner.finish();
+  const report = buildReport(learner, a.denied);
+  if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else io.stdout.write(renderReport(report, a.width ?? (io.stdout as { columns?: number }).columns ?? 80, a.denied));
+  return report.processes.length === 0 && !a.denied ? EXIT.nothing : EXIT.ok;
 }
 
 // ---------------------------------------------------------------- parse

@@ -54,7 +54,15 @@ export interface LossNotice {
   printk: number | null;
 }
 
-export type LineResult = SeccompEvent | Skip | LossNotice | null;
+/** Another audit record (SYSCALL, CONFIG_CHANGE...): not learned, but its serial counts for gaps. */
+export interface AuditMark {
+  kind: 'mark';
+  serial: number;
+  time: number | null;
+  trusted: boolean;
+}
+
+export type LineResult = SeccompEvent | Skip | LossNotice | AuditMark | null;
 
 export function isEvent(r: LineResult): r is SeccompEvent {
   return r !== null && (r as Skip).kind === undefined;
@@ -121,7 +129,7 @@ function fromText(text: string, env: Envelope, file: string, line: number): Line
   const head = readHead(text, env.body);
   switch (head.kind) {
     case 'other':
-      return null;
+      return head.stamp === null || env.format === 'ausearch-i' ? null : mark(head.stamp, env.trusted);
     case 'loss':
       return { kind: 'loss', reason: head.reason, count: head.count, trusted: env.trusted, printk: env.printk };
     case 'malformed':
@@ -132,6 +140,14 @@ function fromText(text: string, env: Envelope, file: string, line: number): Line
       return toEvent(env, head.stamp, fields, interpreted, file, line);
     }
   }
+}
+
+function mark(stamp: string, trusted: boolean): AuditMark | null {
+  const colon = stamp.lastIndexOf(':');
+  const serial = colon > 0 ? intOrNull(stamp.slice(colon + 1)) : null;
+  if (serial === null) return null;
+  const t = stamp.slice(0, colon);
+  return { kind: 'mark', serial, time: /^\d+\.\d+$/.test(t) ? Number(t) : null, trusted };
 }
 
 function skip(code: SkipCode, message: string): Skip {
@@ -263,8 +279,11 @@ function fromJournalJson(text: string, file: string, line: number): LineResult {
   const env: Envelope = { format: 'journal-json', trusted, body: 0, printk: null, tag: journalString(o.SYSLOG_IDENTIFIER) };
   const head = readHead(message, 0);
   switch (head.kind) {
-    case 'other':
-      return null;
+    case 'other': {
+      if (head.stamp !== null) return mark(head.stamp, trusted);
+      const serial = intOrNull(journalString(o._AUDIT_ID) ?? undefined);
+      return serial === null || transport !== 'audit' ? null : { kind: 'mark', serial, time: null, trusted };
+    }
     case 'loss':
       return { kind: 'loss', reason: head.reason, count: head.count, trusted, printk: null };
     case 'malformed':

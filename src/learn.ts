@@ -5,7 +5,7 @@
 // whatever comm its threads had: the OCI runtime's init (`runc:[2:INIT]`, same
 // pid, before it execs the workload) and threads that renamed themselves. A pid
 // reused by an unrelated later process starts a new life and is not mixed in.
-import { isEvent, parseLine, type Action, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
+import { isEvent, parseLine, type Action, type AuditMark, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
 import type { LineSink } from './source.js';
 import type { LossReason } from './record.js';
 import { buildProfile, type BuildOptions, type Profile } from './profile.js';
@@ -25,6 +25,8 @@ export interface LearnOptions {
   selection?: Selection;
   /** Learn records whose envelope does not say the kernel wrote them. */
   trustAnySource?: boolean;
+  /** Keep per-call counts, times and pids for each program (for `report`). */
+  detail?: boolean;
   /** Called when a syscall enters the profile for the first time on an ABI. */
   onLearn?: (event: SeccompEvent, name: string, abi: Arch) => void;
 }
@@ -57,7 +59,57 @@ class Life {
   readonly unnamed = new Set<string>();
   lastComm: string | null = null;
   lastExe: string | null = null;
+  /** Per-call counts, kept only for `report` (LearnOptions.detail). */
+  detail: Detail | null = null;
   constructor(readonly pid: number) {}
+}
+
+/** What `report` shows of a process: each call with its count and action, when it ran, which pids. */
+export interface Detail {
+  comms: Set<string>;
+  pids: Set<number>;
+  first: number | null;
+  last: number | null;
+  /** Keyed by `abi nr action`. */
+  calls: Map<string, CallStat>;
+}
+
+export interface CallStat {
+  abi: Arch | null;
+  nr: number;
+  name: string | null;
+  action: Action | null;
+  sig: number | null;
+  count: number;
+}
+
+function newDetail(): Detail {
+  return { comms: new Set(), pids: new Set(), first: null, last: null, calls: new Map() };
+}
+
+function addDetail(d: Detail, e: SeccompEvent): void {
+  if (e.comm !== null) d.comms.add(e.comm);
+  d.pids.add(e.pid);
+  if (e.time !== null) {
+    if (d.first === null || e.time < d.first) d.first = e.time;
+    if (d.last === null || e.time > d.last) d.last = e.time;
+  }
+  const key = `${e.arch?.name} ${e.nr} ${e.action}`;
+  const c = d.calls.get(key);
+  if (c) c.count++;
+  else d.calls.set(key, { abi: e.arch, nr: e.nr, name: e.syscall, action: e.action, sig: e.sig, count: 1 });
+}
+
+function mergeDetail(into: Detail, from: Detail): void {
+  for (const c of from.comms) into.comms.add(c);
+  for (const p of from.pids) into.pids.add(p);
+  if (from.first !== null && (into.first === null || from.first < into.first)) into.first = from.first;
+  if (from.last !== null && (into.last === null || from.last > into.last)) into.last = from.last;
+  for (const [k, c] of from.calls) {
+    const have = into.calls.get(k);
+    if (have) have.count += c.count;
+    else into.calls.set(k, { ...c });
+  }
 }
 
 const SUSPICIONS: Readonly<Record<Suspicion, string>> = {
@@ -80,6 +132,8 @@ export interface Counted {
 export type SkipReason = SkipCode | 'line-too-long';
 
 const MAX_EXAMPLES = 3;
+/** A serial this far below the last one starts the count again (a reboot, another log). */
+const SERIAL_RESET = 5000;
 /** Records remembered to drop the same record read from a second source. */
 const DEDUP_WINDOW = 1 << 16;
 /** Processes tracked that have not (yet) matched the selection. */
@@ -111,6 +165,8 @@ export interface Group {
   exe: string | null;
   comms: Set<string>;
   calls: Calls;
+  /** With LearnOptions.detail. */
+  detail: Detail | null;
 }
 
 export class Learner implements LineSink {
@@ -142,6 +198,10 @@ export class Learner implements LineSink {
   /** comm/exe values seen, for the "nothing matched" message. */
   readonly seen = new Map<string, number>();
 
+  /** Serial gaps per source. */
+  readonly gaps = new Map<string, { gaps: number; missing: number; from: number | null; to: number | null; first: Example }>();
+  private readonly serials = new Map<string, { last: number; time: number | null }>();
+
   /** The union of what every selected process did, by ABI. */
   readonly union: Calls = new Map();
   private readonly lives = new Map<number, Life>();
@@ -164,6 +224,7 @@ export class Learner implements LineSink {
     if (r === null) return;
     if (isEvent(r)) this.event(r);
     else if (r.kind === 'skip') this.skip(r, source, lineNo);
+    else if (r.kind === 'mark') this.mark(r, source, lineNo);
     else this.lossNotice(r, source, lineNo, text);
   }
 
@@ -183,6 +244,41 @@ export class Learner implements LineSink {
     if (c.examples.length < MAX_EXAMPLES) c.examples.push(ex);
   }
 
+  private mark(m: AuditMark, file: string, line: number): void {
+    if (m.trusted) this.serial(file, line, m.serial, m.time);
+  }
+
+  /**
+   * Serials count every audit record the kernel emits, one source at a time: a
+   * jump forward means records this source never showed (an upper bound: the
+   * kernel also skips serials for records it never prints). A small step back is
+   * a record printed out of order; a large one, a reboot or another log.
+   */
+  private serial(file: string, line: number, serial: number, time: number | null): void {
+    const s = this.serials.get(file);
+    if (!s) {
+      this.serials.set(file, { last: serial, time });
+      return;
+    }
+    if (serial > s.last + 1) {
+      const missing = serial - s.last - 1;
+      let g = this.gaps.get(file);
+      if (!g) this.gaps.set(file, (g = { gaps: 0, missing: 0, from: s.time, to: time, first: { file, line, message: `serial ${s.last} then ${serial}` } }));
+      g.gaps++;
+      g.missing += missing;
+      if (time !== null) g.to = time;
+    }
+    if (serial > s.last || s.last - serial > SERIAL_RESET) {
+      s.last = serial;
+      s.time = time;
+    }
+  }
+
+  /** Whether records may be missing: loss notices or serial gaps. */
+  get possibleLoss(): boolean {
+    return this.loss.size > 0 || this.gaps.size > 0;
+  }
+
   private lossNotice(n: LossNotice, file: string, line: number, text: string): void {
     const l = this.loss.get(n.reason);
     if (l) {
@@ -195,6 +291,13 @@ export class Learner implements LineSink {
 
   /** One parsed record. */
   event(e: SeccompEvent): void {
+    const suspicion = this.opts.trustAnySource ? null : this.forgery.check(e);
+    if (suspicion !== null) {
+      this.count(this.suspicious, suspicion, { file: e.file, line: e.line, message: SUSPICIONS[suspicion] });
+      return;
+    }
+    // every source's serials, duplicates included: each source has its own gaps
+    if (e.trusted && e.serial !== null) this.serial(e.file, e.line, e.serial, e.time);
     const seen = this.window.check(e);
     if (seen === 'duplicate') {
       this.duplicates++;
@@ -206,11 +309,6 @@ export class Learner implements LineSink {
       return;
     }
     this.records++;
-    const suspicion = this.opts.trustAnySource ? null : this.forgery.check(e);
-    if (suspicion !== null) {
-      this.count(this.suspicious, suspicion, { file: e.file, line: e.line, message: SUSPICIONS[suspicion] });
-      return;
-    }
     if (!e.trusted && !this.opts.trustAnySource) {
       this.untrusted.count++;
       if (this.untrusted.examples.length < MAX_EXAMPLES) this.untrusted.examples.push({ file: e.file, line: e.line, message: `a ${e.format} line not written by the kernel` });
@@ -225,6 +323,7 @@ export class Learner implements LineSink {
       this.lives.set(e.pid, life);
       if (this.lives.size > MAX_UNMATCHED_LIVES) this.evictUnmatched();
     }
+    if (this.opts.detail) addDetail((life.detail ??= newDetail()), e);
     if (e.comm !== null) life.lastComm = e.comm;
     if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
     if (!life.matched && this.matches(e)) {
@@ -286,8 +385,9 @@ export class Learner implements LineSink {
     const name = life.lastExe ? (life.lastExe.split('/').pop() || life.lastExe) : (life.lastComm ?? `pid-${life.pid}`);
     const key = life.lastExe ?? `comm:${life.lastComm}`;
     let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { name, exe: life.lastExe, comms: new Set(), calls: new Map() }));
+    if (!g) this.groups.set(key, (g = { name, exe: life.lastExe, comms: new Set(), calls: new Map(), detail: this.opts.detail ? newDetail() : null }));
     if (life.lastComm) g.comms.add(life.lastComm);
+    if (g.detail && life.detail) mergeDetail(g.detail, life.detail);
     for (const [abi, names] of life.calls) for (const n of names) addCall(g.calls, abi, n);
   }
 

@@ -15,7 +15,7 @@
 
 export type Head =
   | { kind: 'seccomp'; stamp: string | null; fields: number }
-  | { kind: 'other' }
+  | { kind: 'other'; stamp: string | null }
   | { kind: 'loss'; reason: LossReason; count: number | null }
   | { kind: 'malformed'; message: string };
 
@@ -42,8 +42,16 @@ export function readHead(line: string, start: number): Head {
   const typeEnd = line.indexOf(' ', i + 5);
   if (typeEnd < 0) return { kind: 'malformed', message: 'a record type and nothing after it' };
   const type = line.slice(i + 5, typeEnd);
-  if (type !== '1326' && type !== 'SECCOMP' && type !== 'UNKNOWN[1326]') return { kind: 'other' };
+  const seccomp = type === '1326' || type === 'SECCOMP' || type === 'UNKNOWN[1326]';
   i = typeEnd + 1;
+  if (!seccomp) {
+    // Another audit record: its serial still counts for gaps. auditd's own
+    // DAEMON_* records (1200-1299) carry auditd's serials, not the kernel's.
+    if (type.startsWith('DAEMON_') || type.startsWith('12')) return { kind: 'other', stamp: null };
+    const at = line.startsWith('msg=audit(', i) ? i + 10 : line.startsWith('audit(', i) ? i + 6 : -1;
+    const close = at < 0 ? -1 : line.indexOf(')', at);
+    return { kind: 'other', stamp: close < 0 ? null : line.slice(at, close) };
+  }
   if (line.startsWith('msg=', i)) i += 4;
   if (!line.startsWith('audit(', i)) return { kind: 'malformed', message: 'a seccomp record without its audit(TIME:SERIAL) stamp' };
   const close = line.indexOf(')', i + 6);
@@ -63,7 +71,7 @@ function lossHead(line: string, i: number): Head {
   if (line.startsWith('backlog limit exceeded', i)) return { kind: 'loss', reason: 'backlog', count: null };
   if (line.startsWith('rate limit exceeded', i)) return { kind: 'loss', reason: 'rate-limit', count: null };
   if (line.startsWith('kauditd hold queue overflow', i)) return { kind: 'loss', reason: 'hold-queue', count: null };
-  return { kind: 'other' };
+  return { kind: 'other', stamp: null };
 }
 
 function leadingInt(line: string, i: number): number | null {
