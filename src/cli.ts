@@ -109,6 +109,7 @@ async function run(argv: string[], io: Io): Promise<number> {
             'errno-ret': { type: 'number', describe: 'add defaultErrnoRet' },
             merge: { type: 'string', describe: 'start from this profile and add what is learned' },
             'arch-companions': { type: 'boolean', default: false, describe: 'add the usual companion ABIs (x86_64: X86, X32; aarch64: ARM; ...)' },
+            'runtime-base': { type: 'boolean', default: true, describe: 'add what an OCI runtime\'s init can do after loading the filter, when its records are seen (--no-runtime-base: leave it out)' },
             strict: { type: 'boolean', default: false, describe: 'exit 3 when records may be missing (rate limit, backlog, serial gaps)' },
             progress: { type: 'boolean', describe: 'say each newly learned syscall on stderr [default: when reading stdin]' },
             quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no progress and no summary on stderr' },
@@ -270,6 +271,7 @@ interface LearnArgs {
   merge?: string;
   'arch-companions': boolean;
   strict: boolean;
+  'runtime-base': boolean;
   progress?: boolean;
   quiet: boolean;
 }
@@ -305,6 +307,7 @@ async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   const learner = new Learner({
     selection: { comms: a.comm, exes: a.exe, pids: a.pid },
     trustAnySource: a['trust-any-source'],
+    noRuntimeBase: !a['runtime-base'],
     onLearn: (e, name, abi) => {
       dirty = true;
       if (progress) say(`+ ${e.comm ?? e.exe ?? e.pid} ${name} (${abi.name})`);
@@ -391,6 +394,9 @@ function summary(l: Learner, say: Say): void {
   const names = l.names();
   const abis = [...l.union.keys()].map((x) => x.name).join(', ');
   say(`seccomp-learn: ${plural(l.lines, 'line')} read, ${plural(l.records, 'seccomp record')}${l.duplicates ? ` (and ${plural(l.duplicates, 'duplicate')} read twice)` : ''}, ${l.used} used; learned ${plural(names.length, 'syscall')}${abis ? ` (${abis})` : ''}`);
+  for (const [base, abis] of l.runtimes) {
+    say(`seccomp-learn: ${base.runtime}'s init (${base.comm}) was seen: added what it can make after loading the filter on ${[...abis].map((a) => a.name).join(', ')} (${base.names.join(' ')}); --no-runtime-base leaves them out`);
+  }
   for (const [code, c] of l.skipped) {
     say(`seccomp-learn: skipped ${plural(c.count, 'line')}: ${code}; ${c.examples.map((e) => `${where(e)}: ${e.message}`).join('; ')}`);
   }

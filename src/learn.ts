@@ -11,6 +11,7 @@ import type { LossReason } from './record.js';
 import { buildProfile, type BuildOptions, type Profile } from './profile.js';
 import type { Arch } from './syscalls/index.js';
 import { ForgeryCheck, type Suspicion } from './trust.js';
+import { runtimeBaseOf, type RuntimeBase } from './runtime.js';
 
 /** The kernel keeps 15 bytes of a thread's name (TASK_COMM_LEN 16, with the NUL). */
 export const COMM_MAX_BYTES = 15;
@@ -27,6 +28,8 @@ export interface LearnOptions {
   trustAnySource?: boolean;
   /** Keep per-call counts, times and pids for each program (for `report`). */
   detail?: boolean;
+  /** Leave out what an OCI runtime's init can do after loading the filter (see runtime.ts). */
+  noRuntimeBase?: boolean;
   /** Called when a syscall enters the profile for the first time on an ABI. */
   onLearn?: (event: SeccompEvent, name: string, abi: Arch) => void;
 }
@@ -59,6 +62,8 @@ class Life {
   readonly unnamed = new Set<string>();
   lastComm: string | null = null;
   lastExe: string | null = null;
+  /** The OCI runtime's init, when this process began as one. */
+  runtime: { base: RuntimeBase; abi: Arch; added: boolean } | null = null;
   /** Per-call counts, kept only for `report` (LearnOptions.detail). */
   detail: Detail | null = null;
   constructor(readonly pid: number) {}
@@ -198,6 +203,8 @@ export class Learner implements LineSink {
   /** comm/exe values seen, for the "nothing matched" message. */
   readonly seen = new Map<string, number>();
 
+  /** OCI runtimes whose init was seen in a selected process, with the ABI it ran on. */
+  readonly runtimes = new Map<RuntimeBase, Set<Arch>>();
   /** Serial gaps per source. */
   readonly gaps = new Map<string, { gaps: number; missing: number; from: number | null; to: number | null; first: Example }>();
   private readonly serials = new Map<string, { last: number; time: number | null }>();
@@ -345,6 +352,13 @@ export class Learner implements LineSink {
       const fresh = addCall(life.calls, abi, e.syscall);
       if (life.matched && fresh) this.learn(e, abi, e.syscall);
     }
+    const base = abi ? runtimeBaseOf(e.comm) : undefined;
+    if (base && abi && life.runtime === null) life.runtime = { base, abi, added: false };
+    if (life.matched && life.runtime && !life.runtime.added) {
+      life.runtime.added = true;
+      if (!this.opts.noRuntimeBase) for (const n of life.runtime.base.names) addCall(life.calls, life.runtime.abi, n);
+      this.addRuntime(e, life.runtime.base, life.runtime.abi);
+    }
     if (!life.matched) life.before++;
     else {
       this.used++;
@@ -365,6 +379,15 @@ export class Learner implements LineSink {
   private matches(e: SeccompEvent): boolean {
     if (this.selectAll) return true;
     return (e.comm !== null && this.comms.has(e.comm)) || (e.exe !== null && this.exes.has(e.exe)) || this.pids.has(e.pid);
+  }
+
+  private addRuntime(e: SeccompEvent, base: RuntimeBase, abi: Arch): void {
+    if (this.opts.noRuntimeBase) return;
+    let set = this.runtimes.get(base);
+    if (!set) this.runtimes.set(base, (set = new Set()));
+    if (set.has(abi)) return;
+    set.add(abi);
+    for (const n of base.names) this.learn(e, abi, n);
   }
 
   private learn(e: SeccompEvent, abi: Arch, name: string): void {

@@ -67,7 +67,7 @@ describe('learning', () => {
   });
 
   it('ends a process at exit_group: a reused pid does not leak into the profile', () => {
-    const l = new Learner({ selection: { comms: ['app'], exes: [], pids: [] } });
+    const l = new Learner({ selection: { comms: ['app'], exes: [], pids: [] }, noRuntimeBase: true });
     l.event(ev(7, 'app', 'read', 0));
     l.event(ev(7, 'app', 'exit_group', 231));
     l.event(ev(7, 'other', 'ptrace', 101)); // a later, unrelated process with pid 7
@@ -123,5 +123,23 @@ describe('forged kernel lines in syslog files', () => {
     const f = new ForgeryCheck();
     expect(f.check(at(100, 10.0, 'kmsg'))).toBeNull();
     expect(f.check(at(101, null, 'kmsg'))).toBeNull();
+  });
+});
+
+describe('the OCI runtime\'s init', () => {
+  it('adds runc init\'s base set once its records are part of a selected process, unless told not to', () => {
+    const run = (noRuntimeBase: boolean) => {
+      const l = new Learner({ selection: { comms: ['ls'], exes: [], pids: [] }, noRuntimeBase });
+      l.event(ev(20, 'runc:[2:INIT]', 'close', 3, { exe: '/' }));
+      l.event(ev(20, 'ls', 'getdents64', 217, { exe: '/bin/busybox' }));
+      l.event(ev(21, 'runc:[2:INIT]', 'ptrace', 101, { exe: '/' })); // another container, not selected
+      l.finish();
+      return l;
+    };
+    const withBase = run(false);
+    expect(withBase.names()).toEqual(expect.arrayContaining(['close', 'getdents64', 'futex', 'rt_sigreturn', 'execve']));
+    expect(withBase.names()).not.toContain('ptrace');
+    expect([...withBase.runtimes.keys()].map((b) => b.runtime)).toEqual(['runc']);
+    expect(run(true).names()).toEqual(['close', 'getdents64']);
   });
 });
