@@ -1,10 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, configDefaults } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // the end-to-end suite has its own config (vitest.e2e.config.ts): one test at a time
+    exclude: [...configDefaults.exclude, 'test/e2e/**'],
     testTimeout: 30_000,
-    // the e2e and cross-check suites share the machine's kernel log and tools
-    fileParallelism: true,
   },
 });
