@@ -14,10 +14,12 @@ import {
   isEvent,
   Learner,
   listTable,
+  MARKERS,
   mergeProfile,
   nameOf,
   numberOf,
   openInput,
+  closeInput,
   parseLine,
   readLines,
   RecordWindow,
@@ -27,6 +29,7 @@ import {
   TABLE_KERNEL_VERSION,
   truncateComm,
   type Arch,
+  type Input,
   type LineSink,
   type Profile,
 } from './index.js';
@@ -192,14 +195,14 @@ type Say = (s: string) => void;
 // ---------------------------------------------------------------- inputs
 
 /** Open every input first, so an unreadable file stops the run before anything is written. */
-async function openAll(files: string[], io: Io): Promise<Array<{ name: string; stream: Readable }>> {
+async function openAll(files: string[], io: Io): Promise<Array<{ name: string; input: Input }>> {
   const list = files.length === 0 ? ['-'] : files;
   if (list.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
-  const opened: Array<{ name: string; stream: Readable }> = [];
+  const opened: Array<{ name: string; input: Input }> = [];
   try {
-    for (const f of list) opened.push({ name: sourceName(f), stream: await openInput(f, io.stdin) });
+    for (const f of list) opened.push({ name: sourceName(f), input: await openInput(f, io.stdin) });
   } catch (err) {
-    for (const o of opened) if (o.stream !== io.stdin) o.stream.destroy();
+    for (const o of opened) closeInput(o.input, io.stdin);
     throw err;
   }
   return opened;
@@ -212,13 +215,13 @@ async function openAll(files: string[], io: Io): Promise<Array<{ name: string; s
 async function readAll(files: string[], io: Io, sink: LineSink, maxLength: number, onStreamChunk?: () => void): Promise<void> {
   const inputs = await openAll(files, io);
   try {
-    for (const input of inputs) {
+    for (const { name, input } of inputs) {
       if (io.signal?.aborted) break;
-      const onChunk = input.stream === io.stdin ? onStreamChunk : undefined;
-      await readLines(input.stream, input.name, sink, { maxLength, onChunk, signal: io.signal });
+      const onChunk = input.kind === 'stream' && input.stream === io.stdin ? onStreamChunk : undefined;
+      await readLines(input, name, sink, { maxLength, onChunk, signal: io.signal, markers: MARKERS });
     }
   } finally {
-    for (const i of inputs) if (i.stream !== io.stdin) i.stream.destroy();
+    for (const { input } of inputs) closeInput(input, io.stdin);
   }
 }
 

@@ -150,16 +150,31 @@ const MAX_UNMATCHED_LIVES = 1 << 16;
  * DEDUP_WINDOW keys, so memory stays bounded on an endless stream.
  */
 export class RecordWindow {
-  private readonly recent = new Map<string, string>();
+  // keyed by serial (a number: cheap to hash); the time and the content are
+  // checked on a hit, in rings that remember the last DEDUP_WINDOW records
+  private readonly slot = new Map<number, number>();
+  private readonly serials = new Float64Array(DEDUP_WINDOW).fill(-1);
+  private readonly times = new Float64Array(DEDUP_WINDOW);
+  private readonly sigs = new Float64Array(DEDUP_WINDOW);
+  private at = 0;
 
-  /** 'new' the first time a record is seen; 'duplicate' when seen with the same content; 'conflict' otherwise. */
+  /**
+   * 'new' the first time a record is seen; 'duplicate' when seen with the same
+   * content; 'conflict' otherwise. Content is pid, syscall number and ABI: a
+   * forged twin that claims another call or another process is a conflict.
+   */
   check(e: SeccompEvent): 'new' | 'duplicate' | 'conflict' {
-    if (e.key === null) return 'new';
-    const sig = `${e.pid} ${e.nr} ${e.arch?.name} ${e.comm} ${e.exe}`;
-    const before = this.recent.get(e.key);
-    if (before !== undefined) return before === sig ? 'duplicate' : 'conflict';
-    this.recent.set(e.key, sig);
-    if (this.recent.size > DEDUP_WINDOW) this.recent.delete(this.recent.keys().next().value!);
+    if (e.serial === null || e.time === null) return 'new';
+    const sig = e.pid * 0x100000 + ((e.nr & 0xffff) << 4) + (e.arch ? e.arch.audit & 0xf : 0) + (e.arch?.base ? 8 : 0);
+    const i = this.slot.get(e.serial);
+    if (i !== undefined && this.times[i] === e.time) return this.sigs[i] === sig ? 'duplicate' : 'conflict';
+    const old = this.serials[this.at];
+    if (old >= 0 && this.slot.get(old) === this.at) this.slot.delete(old);
+    this.serials[this.at] = e.serial;
+    this.times[this.at] = e.time;
+    this.sigs[this.at] = sig;
+    this.slot.set(e.serial, this.at);
+    this.at = (this.at + 1) % DEDUP_WINDOW;
     return 'new';
   }
 }
@@ -233,6 +248,10 @@ export class Learner implements LineSink {
     else if (r.kind === 'skip') this.skip(r, source, lineNo);
     else if (r.kind === 'mark') this.mark(r, source, lineNo);
     else this.lossNotice(r, source, lineNo, text);
+  }
+
+  passed(count: number): void {
+    this.lines += count;
   }
 
   overlong(source: string, lineNo: number, bytes: number): void {

@@ -85,13 +85,10 @@ function leadingInt(line: string, i: number): number | null {
   return j > i ? n : null;
 }
 
-/** The fields a seccomp record can carry; any other key is passed over. */
+/** The fields of a seccomp record that seccomp-learn uses; any other key is passed over. */
 export class Fields {
   auid: string | undefined = undefined;
   uid: string | undefined = undefined;
-  gid: string | undefined = undefined;
-  ses: string | undefined = undefined;
-  subj: string | undefined = undefined;
   pid: string | undefined = undefined;
   comm: Value | undefined = undefined;
   exe: Value | undefined = undefined;
@@ -99,7 +96,6 @@ export class Fields {
   arch: string | undefined = undefined;
   syscall: string | undefined = undefined;
   compat: string | undefined = undefined;
-  ip: string | undefined = undefined;
   code: string | undefined = undefined;
 }
 
@@ -125,11 +121,12 @@ export function readFields(line: string, start: number, interpreted: boolean): F
     while (line.charCodeAt(i) === 32) i++;
     const eq = line.indexOf('=', i);
     if (eq < 0 || eq >= end) break;
-    const key = line.slice(i, eq);
+    // the key is recognised in place: no string is made for it, nor for values never used
+    const key = keyOf(line, i, eq);
     let v = eq + 1;
     let vEnd: number;
     let quoted = false;
-    if (key === 'subj' || (interpreted && (key === 'comm' || key === 'exe'))) {
+    if (key === K.subj || (interpreted && (key === K.comm || key === K.exe))) {
       vEnd = nextKnownKey(line, v, end);
     } else if (line.charCodeAt(v) === 34 /* " */) {
       const close = line.indexOf('"', v + 1);
@@ -140,35 +137,87 @@ export function readFields(line: string, start: number, interpreted: boolean): F
       vEnd = line.indexOf(' ', v);
       if (vEnd < 0 || vEnd > end) vEnd = end;
     }
-    const raw = line.slice(v, vEnd);
     i = quoted ? vEnd + 1 : vEnd;
-    if (key.indexOf(' ') >= 0) continue; // stray text without '='
     switch (key) {
-      case 'comm':
-        f.comm = value(raw, quoted, interpreted);
+      case K.comm:
+        f.comm = value(line.slice(v, vEnd), quoted, interpreted);
         break;
-      case 'exe':
-        f.exe = value(raw, quoted, interpreted);
+      case K.exe:
+        f.exe = value(line.slice(v, vEnd), quoted, interpreted);
         break;
-      case 'auid':
-      case 'uid':
-      case 'gid':
-      case 'ses':
-      case 'subj':
-      case 'pid':
-      case 'sig':
-      case 'arch':
-      case 'syscall':
-      case 'compat':
-      case 'ip':
-      case 'code':
-        f[key] = raw;
+      case K.auid:
+        f.auid = line.slice(v, vEnd);
+        break;
+      case K.uid:
+        f.uid = line.slice(v, vEnd);
+        break;
+      case K.pid:
+        f.pid = line.slice(v, vEnd);
+        break;
+      case K.sig:
+        f.sig = line.slice(v, vEnd);
+        break;
+      case K.arch:
+        f.arch = line.slice(v, vEnd);
+        break;
+      case K.syscall:
+        f.syscall = line.slice(v, vEnd);
+        break;
+      case K.compat:
+        f.compat = line.slice(v, vEnd);
+        break;
+      case K.code:
+        f.code = line.slice(v, vEnd);
         break;
       default:
-        break; // unknown keys (ChromeOS's ppid=, future additions) are passed over
+        break; // gid, ses, subj, ip: not used; unknown keys (ChromeOS's ppid=, future ones): passed over
     }
   }
   return f;
+}
+
+const enum K {
+  other,
+  auid,
+  uid,
+  gid,
+  ses,
+  subj,
+  pid,
+  comm,
+  exe,
+  sig,
+  arch,
+  syscall,
+  compat,
+  ip,
+  code,
+}
+
+const KEYS: ReadonlyArray<[string, K]> = [
+  ['auid', K.auid],
+  ['uid', K.uid],
+  ['gid', K.gid],
+  ['ses', K.ses],
+  ['subj', K.subj],
+  ['pid', K.pid],
+  ['comm', K.comm],
+  ['exe', K.exe],
+  ['sig', K.sig],
+  ['arch', K.arch],
+  ['syscall', K.syscall],
+  ['compat', K.compat],
+  ['ip', K.ip],
+  ['code', K.code],
+];
+
+function keyOf(line: string, from: number, eq: number): K {
+  const len = eq - from;
+  for (let k = 0; k < KEYS.length; k++) {
+    const [name, id] = KEYS[k];
+    if (name.length === len && line.startsWith(name, from)) return id;
+  }
+  return K.other;
 }
 
 /** In `ausearch -i` text and for subj=, a value runs to the next ` key=` of a known key. */
@@ -183,7 +232,24 @@ function nextKnownKey(line: string, from: number, end: number): number {
   return end;
 }
 
+// comm= and exe= values repeat from record to record: decode each once.
+const quotedValues = new Map<string, Value>();
+const otherValues = new Map<string, Value>();
+const interpretedValues = new Map<string, Value>();
+const VALUE_CACHE_MAX = 4096;
+
 function value(raw: string, quoted: boolean, interpreted: boolean): Value {
+  const cache = quoted ? quotedValues : interpreted ? interpretedValues : otherValues;
+  let v = cache.get(raw);
+  if (v === undefined) {
+    v = decodeValue(raw, quoted, interpreted);
+    if (cache.size >= VALUE_CACHE_MAX) cache.clear();
+    cache.set(raw, v);
+  }
+  return v;
+}
+
+function decodeValue(raw: string, quoted: boolean, interpreted: boolean): Value {
   if (quoted) return { text: showSafely(raw), encoding: 'quoted' };
   if (raw === '(null)') return { text: null, encoding: 'null' };
   if (interpreted) return { text: showSafely(raw), encoding: 'plain' };

@@ -3,7 +3,7 @@
 // A small line splitter over Buffers rather than split2: split2 fails the whole
 // stream when a line passes its maxLength, and we must instead count the long
 // line, skip it, and go on. Memory stays bounded by maxLength plus one chunk.
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -14,6 +14,8 @@ export interface LineSink {
   line(text: string, source: string, lineNo: number): void;
   /** A line longer than the cap, which was skipped (its bytes were never buffered whole). */
   overlong(source: string, lineNo: number, bytes: number): void;
+  /** Lines that held none of the markers, passed over without being decoded. */
+  passed?(count: number): void;
 }
 
 /** Splits a byte stream into lines; feed it chunks, then end(). */
@@ -24,18 +26,57 @@ export class LineSplitter {
   private skippedBytes = 0;
   private lineNo = 0;
 
+  private readonly markers: Buffer[];
+  /** Per marker, where it next occurs in the current chunk (chunk length: nowhere). */
+  private readonly next: number[];
+
+  /**
+   * `markers`: only lines holding one of these byte strings are decoded and
+   * handed on; the rest are counted (sink.passed). A line cut across chunks is
+   * always handed on. No markers: every line is.
+   */
   constructor(
     private readonly source: string,
     private readonly sink: LineSink,
     private readonly maxLength = DEFAULT_MAX_LINE,
-  ) {}
+    markers: readonly string[] = [],
+  ) {
+    this.markers = markers.map((m) => Buffer.from(m));
+    this.next = this.markers.map(() => -1);
+  }
+
+  /** The nearest marker at or after `from`, or the chunk's length. */
+  private nearest(chunk: Buffer, from: number): number {
+    let best = chunk.length;
+    for (let i = 0; i < this.next.length; i++) {
+      let p = this.next[i];
+      if (p < from) {
+        p = chunk.indexOf(this.markers[i], from);
+        this.next[i] = p = p < 0 ? chunk.length : p;
+      }
+      if (p < best) best = p;
+    }
+    return best;
+  }
 
   push(chunk: Buffer): void {
     let start = 0;
+    const filter = this.markers.length > 0;
+    if (filter) this.next.fill(-1);
+    let hit = -1;
+    let passed = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
       if (nl < 0) break;
       this.lineNo++;
+      if (filter && !this.skipping && this.pendingBytes === 0) {
+        if (hit < start) hit = this.nearest(chunk, start);
+        if (hit >= nl) {
+          passed++;
+          start = nl + 1;
+          continue;
+        }
+      }
       if (this.skipping) {
         this.sink.overlong(this.source, this.lineNo, this.skippedBytes + nl - start);
         this.skipping = false;
@@ -57,6 +98,7 @@ export class LineSplitter {
       }
       start = nl + 1;
     }
+    if (passed > 0) this.sink.passed?.(passed);
     if (start < chunk.length) this.hold(chunk.subarray(start));
   }
 
@@ -120,22 +162,36 @@ export function sourceName(path: string): string {
 }
 
 /**
- * Open an input: '-' is `stdin`; a name ending in .gz, or a file starting with
- * the gzip magic, is decompressed.
+ * An opened input: a stream (standard input, a gzip file), or a plain file read
+ * into one reused buffer, so that reading gigabytes allocates nothing per chunk.
  */
-export async function openInput(path: string, stdin: Readable): Promise<Readable> {
-  if (path === '-') return stdin;
-  const fs = createReadStream(path, { highWaterMark: 256 * 1024 });
-  await new Promise<void>((resolve, reject) => {
-    fs.once('open', () => resolve());
-    fs.once('error', (err: NodeJS.ErrnoException) => reject(new SourceError(path, describe(err))));
-  });
-  if (path.endsWith('.gz')) {
-    const gunzip = createGunzip();
-    fs.on('error', (err) => gunzip.destroy(err));
-    return fs.pipe(gunzip);
+export type Input = { kind: 'stream'; stream: Readable } | { kind: 'file'; file: FileHandle };
+
+const FILE_CHUNK = 1 << 20;
+
+/** Open an input: '-' is `stdin`; a name ending in .gz is decompressed. */
+export async function openInput(path: string, stdin: Readable): Promise<Input> {
+  if (path === '-') return { kind: 'stream', stream: stdin };
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r');
+    if ((await file.stat()).isDirectory()) {
+      await file.close();
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+  } catch (err) {
+    throw new SourceError(path, describe(err as NodeJS.ErrnoException));
   }
-  return fs;
+  if (!path.endsWith('.gz')) return { kind: 'file', file };
+  const raw = file.createReadStream({ highWaterMark: 256 * 1024 });
+  const gunzip = createGunzip();
+  raw.on('error', (err) => gunzip.destroy(err));
+  return { kind: 'stream', stream: raw.pipe(gunzip) };
+}
+
+export function closeInput(input: Input, stdin: Readable): void {
+  if (input.kind === 'file') void input.file.close().catch(() => {});
+  else if (input.stream !== stdin) input.stream.destroy();
 }
 
 export function describe(err: NodeJS.ErrnoException): string {
@@ -158,6 +214,8 @@ export function describe(err: NodeJS.ErrnoException): string {
 /** Read one input to its end, line by line. Rejects with a SourceError naming the input. */
 export interface ReadOptions {
   maxLength?: number;
+  /** Only lines holding one of these are decoded (see LineSplitter). */
+  markers?: readonly string[];
   /** Called after each chunk's lines were handed to the sink (a place to flush output). */
   onChunk?: () => void;
   /** Stop reading (SIGINT): what was read so far stands. */
@@ -165,8 +223,33 @@ export interface ReadOptions {
 }
 
 /** Read one input to its end, line by line. Rejects with a SourceError naming the input. */
-export function readLines(stream: Readable, source: string, sink: LineSink, opts: ReadOptions = {}): Promise<number> {
-  const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE);
+export function readLines(input: Input | Readable, source: string, sink: LineSink, opts: ReadOptions = {}): Promise<number> {
+  if ('kind' in input && input.kind === 'file') return readFile(input.file, source, sink, opts);
+  return readStream('kind' in input ? input.stream : input, source, sink, opts);
+}
+
+async function readFile(file: FileHandle, source: string, sink: LineSink, opts: ReadOptions): Promise<number> {
+  const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers);
+  const buf = Buffer.allocUnsafe(FILE_CHUNK);
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) break;
+      const { bytesRead } = await file.read(buf, 0, FILE_CHUNK, null);
+      if (bytesRead === 0) break;
+      splitter.push(bytesRead === FILE_CHUNK ? buf : buf.subarray(0, bytesRead));
+      opts.onChunk?.();
+    }
+  } catch (err) {
+    splitter.end();
+    throw new SourceError(source, describe(err as NodeJS.ErrnoException));
+  }
+  splitter.end();
+  opts.onChunk?.();
+  return splitter.lines;
+}
+
+function readStream(stream: Readable, source: string, sink: LineSink, opts: ReadOptions): Promise<number> {
+  const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers);
   return new Promise<number>((resolve, reject) => {
     let done = false;
     const finish = (err?: unknown) => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectEnvelope, isEvent, LineSplitter, parseLine, type LineResult, type SeccompEvent } from '../src/index.js';
-import { readFixture } from './helpers.js';
+import { readdirSync } from 'node:fs';
+import { detectEnvelope, isEvent, LineSplitter, MARKERS, parseLine, type LineResult, type SeccompEvent } from '../src/index.js';
+import { fixture, readFixture } from './helpers.js';
 
 function lines(name: string): string[] {
   return readFixture(name).split('\n').filter((l) => l.length > 0);
@@ -244,5 +245,39 @@ describe('line splitting', () => {
   it('keeps multi-byte characters cut across chunks', () => {
     const b = Buffer.from('comm=é\n');
     expect(collect([b.subarray(0, 6), b.subarray(6)]).out).toEqual([['comm=é', 1]]);
+  });
+});
+
+describe('the byte prefilter', () => {
+  it('never passes over a line that means something: every such fixture line holds a marker', () => {
+    let meaningful = 0;
+    for (const dir of ['real', 'published']) {
+      for (const f of readdirSync(fixture(dir))) {
+        lines(`${dir}/${f}`).forEach((l, i) => {
+          const r = parseLine(l, f, i + 1);
+          if (r === null) return;
+          meaningful++;
+          expect(MARKERS.some((m) => l.includes(m)), `${dir}/${f}:${i + 1}`).toBe(true);
+        });
+      }
+    }
+    expect(meaningful).toBeGreaterThan(3000);
+  });
+
+  it('gives the same events with and without it, and counts every line', () => {
+    const input = Buffer.from(readFixture('real/syslog-traditional.log') + readFixture('real/journal-json.log') + 'no newline at the end');
+    const run = (markers: readonly string[]) => {
+      const got: string[] = [];
+      let passed = 0;
+      const s = new LineSplitter('x', { line: (t, _s, n) => got.push(`${n}:${t}`), overlong: () => {}, passed: (c) => (passed += c) }, 1 << 16, markers);
+      for (let i = 0; i < input.length; i += 4096) s.push(input.subarray(i, i + 4096));
+      s.end();
+      return { got: got.filter((g) => parseLine(g.slice(g.indexOf(':') + 1), 'x', 1) !== null), all: got.length + passed, lines: s.lines };
+    };
+    const filtered = run(MARKERS);
+    const plain = run([]);
+    expect(filtered.got).toEqual(plain.got);
+    expect(filtered.all).toBe(plain.all);
+    expect(filtered.lines).toBe(plain.lines);
   });
 });
