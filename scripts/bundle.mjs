@@ -16,7 +16,7 @@ await build({
   target: 'node20',
   outfile: 'dist/cli.js',
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  minify: true,
+  minify: !process.env.NO_MINIFY,
   logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);

@@ -203,8 +203,8 @@ function stampTime(t: string): number | null {
 function toEvent(env: Envelope, stamp: string | null, f: Fields, interpreted: boolean, file: string, line: number, journal?: { time: number | null; serial: number | null; key: string | null }): SeccompEvent | Skip {
   if (f.syscall === undefined) return skip('missing-field', 'a seccomp record without syscall=');
   if (f.pid === undefined) return skip('missing-field', 'a seccomp record without pid=');
-  const pid = intOrNull(f.pid);
-  if (pid === null) return skip('bad-number', `pid=${f.pid} is not a number`);
+  const pid = f.pid;
+  if (pid === null) return skip('bad-number', `pid=${f.pidRaw} is not a number`);
 
   let time: number | null = null;
   let serial: number | null = null;
@@ -259,16 +259,16 @@ function toEvent(env: Envelope, stamp: string | null, f: Fields, interpreted: bo
     time,
     serial,
     pid,
-    uid: intOrNull(f.uid),
-    auid: intOrNull(f.auid),
+    uid: f.uid ?? null,
+    auid: f.auid ?? null,
     comm: f.comm?.text ?? null,
     exe: f.exe?.text ?? null,
     arch,
     nr,
     syscall,
-    compat: intOrNull(f.compat),
+    compat: f.compat ?? null,
     action: f.code === undefined ? null : decodeAction(f.code),
-    sig: intOrNull(f.sig),
+    sig: f.sig ?? null,
     file,
     line,
     printk: env.printk,

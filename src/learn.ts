@@ -150,13 +150,12 @@ const MAX_UNMATCHED_LIVES = 1 << 16;
  * DEDUP_WINDOW keys, so memory stays bounded on an endless stream.
  */
 export class RecordWindow {
-  // keyed by serial (a number: cheap to hash); the time and the content are
-  // checked on a hit, in rings that remember the last DEDUP_WINDOW records
-  private readonly slot = new Map<number, number>();
+  // Direct-mapped on the serial (serials of nearby records are nearby numbers):
+  // slot = serial mod DEDUP_WINDOW, holding that record's serial, time in
+  // milliseconds and content. No allocation, no hashing, a fixed size.
   private readonly serials = new Float64Array(DEDUP_WINDOW).fill(-1);
   private readonly times = new Float64Array(DEDUP_WINDOW);
   private readonly sigs = new Float64Array(DEDUP_WINDOW);
-  private at = 0;
 
   /**
    * 'new' the first time a record is seen; 'duplicate' when seen with the same
@@ -164,17 +163,14 @@ export class RecordWindow {
    * forged twin that claims another call or another process is a conflict.
    */
   check(e: SeccompEvent): 'new' | 'duplicate' | 'conflict' {
-    if (e.serial === null || e.time === null) return 'new';
+    if (e.serial === null || e.time === null || e.serial < 0) return 'new';
     const sig = e.pid * 0x100000 + ((e.nr & 0xffff) << 4) + (e.arch ? e.arch.audit & 0xf : 0) + (e.arch?.base ? 8 : 0);
-    const i = this.slot.get(e.serial);
-    if (i !== undefined && this.times[i] === e.time) return this.sigs[i] === sig ? 'duplicate' : 'conflict';
-    const old = this.serials[this.at];
-    if (old >= 0 && this.slot.get(old) === this.at) this.slot.delete(old);
-    this.serials[this.at] = e.serial;
-    this.times[this.at] = e.time;
-    this.sigs[this.at] = sig;
-    this.slot.set(e.serial, this.at);
-    this.at = (this.at + 1) % DEDUP_WINDOW;
+    const ms = Math.round(e.time * 1000);
+    const i = e.serial % DEDUP_WINDOW;
+    if (this.serials[i] === e.serial && this.times[i] === ms) return this.sigs[i] === sig ? 'duplicate' : 'conflict';
+    this.serials[i] = e.serial;
+    this.times[i] = ms;
+    this.sigs[i] = sig;
     return 'new';
   }
 }

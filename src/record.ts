@@ -85,18 +85,39 @@ function leadingInt(line: string, i: number): number | null {
   return j > i ? n : null;
 }
 
-/** The fields of a seccomp record that seccomp-learn uses; any other key is passed over. */
+/**
+ * The fields of a seccomp record that seccomp-learn uses; any other key is
+ * passed over. Numeric fields are read in place: undefined when absent, null
+ * when present but not a decimal integer (never 0 for garbage), `raw` keeps the
+ * text of a bad pid for the message.
+ */
 export class Fields {
-  auid: string | undefined = undefined;
-  uid: string | undefined = undefined;
-  pid: string | undefined = undefined;
+  auid: number | null | undefined = undefined;
+  uid: number | null | undefined = undefined;
+  pid: number | null | undefined = undefined;
+  pidRaw: string | undefined = undefined;
+  sig: number | null | undefined = undefined;
+  compat: number | null | undefined = undefined;
   comm: Value | undefined = undefined;
   exe: Value | undefined = undefined;
-  sig: string | undefined = undefined;
   arch: string | undefined = undefined;
   syscall: string | undefined = undefined;
-  compat: string | undefined = undefined;
   code: string | undefined = undefined;
+}
+
+/** A decimal integer (optionally negative) between `s` and `e` of `line`, or null. */
+export function intAt(line: string, s: number, e: number): number | null {
+  const neg = line.charCodeAt(s) === 45;
+  let i = neg ? s + 1 : s;
+  if (i >= e || e - i > 16) return null;
+  let n = 0;
+  for (; i < e; i++) {
+    const c = line.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    n = n * 10 + c;
+  }
+  if (!Number.isSafeInteger(n)) return null;
+  return neg ? -n : n;
 }
 
 /** An untrusted string value (comm=, exe=): its bytes shown safely, or null for `(null)`. */
@@ -146,16 +167,17 @@ export function readFields(line: string, start: number, interpreted: boolean): F
         f.exe = value(line.slice(v, vEnd), quoted, interpreted);
         break;
       case K.auid:
-        f.auid = line.slice(v, vEnd);
+        f.auid = intAt(line, v, vEnd);
         break;
       case K.uid:
-        f.uid = line.slice(v, vEnd);
+        f.uid = intAt(line, v, vEnd);
         break;
       case K.pid:
-        f.pid = line.slice(v, vEnd);
+        f.pid = intAt(line, v, vEnd);
+        if (f.pid === null) f.pidRaw = line.slice(v, vEnd);
         break;
       case K.sig:
-        f.sig = line.slice(v, vEnd);
+        f.sig = intAt(line, v, vEnd);
         break;
       case K.arch:
         f.arch = line.slice(v, vEnd);
@@ -164,7 +186,7 @@ export function readFields(line: string, start: number, interpreted: boolean): F
         f.syscall = line.slice(v, vEnd);
         break;
       case K.compat:
-        f.compat = line.slice(v, vEnd);
+        f.compat = intAt(line, v, vEnd);
         break;
       case K.code:
         f.code = line.slice(v, vEnd);
@@ -194,30 +216,31 @@ const enum K {
   code,
 }
 
-const KEYS: ReadonlyArray<[string, K]> = [
-  ['auid', K.auid],
-  ['uid', K.uid],
-  ['gid', K.gid],
-  ['ses', K.ses],
-  ['subj', K.subj],
-  ['pid', K.pid],
-  ['comm', K.comm],
-  ['exe', K.exe],
-  ['sig', K.sig],
-  ['arch', K.arch],
-  ['syscall', K.syscall],
-  ['compat', K.compat],
-  ['ip', K.ip],
-  ['code', K.code],
-];
-
+/** The key between `from` and `eq`, told by its length and first letter before one compare. */
 function keyOf(line: string, from: number, eq: number): K {
-  const len = eq - from;
-  for (let k = 0; k < KEYS.length; k++) {
-    const [name, id] = KEYS[k];
-    if (name.length === len && line.startsWith(name, from)) return id;
+  const c = line.charCodeAt(from);
+  switch (eq - from) {
+    case 2:
+      return c === 105 && line.charCodeAt(from + 1) === 112 ? K.ip : K.other;
+    case 3:
+      if (c === 112) return line.startsWith('pid', from) ? K.pid : K.other;
+      if (c === 117) return line.startsWith('uid', from) ? K.uid : K.other;
+      if (c === 115) return line.startsWith('ses', from) ? K.ses : line.startsWith('sig', from) ? K.sig : K.other;
+      if (c === 103) return line.startsWith('gid', from) ? K.gid : K.other;
+      if (c === 101) return line.startsWith('exe', from) ? K.exe : K.other;
+      return K.other;
+    case 4:
+      if (c === 97) return line.startsWith('auid', from) ? K.auid : line.startsWith('arch', from) ? K.arch : K.other;
+      if (c === 99) return line.startsWith('comm', from) ? K.comm : line.startsWith('code', from) ? K.code : K.other;
+      if (c === 115) return line.startsWith('subj', from) ? K.subj : K.other;
+      return K.other;
+    case 6:
+      return c === 99 && line.startsWith('compat', from) ? K.compat : K.other;
+    case 7:
+      return c === 115 && line.startsWith('syscall', from) ? K.syscall : K.other;
+    default:
+      return K.other;
   }
-  return K.other;
 }
 
 /** In `ausearch -i` text and for subj=, a value runs to the next ` key=` of a known key. */

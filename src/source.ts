@@ -230,12 +230,17 @@ export function readLines(input: Input | Readable, source: string, sink: LineSin
 
 async function readFile(file: FileHandle, source: string, sink: LineSink, opts: ReadOptions): Promise<number> {
   const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers);
-  const buf = Buffer.allocUnsafe(FILE_CHUNK);
+  // two buffers: the next chunk is read while this one is split and parsed
+  const bufs = [Buffer.allocUnsafe(FILE_CHUNK), Buffer.allocUnsafe(FILE_CHUNK)];
+  let which = 0;
+  let next = file.read(bufs[0], 0, FILE_CHUNK, null);
   try {
     for (;;) {
-      if (opts.signal?.aborted) break;
-      const { bytesRead } = await file.read(buf, 0, FILE_CHUNK, null);
-      if (bytesRead === 0) break;
+      const { bytesRead } = await next;
+      if (bytesRead === 0 || opts.signal?.aborted) break;
+      const buf = bufs[which];
+      which ^= 1;
+      next = file.read(bufs[which], 0, FILE_CHUNK, null);
       splitter.push(bytesRead === FILE_CHUNK ? buf : buf.subarray(0, bytesRead));
       opts.onChunk?.();
     }
