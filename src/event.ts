@@ -1,7 +1,7 @@
 // One line in, one of: a SeccompEvent, a loss notice, a counted reason to skip,
 // or nothing (the line is not a seccomp record). Pure: no I/O, no exceptions.
 import { detectEnvelope, isFiller, type Envelope, type Format } from './envelope.js';
-import { readFields, readHead, showSafely, type Fields, type LossReason } from './record.js';
+import { intAt, readFields, readHead, showSafely, type Fields, type LossReason } from './record.js';
 import { abiOf, archFromToken, findArch, nameOf, numberOf, type Arch } from './syscalls/index.js';
 
 /**
@@ -175,18 +175,7 @@ function skip(code: SkipCode, message: string): Skip {
 
 /** A decimal integer (optionally negative), or null: never a partial parse, never 0 for garbage. */
 function intOrNull(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  const len = s.length;
-  let i = s.charCodeAt(0) === 45 ? 1 : 0;
-  if (i >= len || len - i > 16) return null;
-  let n = 0;
-  for (; i < len; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return null;
-    n = n * 10 + c;
-  }
-  if (!Number.isSafeInteger(n)) return null;
-  return s.charCodeAt(0) === 45 ? -n : n;
+  return s === undefined ? null : intAt(s, 0, s.length);
 }
 
 /** `SEC.MSEC` as the kernel writes it, or null. */
