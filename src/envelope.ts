@@ -59,8 +59,16 @@ export function detectEnvelope(line: string): Envelope | null {
   if (c0 === 60 /* < */) {
     const close = line.indexOf('>');
     if (close < 2 || close > 4) return null;
-    for (let i = 1; i < close; i++) if (!isDigit(line.charCodeAt(i))) return null;
-    return syslogEnvelope(line, close + 1);
+    let pri = 0;
+    for (let i = 1; i < close; i++) {
+      const c = line.charCodeAt(i);
+      if (!isDigit(c)) return null;
+      pri = pri * 10 + (c - 48);
+    }
+    const env = syslogEnvelope(line, close + 1);
+    // facility 0 is the kernel's alone: a `kernel` tag with another facility was written by a user
+    if (env && env.trusted && env.tag === 'kernel' && pri >= 8) env.trusted = false;
+    return env;
   }
   if (isDigit(c0)) {
     if (line.charCodeAt(4) === 45 /* - */ && line.charCodeAt(10) === 84 /* T */) return syslogEnvelope(line, 0);
@@ -167,17 +175,23 @@ function syslogEnvelope(line: string, at: number): Envelope | null {
   if (hostEnd < 0) return null;
   const colon = line.indexOf(': ', hostEnd);
   if (colon < 0) return null;
-  // the tag is the last word before ": "; busybox syslogd puts `kern.notice` before it
+  // the tag is the last word before ": "; busybox syslogd puts the facility and
+  // priority before it (`kern.notice kernel:`), and a user's `logger -t kernel`
+  // there says `user.notice kernel:`
   let tagStart = hostEnd + 1;
+  let kernFacility = true;
   const space = line.lastIndexOf(' ', colon);
   if (space > hostEnd) {
-    if (space !== line.indexOf(' ', tagStart) || line.indexOf('.', tagStart) > space || line.indexOf('.', tagStart) < 0) {
+    const dot = line.indexOf('.', tagStart);
+    if (space !== line.indexOf(' ', tagStart) || dot > space || dot < 0) {
       return { format, trusted: false, body: colon + 2, printk: null, tag: line.slice(tagStart, colon) };
     }
+    kernFacility = dot - tagStart === 4 && line.startsWith('kern', tagStart);
     tagStart = space + 1;
   }
   const tag = line.slice(tagStart, colon);
   const body = colon + 2;
+  if (tag === 'kernel' && !kernFacility) return { format, trusted: false, body, printk: null, tag };
   if (tag === 'kernel') {
     // imklog keeps the printk stamp: `kernel: [  901.514284] audit: ...`
     if (line.charCodeAt(body) === 91) {
