@@ -139,23 +139,28 @@ export type SkipReason = SkipCode | 'line-too-long';
 const MAX_EXAMPLES = 3;
 /** A serial this far below the last one starts the count again (a reboot, another log). */
 const SERIAL_RESET = 5000;
-/** Records remembered to drop the same record read from a second source. */
-const DEDUP_WINDOW = 1 << 16;
+/**
+ * How far apart (in serials) two reads of one record may be and still be known
+ * as one: the same record in syslog and audit.log, or in journald's two
+ * transports. Past that, a record is counted twice (the profile is the same).
+ */
+const DEDUP_WINDOW = 1 << 18;
 /** Processes tracked that have not (yet) matched the selection. */
 const MAX_UNMATCHED_LIVES = 1 << 16;
 
 /**
  * The same record read from two sources (syslog and audit.log, journald's two
- * transports) is one record: `TIME:SERIAL` identifies it. Remembers the last
- * DEDUP_WINDOW keys, so memory stays bounded on an endless stream.
+ * transports) is one record: `TIME:SERIAL` identifies it. Remembers one record
+ * per serial modulo DEDUP_WINDOW, so memory stays bounded on an endless stream.
  */
 export class RecordWindow {
   // Direct-mapped on the serial (serials of nearby records are nearby numbers):
-  // slot = serial mod DEDUP_WINDOW, holding that record's serial, time in
-  // milliseconds and content. No allocation, no hashing, a fixed size.
-  private readonly serials = new Float64Array(DEDUP_WINDOW).fill(-1);
-  private readonly times = new Float64Array(DEDUP_WINDOW);
-  private readonly sigs = new Float64Array(DEDUP_WINDOW);
+  // slot = serial mod DEDUP_WINDOW holds that record's serial + 1 (0: empty), the
+  // low 32 bits of its time in milliseconds, and a hash of its content. No
+  // allocation, no hashing of strings, a fixed size (3 MiB).
+  private readonly serials = new Uint32Array(DEDUP_WINDOW);
+  private readonly times = new Uint32Array(DEDUP_WINDOW);
+  private readonly sigs = new Uint32Array(DEDUP_WINDOW);
 
   /**
    * 'new' the first time a record is seen; 'duplicate' when seen with the same
@@ -163,12 +168,12 @@ export class RecordWindow {
    * forged twin that claims another call or another process is a conflict.
    */
   check(e: SeccompEvent): 'new' | 'duplicate' | 'conflict' {
-    if (e.serial === null || e.time === null || e.serial < 0) return 'new';
-    const sig = e.pid * 0x100000 + ((e.nr & 0xffff) << 4) + (e.arch ? e.arch.audit & 0xf : 0) + (e.arch?.base ? 8 : 0);
-    const ms = Math.round(e.time * 1000);
+    if (e.serial === null || e.time === null || e.serial < 0 || e.serial >= 0xffffffff) return 'new';
+    const sig = (Math.imul(e.pid, 0x9e3779b1) ^ Math.imul(e.nr + 1, 0x85ebca6b) ^ (e.arch ? e.arch.audit + e.arch.base : 0)) >>> 0;
+    const ms = Math.round(e.time * 1000) >>> 0;
     const i = e.serial % DEDUP_WINDOW;
-    if (this.serials[i] === e.serial && this.times[i] === ms) return this.sigs[i] === sig ? 'duplicate' : 'conflict';
-    this.serials[i] = e.serial;
+    if (this.serials[i] === e.serial + 1 && this.times[i] === ms) return this.sigs[i] === sig ? 'duplicate' : 'conflict';
+    this.serials[i] = e.serial + 1;
     this.times[i] = ms;
     this.sigs[i] = sig;
     return 'new';

@@ -193,6 +193,24 @@ describe('seccomp-learn learn', () => {
     expect(readdirSync(dir)).toEqual(['p.json']);
   });
 
+  it('learns a process that named itself `evil "name` with --comm \'evil "name\'', () => {
+    const r = cli(['--comm', 'evil "name', fixture('real/kmsg.log')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).syscalls[0].names).toEqual(expect.arrayContaining(['getppid', 'getuid', 'exit_group']));
+  });
+
+  it('writes the final profile on SIGTERM too', async () => {
+    const dir = tmp();
+    const out = join(dir, 'p.json');
+    const child = cliProcess(['--comm', 'http-echo', '-o', out, '-q']);
+    child.stdin.write(readFixture('published/k8s-tutorial-syslog.log'));
+    for (let i = 0; i < 200 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 25));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(golden('http-echo.json'));
+  });
+
   it('--version and --help work', () => {
     expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const h = cli(['--help']);

@@ -55,6 +55,13 @@ describe('learning', () => {
     expect(three.names()).not.toContain('ptrace');
   });
 
+  it('knows a record read again from a second copy of a log', () => {
+    const twice = learnFrom(['real/audit-raw.log', 'real/audit-node.log', 'real/audit-raw.log']);
+    const once = learnFrom(['real/audit-raw.log', 'real/audit-node.log']);
+    expect(twice.duplicates).toBe(once.records - learnFrom(['real/audit-node.log']).records);
+    expect(twice.records).toBe(once.records);
+  });
+
   it('does not learn lines a user-space program wrote, unless told to', () => {
     const l = learnFrom(['real/syslog-traditional.log'], { pids: [4242] });
     expect(l.untrusted.count).toBe(1);
