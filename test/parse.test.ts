@@ -105,6 +105,17 @@ describe('every real format', () => {
     expect([...keys.values()].every((n) => n === 2)).toBe(true);
   });
 
+  it('reads a journal MESSAGE given as an array of bytes (journald does so for non-UTF-8 values)', () => {
+    // the audit transport's entry (its _TRANSPORT says audit, which the byte prefilter looks for)
+    const line = lines('real/journal-json.log').find((l) => l.includes('"_TRANSPORT":"audit"') && l.includes('6576696C'))!;
+    const o = JSON.parse(line);
+    const asBytes = JSON.stringify({ ...o, MESSAGE: [...Buffer.from(o.MESSAGE)] });
+    const a = parseLine(line, 'x', 1);
+    const b = parseLine(asBytes, 'x', 1);
+    expect(isEvent(b) && [b.comm, b.syscall, b.serial, b.trusted]).toEqual(isEvent(a) && [a.comm, a.syscall, a.serial, a.trusted]);
+    expect(isEvent(b) && b.comm).toBe('evil "name');
+  });
+
   it('reads the published lines of the reference', () => {
     const evs = events('published/reference-lines.log');
     expect(evs.map((e) => [e.format, e.arch?.name, e.syscall, e.action])).toEqual([
