@@ -11,26 +11,8 @@ export * from './syscalls/index.js';
 
 import type { SeccompEvent } from './event.js';
 
-/** The stable JSON form of an event (one line of `seccomp-learn parse`). */
-export interface EventJSON {
-  format: string;
-  trusted: boolean;
-  time: number | null;
-  serial: number | null;
-  pid: number;
-  uid: number | null;
-  auid: number | null;
-  comm: string | null;
-  exe: string | null;
-  arch: string | null;
-  nr: number;
-  syscall: string | null;
-  compat: number | null;
-  action: string | null;
-  sig: number | null;
-  file: string;
-  line: number;
-}
+/** The stable JSON form of an event (one line of `seccomp-learn parse`): the ABI by its short name, no internals. */
+export type EventJSON = Omit<SeccompEvent, 'arch' | 'printk' | 'key'> & { arch: string | null };
 
 export function eventToJSON(e: SeccompEvent): EventJSON {
   return {
