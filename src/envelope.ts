@@ -34,6 +34,8 @@ export interface Envelope {
   printk: number | null;
   /** The syslog tag, where there is one (kernel, audit[566404], root...). */
   tag: string | null;
+  /** The host a syslog line names: one file of a log server holds many hosts, each with its own serials and printk clock. */
+  host: string | null;
 }
 
 const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
@@ -55,7 +57,7 @@ export function isFiller(line: string): boolean {
 export function detectEnvelope(line: string): Envelope | null {
   const c0 = line.charCodeAt(0);
   if (c0 === 116 /* t */ || c0 === 110 /* n */) return auditdEnvelope(line);
-  if (c0 === 91 /* [ */) return dmesgEnvelope(line, 0, 'dmesg', true, null);
+  if (c0 === 91 /* [ */) return dmesgEnvelope(line, 0, 'dmesg', true, null, null);
   if (c0 === 60 /* < */) {
     const close = line.indexOf('>');
     if (close < 2 || close > 4) return null;
@@ -74,7 +76,7 @@ export function detectEnvelope(line: string): Envelope | null {
     if (line.charCodeAt(4) === 45 /* - */ && line.charCodeAt(10) === 84 /* T */) return syslogEnvelope(line, 0);
     return kmsgEnvelope(line);
   }
-  if (c0 === 123 /* { */) return { format: 'journal-json', trusted: false, body: 0, printk: null, tag: null };
+  if (c0 === 123 /* { */) return { format: 'journal-json', trusted: false, body: 0, printk: null, tag: null, host: null };
   return syslogEnvelope(line, 0);
 }
 
@@ -91,7 +93,7 @@ function auditdEnvelope(line: string): Envelope | null {
   if (msg < 0) return null;
   const close = line.indexOf(')', msg);
   const interpreted = close > 0 && line.charCodeAt(close + 1) === 32 && line.charCodeAt(close + 2) === 58;
-  return { format: interpreted ? 'ausearch-i' : 'auditd', trusted: true, body: start, printk: null, tag: null };
+  return { format: interpreted ? 'ausearch-i' : 'auditd', trusted: true, body: start, printk: null, tag: null, host: null };
 }
 
 /** /dev/kmsg: `PRI,SEQ,USEC,FLAGS[,more];TEXT`. Facility 0 (PRI < 8) is the kernel's alone: user space writing to /dev/kmsg gets LOG_USER. */
@@ -115,7 +117,7 @@ function kmsgEnvelope(line: string): Envelope | null {
   }
   if (commas < 3) return null;
   const usec = Number(line.slice(usecStart, usecEnd));
-  return { format: 'kmsg', trusted: pri < 8, body: semi + 1, printk: Number.isFinite(usec) ? usec / 1e6 : null, tag: null };
+  return { format: 'kmsg', trusted: pri < 8, body: semi + 1, printk: Number.isFinite(usec) ? usec / 1e6 : null, tag: null, host: null };
 }
 
 /**
@@ -123,7 +125,7 @@ function kmsgEnvelope(line: string): Envelope | null {
  * localized `[Fr Mai 31 22:47:08 2024] ` of dmesg -T, at `at`. Also used for the
  * printk stamp that imklog leaves inside a syslog message.
  */
-function dmesgEnvelope(line: string, at: number, format: Format, trusted: boolean, tag: string | null): Envelope | null {
+function dmesgEnvelope(line: string, at: number, format: Format, trusted: boolean, tag: string | null, host: string | null): Envelope | null {
   const close = line.indexOf(']', at);
   if (close < 0 || close - at > 64) return null;
   let i = at + 1;
@@ -152,7 +154,7 @@ function dmesgEnvelope(line: string, at: number, format: Format, trusted: boolea
     }
   }
   if (line.charCodeAt(body) === 32) body++;
-  return { format, trusted, body, printk, tag };
+  return { format, trusted, body, printk, tag, host };
 }
 
 /** Traditional (`Jul  8 10:31:23 host TAG: msg`) or RFC 3339 syslog, from `at` (after any <PRI>). */
@@ -173,6 +175,7 @@ function syslogEnvelope(line: string, at: number): Envelope | null {
   }
   const hostEnd = line.indexOf(' ', afterTime + 1);
   if (hostEnd < 0) return null;
+  const host = line.slice(afterTime + 1, hostEnd);
   const colon = line.indexOf(': ', hostEnd);
   if (colon < 0) return null;
   // the tag is the last word before ": "; busybox syslogd puts the facility and
@@ -184,25 +187,25 @@ function syslogEnvelope(line: string, at: number): Envelope | null {
   if (space > hostEnd) {
     const dot = line.indexOf('.', tagStart);
     if (space !== line.indexOf(' ', tagStart) || dot > space || dot < 0) {
-      return { format, trusted: false, body: colon + 2, printk: null, tag: line.slice(tagStart, colon) };
+      return { format, trusted: false, body: colon + 2, printk: null, tag: line.slice(tagStart, colon), host };
     }
     kernFacility = dot - tagStart === 4 && line.startsWith('kern', tagStart);
     tagStart = space + 1;
   }
   const tag = line.slice(tagStart, colon);
   const body = colon + 2;
-  if (tag === 'kernel' && !kernFacility) return { format, trusted: false, body, printk: null, tag };
+  if (tag === 'kernel' && !kernFacility) return { format, trusted: false, body, printk: null, tag, host };
   if (tag === 'kernel') {
     // imklog keeps the printk stamp: `kernel: [  901.514284] audit: ...`
     if (line.charCodeAt(body) === 91) {
-      const inner = dmesgEnvelope(line, body, format, true, tag);
+      const inner = dmesgEnvelope(line, body, format, true, tag, host);
       if (inner) return inner;
     }
-    return { format, trusted: true, body, printk: null, tag };
+    return { format, trusted: true, body, printk: null, tag, host };
   }
   // journald's audit transport, as journalctl -o short prints it: `audit[566404]: SECCOMP ...`
   if (tag.startsWith('audit[') || tag === 'audit') {
-    return { format: 'journal', trusted: true, body, printk: null, tag };
+    return { format: 'journal', trusted: true, body, printk: null, tag, host };
   }
-  return { format, trusted: false, body, printk: null, tag };
+  return { format, trusted: false, body, printk: null, tag, host };
 }

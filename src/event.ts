@@ -43,6 +43,8 @@ export interface SeccompEvent {
   line: number;
   /** The printk timestamp (seconds since boot) of kernel-log lines. */
   printk: number | null;
+  /** The host a syslog or journal line names, or null. */
+  host: string | null;
   /** `TIME:SERIAL` as the record wrote it: what identifies one record across sources. */
   key: string | null;
 }
@@ -69,6 +71,7 @@ export interface AuditMark {
   serial: number;
   time: number | null;
   trusted: boolean;
+  host: string | null;
 }
 
 export type LineResult = SeccompEvent | Skip | LossNotice | AuditMark | null;
@@ -138,7 +141,7 @@ export function parseLine(text: string, file: string, line: number): LineResult 
     // Not an envelope we know; a record inside it is still read, but not trusted.
     const at = text.indexOf('type=1326 audit(');
     if (at < 0) return null;
-    return fromText(text, { format: 'unknown', trusted: false, body: at, printk: null, tag: null }, file, line);
+    return fromText(text, { format: 'unknown', trusted: false, body: at, printk: null, tag: null, host: null }, file, line);
   }
   if (env.format === 'journal-json') return fromJournalJson(text, file, line);
   return fromText(text, env, file, line);
@@ -148,7 +151,7 @@ function fromText(text: string, env: Envelope, file: string, line: number): Line
   const head = readHead(text, env.body);
   switch (head.kind) {
     case 'other':
-      return head.stamp === null || env.format === 'ausearch-i' ? null : mark(head.stamp, env.trusted);
+      return head.stamp === null || env.format === 'ausearch-i' ? null : mark(head.stamp, env.trusted, env.host);
     case 'loss':
       return { kind: 'loss', reason: head.reason, count: head.count, trusted: env.trusted, printk: env.printk };
     case 'malformed':
@@ -161,12 +164,12 @@ function fromText(text: string, env: Envelope, file: string, line: number): Line
   }
 }
 
-function mark(stamp: string, trusted: boolean): AuditMark | null {
+function mark(stamp: string, trusted: boolean, host: string | null): AuditMark | null {
   const colon = stamp.lastIndexOf(':');
   const serial = colon > 0 ? intOrNull(stamp.slice(colon + 1)) : null;
   if (serial === null) return null;
   const t = stamp.slice(0, colon);
-  return { kind: 'mark', serial, time: stampTime(t), trusted };
+  return { kind: 'mark', serial, time: stampTime(t), trusted, host };
 }
 
 function skip(code: SkipCode, message: string): Skip {
@@ -261,6 +264,7 @@ function toEvent(env: Envelope, stamp: string | null, f: Fields, interpreted: bo
     file,
     line,
     printk: env.printk,
+    host: env.host,
     key,
   };
 }
@@ -307,13 +311,13 @@ function fromJournalJson(text: string, file: string, line: number): LineResult {
   if (message === null) return null;
   const transport = journalString(o._TRANSPORT);
   const trusted = transport === 'audit' || transport === 'kernel';
-  const env: Envelope = { format: 'journal-json', trusted, body: 0, printk: null, tag: journalString(o.SYSLOG_IDENTIFIER) };
+  const env: Envelope = { format: 'journal-json', trusted, body: 0, printk: null, tag: journalString(o.SYSLOG_IDENTIFIER), host: journalString(o._HOSTNAME) };
   const head = readHead(message, 0);
   switch (head.kind) {
     case 'other': {
-      if (head.stamp !== null) return mark(head.stamp, trusted);
+      if (head.stamp !== null) return mark(head.stamp, trusted, env.host);
       const serial = intOrNull(journalString(o._AUDIT_ID) ?? undefined);
-      return serial === null || transport !== 'audit' ? null : { kind: 'mark', serial, time: null, trusted };
+      return serial === null || transport !== 'audit' ? null : { kind: 'mark', serial, time: null, trusted, host: env.host };
     }
     case 'loss':
       return { kind: 'loss', reason: head.reason, count: head.count, trusted, printk: null };

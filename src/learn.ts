@@ -12,6 +12,7 @@ import { buildProfile, type BuildOptions, type Profile } from './profile.js';
 import type { Arch } from './syscalls/index.js';
 import { ForgeryCheck, type Suspicion } from './trust.js';
 import { runtimeBaseOf, type RuntimeBase } from './runtime.js';
+import { PerSource } from './per-source.js';
 
 /** The kernel keeps 15 bytes of a thread's name (TASK_COMM_LEN 16, with the NUL). */
 export const COMM_MAX_BYTES = 15;
@@ -123,6 +124,15 @@ const SUSPICIONS: Readonly<Record<Suspicion, string>> = {
   'serial-behind': 'its audit serial is far behind the serials already read from this file',
 };
 
+/** Serial gaps of one source: up to `missing` records were not seen. */
+export interface Gap {
+  gaps: number;
+  missing: number;
+  from: number | null;
+  to: number | null;
+  first: Example;
+}
+
 export interface Example {
   file: string;
   line: number;
@@ -222,8 +232,8 @@ export class Learner implements LineSink {
   /** OCI runtimes whose init was seen in a selected process, with the ABI it ran on. */
   readonly runtimes = new Map<RuntimeBase, Set<Arch>>();
   /** Serial gaps per source. */
-  readonly gaps = new Map<string, { gaps: number; missing: number; from: number | null; to: number | null; first: Example }>();
-  private readonly serials = new Map<string, { last: number; time: number | null }>();
+  readonly gaps = new Map<string, Gap>();
+  private readonly serials = new PerSource<{ last: number; time: number | null; gap: Gap | null }>();
 
   /** The union of what every selected process did, by ABI. */
   readonly union: Calls = new Map();
@@ -272,7 +282,7 @@ export class Learner implements LineSink {
   }
 
   private mark(m: AuditMark, file: string, line: number): void {
-    if (m.trusted) this.serial(file, line, m.serial, m.time);
+    if (m.trusted) this.serial(file, m.host, line, m.serial, m.time);
   }
 
   /**
@@ -281,16 +291,19 @@ export class Learner implements LineSink {
    * kernel also skips serials for records it never prints). A small step back is
    * a record printed out of order; a large one, a reboot or another log.
    */
-  private serial(file: string, line: number, serial: number, time: number | null): void {
-    const s = this.serials.get(file);
+  private serial(file: string, host: string | null, line: number, serial: number, time: number | null): void {
+    const s = this.serials.get(file, host);
     if (!s) {
-      this.serials.set(file, { last: serial, time });
+      this.serials.set(file, host, { last: serial, time, gap: null });
       return;
     }
     if (serial > s.last + 1) {
       const missing = serial - s.last - 1;
-      let g = this.gaps.get(file);
-      if (!g) this.gaps.set(file, (g = { gaps: 0, missing: 0, from: s.time, to: time, first: { file, line, message: `serial ${s.last} then ${serial}` } }));
+      let g = s.gap;
+      if (!g) {
+        g = s.gap = { gaps: 0, missing: 0, from: s.time, to: time, first: { file, line, message: `serial ${s.last} then ${serial}` } };
+        this.gaps.set(PerSource.label(file, host), g);
+      }
       g.gaps++;
       g.missing += missing;
       if (time !== null) g.to = time;
@@ -324,7 +337,7 @@ export class Learner implements LineSink {
       return;
     }
     // every source's serials, duplicates included: each source has its own gaps
-    if (e.trusted && e.serial !== null) this.serial(e.file, e.line, e.serial, e.time);
+    if (e.trusted && e.serial !== null) this.serial(e.file, e.host, e.line, e.serial, e.time);
     const seen = this.window.check(e);
     if (seen === 'duplicate') {
       this.duplicates++;

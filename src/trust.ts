@@ -1,4 +1,5 @@
-// Lines that claim to come from the kernel but may not.
+// Lines that claim to come from the kernel but may not. Each source (a file, and
+// each host it names) is judged against its own lines.
 //
 // /dev/kmsg, dmesg, auditd's log and journald's _TRANSPORT cannot be written by
 // an unprivileged user. A syslog file can: `logger -t kernel 'audit: ...'` gives
@@ -12,6 +13,7 @@
 // A forger who copies all three plausibly is not caught here; the same
 // TIME:SERIAL with other content still is (RecordWindow).
 import type { SeccompEvent } from './event.js';
+import { PerSource } from './per-source.js';
 
 export type Suspicion = 'no-printk-stamp' | 'printk-backwards' | 'serial-behind';
 
@@ -28,13 +30,12 @@ interface SourceState {
 }
 
 export class ForgeryCheck {
-  private readonly sources = new Map<string, SourceState>();
+  private readonly sources = new PerSource<SourceState>();
 
   /** Null when the record is consistent with the kernel's own lines of its source. */
   check(e: SeccompEvent): Suspicion | null {
     if (!e.trusted || !FORGEABLE.has(e.format)) return null;
-    let s = this.sources.get(e.file);
-    if (!s) this.sources.set(e.file, (s = { stamped: 0, lastPrintk: null, lastSerial: null, maxSerial: -1 }));
+    const s = this.sources.get(e.file, e.host) ?? this.sources.set(e.file, e.host, { stamped: 0, lastPrintk: null, lastSerial: null, maxSerial: -1 });
     if (e.printk === null && s.stamped > 0) return 'no-printk-stamp';
     if (e.printk !== null && s.lastPrintk !== null && e.serial !== null && s.lastSerial !== null) {
       const rebooted = e.printk < s.lastPrintk && e.serial < s.lastSerial;

@@ -225,8 +225,8 @@ describe('seccomp-learn parse', () => {
     expect(r.code).toBe(0);
     const evs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(evs).toHaveLength(8);
-    expect(Object.keys(evs[0])).toEqual(['format', 'trusted', 'time', 'serial', 'pid', 'uid', 'auid', 'comm', 'exe', 'arch', 'nr', 'syscall', 'compat', 'action', 'sig', 'file', 'line']);
-    expect(evs[0]).toMatchObject({ format: 'syslog', trusted: true, time: 1594067860.484, serial: 14536, pid: 29064, uid: 0, comm: 'http-echo', exe: '/http-echo', arch: 'x86_64', nr: 51, syscall: 'getsockname', compat: 0, action: 'LOG', line: 1 });
+    expect(Object.keys(evs[0])).toEqual(['format', 'trusted', 'time', 'serial', 'pid', 'uid', 'auid', 'comm', 'exe', 'arch', 'nr', 'syscall', 'compat', 'action', 'sig', 'file', 'line', 'host']);
+    expect(evs[0]).toMatchObject({ format: 'syslog', trusted: true, time: 1594067860.484, serial: 14536, pid: 29064, uid: 0, comm: 'http-echo', exe: '/http-echo', arch: 'x86_64', nr: 51, syscall: 'getsockname', compat: 0, action: 'LOG', line: 1, host: 'my-machine' });
   });
 
   it('prints a record read from two sources once, unless --all', () => {

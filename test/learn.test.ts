@@ -110,6 +110,32 @@ describe('learning', () => {
   });
 });
 
+describe('a log server\'s file, with several hosts in it', () => {
+  it('keeps each host\'s serials and printk clock apart: no gaps or forgeries from mixing them', () => {
+    const a = readFixture('real/syslog-traditional.log').trim().split('\n');
+    // the same machine's lines from another run, as a second host would send them
+    const b = readFixture('real/syslog-pri.log').trim().split('\n').map((l) => l.replace(/^<\d+>/, '').replace(' vm ', ' node2 '));
+    const mixed: string[] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (i < a.length) mixed.push(a[i]);
+      if (i < b.length) mixed.push(b[i]);
+    }
+    const alone = (text: string) => {
+      const l = new Learner();
+      const s = new LineSplitter('f', l);
+      s.push(Buffer.from(text + '\n'));
+      s.end();
+      return l;
+    };
+    const both = alone(mixed.join('\n'));
+    const vm = alone(a.join('\n'));
+    const node2 = alone(b.join('\n'));
+    expect([...both.gaps.keys()]).toEqual([...vm.gaps.keys(), ...node2.gaps.keys()].map((k) => k));
+    expect([...both.suspicious.values()].map((c) => c.count)).toEqual([...vm.suspicious.values()].map((c) => c.count));
+    expect(both.records).toBe(vm.records + node2.records);
+  });
+});
+
 describe('forged kernel lines in syslog files', () => {
   const at = (serial: number, printk: number | null, format: 'syslog' | 'kmsg' = 'syslog') => ev(1, 'a', 'read', 0, { format, serial, printk, key: `1.000:${serial}`, file: 'syslog' });
 
