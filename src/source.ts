@@ -247,6 +247,9 @@ async function readFile(file: FileHandle, source: string, sink: LineSink, opts: 
   } catch (err) {
     splitter.end();
     throw new SourceError(source, describe(err as NodeJS.ErrnoException));
+  } finally {
+    // a read still in flight (stopped by a signal) must not fail unhandled once the file is closed
+    next.catch(() => {});
   }
   splitter.end();
   opts.onChunk?.();
