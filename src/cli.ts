@@ -336,6 +336,7 @@ async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   }
   learner.finish();
   if (!quiet) summary(learner, say);
+  if (io.signal?.aborted && !quiet) say('seccomp-learn: stopped by a signal: the profile holds what was read until then');
 
   if (learner.union.size === 0) {
     say(nothingLearned(learner));

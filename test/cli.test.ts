@@ -190,6 +190,7 @@ describe('seccomp-learn learn', () => {
     expect(await exited).toBe(0);
     expect(names()).toEqual(['accept4', 'futex', 'getsockname', 'read', 'setsockopt']);
     expect(stderr).toMatch(/5 lines read/);
+    expect(stderr).toMatch(/stopped by a signal/);
     expect(readdirSync(dir)).toEqual(['p.json']);
   });
 
