@@ -1,0 +1,234 @@
+// The commands: learn, report, parse, resolve. Each takes its parsed options and
+// the Io, and returns an exit code; cli.ts wires them to yargs.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ARCHES,
+  buildProfile,
+  checkProfile,
+  eventToJSON,
+  findArch,
+  isEvent,
+  Learner,
+  listTable,
+  mergeProfile,
+  nameOf,
+  numberOf,
+  parseLine,
+  RecordWindow,
+  serialiseProfile,
+  SourceError,
+  truncateComm,
+  type Arch,
+  type LineSink,
+  type Profile,
+} from './index.js';
+import { EXIT, readAll, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import { buildReport, renderReport } from './report.js';
+import { nothingLearned, strictCode, summary } from './summary.js';
+
+// ---------------------------------------------------------------- learn
+
+/** What learn and report both take: the inputs and the selection. */
+export interface SelectArgs {
+  files: string[];
+  comm: string[];
+  exe: string[];
+  pid: number[];
+  'trust-any-source': boolean;
+  'max-line-length': number;
+}
+
+export interface LearnArgs extends SelectArgs {
+  output?: string;
+  'out-dir'?: string;
+  'default-action'?: string;
+  'errno-ret'?: number;
+  merge?: string;
+  'arch-companions': boolean;
+  strict: boolean;
+  'runtime-base': boolean;
+  progress?: boolean;
+  quiet: boolean;
+}
+
+export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
+  if (a['errno-ret'] !== undefined && (!Number.isInteger(a['errno-ret']) || a['errno-ret'] < 0)) throw new UsageError(`--errno-ret ${a['errno-ret']} is not an errno number`);
+  if (!(a['max-line-length'] > 0)) throw new UsageError('--max-line-length must be a positive number of bytes');
+  const quiet = a.quiet;
+  if (a['trust-any-source']) say('seccomp-learn: warning: --trust-any-source: learning records from any source, including lines any local user can write to syslog');
+  for (const c of a.comm) {
+    const cut = truncateComm(c);
+    if (cut !== c && !quiet) say(`seccomp-learn: the kernel logs at most 15 bytes of a thread name: --comm '${c}' matches '${cut}'`);
+  }
+  let base: Profile | undefined;
+  if (a.merge !== undefined) {
+    try {
+      base = checkProfile(JSON.parse(readFileSync(a.merge, 'utf8')), a.merge);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      say(`seccomp-learn: --merge ${a.merge}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+      return EXIT.nothing;
+    }
+  }
+  const build = { defaultAction: a['default-action'], errnoRet: a['errno-ret'], archCompanions: a['arch-companions'] };
+  const render = (learner: Learner): string => {
+    const learned = learner.profile(build);
+    return serialiseProfile(base ? mergeProfile(base, learned, { defaultAction: a['default-action'], errnoRet: a['errno-ret'] }) : learned);
+  };
+
+  const readsStdin = a.files.length === 0 || a.files.includes('-');
+  const progress = !quiet && (a.progress ?? readsStdin);
+  let dirty = false;
+  const learner = new Learner({
+    selection: { comms: a.comm, exes: a.exe, pids: a.pid },
+    trustAnySource: a['trust-any-source'],
+    noRuntimeBase: !a['runtime-base'],
+    onLearn: (e, name, abi) => {
+      dirty = true;
+      if (progress) say(`+ ${e.comm ?? e.exe ?? e.pid} ${name} (${abi.name})`);
+    },
+  });
+  let written = '';
+  const flush = () => {
+    if (!dirty || a.output === undefined) return;
+    dirty = false;
+    const text = render(learner);
+    if (text !== written) writeAtomic(a.output, (written = text));
+  };
+
+  try {
+    await readAll(a.files, io, learner, a['max-line-length'], flush);
+  } catch (err) {
+    if (err instanceof SourceError) {
+      say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}`);
+      if (!quiet) summary(learner, say);
+      return EXIT.nothing;
+    }
+    throw err;
+  }
+  learner.finish();
+  if (!quiet) summary(learner, say);
+  if (io.signal?.aborted && !quiet) say('seccomp-learn: stopped by a signal: the profile holds what was read until then');
+
+  if (learner.union.size === 0) {
+    say(nothingLearned(learner));
+    return EXIT.nothing;
+  }
+  if (a['out-dir'] !== undefined) {
+    mkdirSync(a['out-dir'], { recursive: true });
+    const used = new Set<string>();
+    for (const g of learner.programs().sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
+      if (g.calls.size === 0) continue;
+      let name = safeFileName(g.name);
+      for (let n = 2; used.has(name); n++) name = `${safeFileName(g.name)}-${n}`;
+      used.add(name);
+      const names = new Set<string>();
+      for (const set of g.calls.values()) for (const s of set) names.add(s);
+      const file = join(a['out-dir'], `${name}.json`);
+      writeAtomic(file, serialiseProfile(buildProfile(names, g.calls.keys(), build)));
+      if (!quiet) say(`seccomp-learn: wrote ${file} (${g.exe ?? g.name}: ${names.size} syscalls)`);
+    }
+    return strictCode(a.strict, learner, say);
+  }
+  const text = render(learner);
+  if (a.output !== undefined) {
+    if (text !== written) writeAtomic(a.output, text);
+  } else {
+    io.stdout.write(text);
+  }
+  return strictCode(a.strict, learner, say);
+}
+
+// ---------------------------------------------------------------- report
+
+export interface ReportArgs extends SelectArgs {
+  json: boolean;
+  denied: boolean;
+  width?: number;
+}
+
+export async function reportCommand(a: ReportArgs, io: Io): Promise<number> {
+  const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
+  await readAll(a.files, io, learner, a['max-line-length']);
+  learner.finish();
+  const report = buildReport(learner, a.denied);
+  if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else io.stdout.write(renderReport(report, a.width ?? (io.stdout as { columns?: number }).columns ?? 80, a.denied));
+  return report.processes.length === 0 && !a.denied ? EXIT.nothing : EXIT.ok;
+}
+
+// ---------------------------------------------------------------- parse
+
+export async function parseCommand(a: { files: string[]; 'max-line-length': number; all: boolean }, io: Io, say: Say): Promise<number> {
+  const window = new RecordWindow();
+  let out = '';
+  let skipped = 0;
+  const sink: LineSink = {
+    line(text, source, lineNo) {
+      const r = parseLine(text, source, lineNo);
+      if (r === null) return;
+      if (isEvent(r)) {
+        if (!a.all && window.check(r) !== 'new') return;
+        out += JSON.stringify(eventToJSON(r)) + '\n';
+        if (out.length > 1 << 16) flush();
+      } else if (r.kind === 'skip') {
+        skipped++;
+        say(`seccomp-learn: ${source}:${lineNo}: skipped (${r.code}): ${r.message}`);
+      }
+    },
+    overlong(source, lineNo, bytes) {
+      skipped++;
+      say(`seccomp-learn: ${source}:${lineNo}: skipped a line of ${bytes} bytes (longer than --max-line-length)`);
+    },
+  };
+  const flush = () => {
+    if (out) io.stdout.write(out);
+    out = '';
+  };
+  await readAll(a.files, io, sink, a['max-line-length'], flush);
+  flush();
+  return EXIT.ok;
+}
+
+// ---------------------------------------------------------------- resolve
+
+export function resolveCommand(a: { arch: string; syscalls: string[]; all: boolean }, io: Io, say: Say): number {
+  const arch = findArch(a.arch);
+  if (!arch) throw new UsageError(`--arch ${a.arch}: not an architecture; one of ${ARCHES.map((x) => x.name).join(', ')}, an SCMP_ARCH_* name or an audit hex value`);
+  if (arch.column === null) {
+    say(`seccomp-learn: ${arch.name} (audit ${arch.token}) has no syscall table in libseccomp: no number can be named`);
+    return EXIT.nothing;
+  }
+  if (a.all) {
+    io.stdout.write(listTable(arch).map(([n, name]) => `${n}\t${name}\n`).join(''));
+    return EXIT.ok;
+  }
+  if (a.syscalls.length === 0) throw new UsageError('resolve needs syscall numbers or names, or --all');
+  let code: number = EXIT.ok;
+  for (const s of a.syscalls.map(String)) {
+    if (/^-?\d+$/.test(s)) {
+      const name = resolveNumber(arch, Number(s));
+      if (name === null) {
+        say(`seccomp-learn: ${s} is not a syscall number on ${arch.name}${arch.base ? ` (numbers there start at ${arch.base})` : ''}`);
+        io.stdout.write('unknown\n');
+        code = EXIT.nothing;
+      } else io.stdout.write(`${name}\n`);
+    } else {
+      const n = numberOf(arch, s);
+      if (n === undefined) {
+        say(`seccomp-learn: ${s} is not a syscall on ${arch.name}`);
+        io.stdout.write('unknown\n');
+        code = EXIT.nothing;
+      } else io.stdout.write(`${n}\n`);
+    }
+  }
+  return code;
+}
+
+/** On x86_64 a number with the x32 bit is an x32 call, as in a record. */
+function resolveNumber(arch: Arch, nr: number): string | null {
+  const x32 = findArch('x32')!;
+  if (arch.name === 'x86_64' && nr >= x32.base) return nameOf(x32, nr);
+  return nameOf(arch, nr);
+}

@@ -1,0 +1,86 @@
+// Where the commands meet the outside: standard streams, the exit codes,
+// inputs opened up front, and profiles written atomically.
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { closeInput, MARKERS, openInput, readLines, sourceName, type Input, type LineSink } from './index.js';
+
+/** Exit codes: documented in the README. */
+export const EXIT = { ok: 0, nothing: 1, usage: 2, loss: 3 } as const;
+
+export interface Io {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** Aborted on SIGINT/SIGTERM: the run ends as if the input had ended. */
+  signal?: AbortSignal;
+}
+
+/** A mistake in the command line: exit 2. */
+export class UsageError extends Error {}
+
+export type Say = (s: string) => void;
+
+
+/** Open every input first, so an unreadable file stops the run before anything is written. */
+async function openAll(files: string[], io: Io): Promise<Array<{ name: string; input: Input }>> {
+  const list = files.length === 0 ? ['-'] : files;
+  if (list.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  const opened: Array<{ name: string; input: Input }> = [];
+  try {
+    for (const f of list) opened.push({ name: sourceName(f), input: await openInput(f, io.stdin) });
+  } catch (err) {
+    for (const o of opened) closeInput(o.input, io.stdin);
+    throw err;
+  }
+  return opened;
+}
+
+/**
+ * Read every input in order. `onStreamChunk` runs after each chunk of standard
+ * input (a stream that may never end), not of files: a batch run writes once.
+ */
+export async function readAll(files: string[], io: Io, sink: LineSink, maxLength: number, onStreamChunk?: () => void): Promise<void> {
+  const inputs = await openAll(files, io);
+  try {
+    for (const { name, input } of inputs) {
+      if (io.signal?.aborted) break;
+      const onChunk = input.kind === 'stream' && input.stream === io.stdin ? onStreamChunk : undefined;
+      await readLines(input, name, sink, { maxLength, onChunk, signal: io.signal, markers: MARKERS });
+    }
+  } finally {
+    for (const { input } of inputs) closeInput(input, io.stdin);
+  }
+}
+
+
+/**
+ * Write a file atomically: a temporary file in the same directory, then rename.
+ * A target that exists and is not a regular file (/dev/stdout, a FIFO) is written
+ * in place: renaming over it would replace the device.
+ */
+export function writeAtomic(path: string, text: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  if (st && !st.isFile()) {
+    writeFileSync(path, text);
+    return;
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+export function safeFileName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '_').slice(0, 100);
+  return cleaned || 'process';
+}
