@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { detectEnvelope, isEvent, LineSplitter, MARKERS, parseLine, type LineResult, type SeccompEvent } from '../src/index.js';
+import { detectEnvelope, isEvent, Learner, LineSplitter, MARKERS, parseLine, type LineResult, type SeccompEvent } from '../src/index.js';
 import { fixture, readFixture } from './helpers.js';
 
 function lines(name: string): string[] {
@@ -314,5 +314,35 @@ describe('the byte prefilter', () => {
     expect(filtered.got).toEqual(plain.got);
     expect(filtered.all).toBe(plain.all);
     expect(filtered.lines).toBe(plain.lines);
+  });
+});
+
+describe('no line can stop a stream', () => {
+  const seeds = ['real/dmesg.log', 'real/kmsg.log', 'real/syslog-traditional.log', 'real/audit-enriched.log', 'real/ausearch-i.log', 'real/journal-json.log', 'real/busybox-syslog.log', 'real/syslog-pri.log', 'published/reference-lines.log'].flatMap((f) =>
+    lines(f).filter((l) => /1326|SECCOMP|kauditd/.test(l)).slice(0, 5),
+  );
+
+  it('parseLine and the learner never throw, on cut, spliced and mutated real lines', () => {
+    const learner = new Learner({ detail: true });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.nat(),
+        fc.nat(),
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom('cut', 'insert', 'replace', 'prefix', 'suffix'),
+        (line, a, b, junk, how) => {
+          const i = a % (line.length + 1);
+          const j = Math.min(line.length, i + (b % 40));
+          const mutated =
+            how === 'cut' ? line.slice(0, i) : how === 'insert' ? line.slice(0, i) + junk + line.slice(i) : how === 'replace' ? line.slice(0, i) + junk + line.slice(j) : how === 'prefix' ? junk + line.slice(i) : line.slice(0, j) + junk;
+          parseLine(mutated, 'fuzz', 1);
+          learner.line(mutated, 'fuzz', 1);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    learner.finish();
+    expect(learner.lines).toBe(5000);
   });
 });
