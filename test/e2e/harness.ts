@@ -15,6 +15,11 @@ export function missingParts(): string | null {
     if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) return `needs ${cmd} (apt-get install -y runc rsyslog auditd busybox-static gcc)`;
   }
   if (!existsSync('/bin/busybox') && !existsSync('/usr/bin/busybox')) return 'needs busybox-static';
+  // the suite starts its own log readers; ones already running would take the records from it
+  const auditPid = /pid (\d+)/.exec(spawnSync('auditctl', ['-s'], { encoding: 'utf8' }).stdout)?.[1];
+  if (auditPid && auditPid !== '0') return `an audit daemon already runs (pid ${auditPid}): the kernel hands it the records, not the kernel log`;
+  const readers = spawnSync('pgrep', ['-x', 'rsyslogd|klogd|syslog-ng'], { encoding: 'utf8' }).stdout.trim();
+  if (readers) return `a syslog daemon already reads the kernel log (pids ${readers.split('\n').join(', ')})`;
   return null;
 }
 
