@@ -38,7 +38,21 @@ export interface Envelope {
   host: string | null;
 }
 
-const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A month's abbreviation at `at`, compared in place (no string is made per line). */
+function isMonth(line: string, at: number): boolean {
+  for (let i = 0; i < 12; i++) if (line.startsWith(MONTHS[i], at)) return true;
+  return false;
+}
+
+/** The last host name read: log lines of one host follow each other, so the string is made once. */
+let lastHost = '';
+
+function hostAt(line: string, start: number, end: number): string {
+  if (end - start === lastHost.length && line.startsWith(lastHost, start)) return lastHost;
+  return (lastHost = line.slice(start, end));
+}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -168,14 +182,14 @@ function syslogEnvelope(line: string, at: number): Envelope | null {
     if (afterTime < 0 || afterTime - at > 40) return null;
     format = 'syslog-rfc3339';
   } else {
-    if (line.charCodeAt(at + 3) !== 32 || !MONTHS.has(line.slice(at, at + 3))) return null;
+    if (line.charCodeAt(at + 3) !== 32 || !isMonth(line, at)) return null;
     if (line.charCodeAt(at + 9) !== 58 || line.charCodeAt(at + 12) !== 58 || line.charCodeAt(at + 15) !== 32) return null;
     afterTime = at + 15;
     format = 'syslog';
   }
   const hostEnd = line.indexOf(' ', afterTime + 1);
   if (hostEnd < 0) return null;
-  const host = line.slice(afterTime + 1, hostEnd);
+  const host = hostAt(line, afterTime + 1, hostEnd);
   const colon = line.indexOf(': ', hostEnd);
   if (colon < 0) return null;
   // the tag is the last word before ": "; busybox syslogd puts the facility and

@@ -214,13 +214,21 @@ function intOrNull(s: string | undefined): number | null {
 
 /** `SEC.MSEC` as the kernel writes it, or null. */
 function stampTime(t: string): number | null {
+  // digits '.' digits, read in place: (whole * 10^d + fraction) / 10^d divides two
+  // exact integers, so the result is the double Number(t) would give
   const dot = t.indexOf('.');
-  if (dot <= 0 || dot === t.length - 1) return null;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (i !== dot && (c < 48 || c > 57)) return null;
+  const len = t.length;
+  if (dot <= 0 || dot === len - 1 || len > 16) return null; // at most 15 digits: exact in a double
+  let n = 0;
+  let scale = 1;
+  for (let i = 0; i < len; i++) {
+    if (i === dot) continue;
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    n = n * 10 + c;
+    if (i > dot) scale *= 10;
   }
-  return Number(t);
+  return n / scale;
 }
 
 function toEvent(

@@ -346,3 +346,16 @@ describe('no line can stop a stream', () => {
     expect(learner.lines).toBe(5000);
   });
 });
+
+describe('the record time', () => {
+  it('is the double that the stamp\'s decimal text names', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9_999_999_999 }), fc.integer({ min: 0, max: 999 }), (sec, ms) => {
+        const stamp = `${sec}.${String(ms).padStart(3, '0')}`;
+        const e = parseLine(`audit: type=1326 audit(${stamp}:5): pid=1 comm="t" arch=c000003e syscall=0 code=0x7ffc0000`, 'x', 1);
+        expect(isEvent(e) && e.time).toBe(Number(stamp));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
