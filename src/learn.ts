@@ -155,8 +155,12 @@ const SERIAL_RESET = 5000;
  * transports. Past that, a record is counted twice (the profile is the same).
  */
 const DEDUP_WINDOW = 1 << 18;
-/** Processes tracked that have not (yet) matched the selection. */
-const MAX_UNMATCHED_LIVES = 1 << 16;
+/**
+ * Processes tracked at once. Past that the oldest is let go (retired first if it
+ * was selected: its calls are kept), so memory stays bounded on a busy host
+ * whose processes never log exit_group.
+ */
+const MAX_LIVES = 1 << 16;
 
 /**
  * The same record read from two sources (syslog and audit.log, journald's two
@@ -361,7 +365,7 @@ export class Learner implements LineSink {
     if (!life) {
       life = new Life(e.pid);
       this.lives.set(e.pid, life);
-      if (this.lives.size > MAX_UNMATCHED_LIVES) this.evictUnmatched();
+      if (this.lives.size > MAX_LIVES) this.evictOldest();
     }
     if (this.opts.detail) addDetail((life.detail ??= newDetail()), e);
     if (e.comm !== null) life.lastComm = e.comm;
@@ -427,13 +431,16 @@ export class Learner implements LineSink {
     if (addCall(this.union, abi, name)) this.opts.onLearn?.(e, name, abi);
   }
 
-  private evictUnmatched(): void {
-    for (const [pid, life] of this.lives) {
-      if (!life.matched) {
-        this.lives.delete(pid);
-        return;
-      }
-    }
+  /** The first life in the map is the oldest; it is never the one just added. */
+  private evictOldest(): void {
+    const [pid, life] = this.lives.entries().next().value!;
+    this.retire(life);
+    this.lives.delete(pid);
+  }
+
+  /** Processes being tracked now. */
+  get tracked(): number {
+    return this.lives.size;
   }
 
   private retire(life: Life): void {

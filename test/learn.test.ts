@@ -84,6 +84,15 @@ describe('learning', () => {
     expect(l.names()).toEqual(['exit_group', 'futex', 'read', 'write']);
   });
 
+  it('tracks a bounded number of processes, and keeps what evicted selected ones did', () => {
+    const l = new Learner({ noRuntimeBase: true });
+    for (let pid = 1; pid <= 70_000; pid++) l.event(ev(pid, 'w', pid === 1 ? 'read' : 'write', pid === 1 ? 0 : 1));
+    expect(l.tracked).toBe(1 << 16);
+    l.finish();
+    expect(l.names()).toEqual(['read', 'write']);
+    expect(l.programs().flatMap((g) => [...g.calls.values()].flatMap((s) => [...s])).sort()).toEqual(['read', 'write']);
+  });
+
   it('counts threads that named themselves as their process', () => {
     const l = new Learner({ selection: { comms: ['java'], exes: [], pids: [] } });
     l.event(ev(9, 'C2 CompilerThre', 'mmap', 9));
