@@ -14,7 +14,7 @@ import {
   mergeProfile,
   nameOf,
   numberOf,
-  parseLine,
+  parseBytes,
   RecordWindow,
   serialiseProfile,
   SourceError,
@@ -165,8 +165,8 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
   let out = '';
   let skipped = 0;
   const sink: LineSink = {
-    line(text, source, lineNo) {
-      const r = parseLine(text, source, lineNo);
+    line(buf, start, end, source, lineNo) {
+      const r = parseBytes(buf, start, end, source, lineNo);
       if (r === null) return;
       if (isEvent(r)) {
         if (!a.all && window.check(r) !== 'new') return;

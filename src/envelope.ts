@@ -1,8 +1,8 @@
 // Which log format a line is, where the audit text starts, and whether the
 // kernel (or a log writer that only the kernel can feed) wrote it.
 //
-// One pass of character tests at the head of the line; no regular expression
-// runs over the whole line. Formats are told apart by their first bytes:
+// One pass of byte tests at the head of the line, in place (bytes.ts); no
+// regular expression runs over the whole line, and no string is made for it. Formats are told apart by their first bytes:
 //   '{'                       journald -o json
 //   '['                       dmesg ([uptime] or dmesg -T [localized date])
 //   '<'                       syslog with a raw <PRI> prefix
@@ -24,11 +24,13 @@ export type Format =
   | 'ausearch-i'
   | 'unknown';
 
+import { decimalIn, find, findLast, findSeq, has, intIn, isDigit, lit, text } from './bytes.js';
+
 export interface Envelope {
   format: Format;
   /** Whether the envelope says the kernel wrote the record (see the README's trust table). */
   trusted: boolean;
-  /** Index in the line where the message text starts. */
+  /** Where the message text starts: a byte index into the line's buffer. */
   body: number;
   /** The printk timestamp in seconds ([  270.853767]), where the line has one. */
   printk: number | null;
@@ -38,88 +40,100 @@ export interface Envelope {
   host: string | null;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** The months' abbreviations, as three bytes in one number. */
+const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2)));
 
-/** A month's abbreviation at `at`, compared in place (no string is made per line). */
-function isMonth(line: string, at: number): boolean {
-  for (let i = 0; i < 12; i++) if (line.startsWith(MONTHS[i], at)) return true;
-  return false;
+function isMonth(b: Buffer, at: number): boolean {
+  return MONTHS.has((b[at] << 16) | (b[at + 1] << 8) | b[at + 2]);
 }
 
 /** The last host name read: log lines of one host follow each other, so the string is made once. */
 let lastHost = '';
+let lastHostBytes: Buffer = Buffer.alloc(0);
 
-function hostAt(line: string, start: number, end: number): string {
-  if (end - start === lastHost.length && line.startsWith(lastHost, start)) return lastHost;
-  return (lastHost = line.slice(start, end));
+function hostAt(b: Buffer, start: number, end: number): string {
+  if (has(b, start, end, lastHostBytes) && end - start === lastHostBytes.length) return lastHost;
+  lastHostBytes = Buffer.from(b.subarray(start, end));
+  return (lastHost = text(b, start, end));
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
+const DASHES = lit('----');
+const TIME_ARROW = lit('time->');
+const NODE = lit('node=');
+const TYPE = lit('type=');
+const MSG_AUDIT = lit(' msg=audit(');
+const KERN = lit('kern');
+const KERNEL = lit('kernel');
+const AUDIT_TAG = lit('audit');
 
 /** Lines that are part of a format but never hold a record: ausearch separators, kmsg continuations. */
-export function isFiller(line: string): boolean {
-  const c = line.charCodeAt(0);
-  return (c === 45 && line.startsWith('----')) || (c === 116 && line.startsWith('time->')) || c === 32;
+export function isFiller(b: Buffer, s: number, e: number): boolean {
+  const c = b[s];
+  return (c === 45 && has(b, s, e, DASHES)) || (c === 116 && has(b, s, e, TIME_ARROW)) || (c === 32 && s < e);
 }
 
 /**
- * The envelope of a line, or null when the line has none we know. `line` has no
- * trailing newline or carriage return.
+ * The envelope of the line [s, e) of `b` (no newline or carriage return), or
+ * null when it has none we know. A string is read as its UTF-8 bytes.
  */
-export function detectEnvelope(line: string): Envelope | null {
-  const c0 = line.charCodeAt(0);
-  if (c0 === 116 /* t */ || c0 === 110 /* n */) return auditdEnvelope(line);
-  if (c0 === 91 /* [ */) return dmesgEnvelope(line, 0, 'dmesg', true, null, null);
+export function detectEnvelope(line: Buffer | string, s = 0, e = -1): Envelope | null {
+  if (typeof line === 'string') line = Buffer.from(line, 'utf8');
+  return envelopeOf(line, s, e < 0 ? line.length : e);
+}
+
+export function envelopeOf(b: Buffer, s: number, e: number): Envelope | null {
+  if (s >= e) return null;
+  const c0 = b[s];
+  if (c0 === 116 /* t */ || c0 === 110 /* n */) return auditdEnvelope(b, s, e);
+  if (c0 === 91 /* [ */) return dmesgEnvelope(b, s, e, 'dmesg', true, null, null);
   if (c0 === 60 /* < */) {
-    const close = line.indexOf('>');
-    if (close < 2 || close > 4) return null;
+    const close = find(b, 62 /* > */, s, e);
+    if (close < s + 2 || close > s + 4) return null;
     let pri = 0;
-    for (let i = 1; i < close; i++) {
-      const c = line.charCodeAt(i);
+    for (let i = s + 1; i < close; i++) {
+      const c = b[i];
       if (!isDigit(c)) return null;
       pri = pri * 10 + (c - 48);
     }
-    const env = syslogEnvelope(line, close + 1);
+    const env = syslogEnvelope(b, close + 1, e);
     // facility 0 is the kernel's alone: a `kernel` tag with another facility was written by a user
     if (env && env.trusted && env.tag === 'kernel' && pri >= 8) env.trusted = false;
     return env;
   }
   if (isDigit(c0)) {
-    if (line.charCodeAt(4) === 45 /* - */ && line.charCodeAt(10) === 84 /* T */) return syslogEnvelope(line, 0);
-    return kmsgEnvelope(line);
+    if (b[s + 4] === 45 /* - */ && b[s + 10] === 84 /* T */ && s + 10 < e) return syslogEnvelope(b, s, e);
+    return kmsgEnvelope(b, s, e);
   }
-  if (c0 === 123 /* { */) return { format: 'journal-json', trusted: false, body: 0, printk: null, tag: null, host: null };
-  return syslogEnvelope(line, 0);
+  if (c0 === 123 /* { */) return { format: 'journal-json', trusted: false, body: s, printk: null, tag: null, host: null };
+  return syslogEnvelope(b, s, e);
 }
 
-function auditdEnvelope(line: string): Envelope | null {
-  let start = 0;
-  if (line.startsWith('node=')) {
-    const sp = line.indexOf(' ');
+function auditdEnvelope(b: Buffer, s: number, e: number): Envelope | null {
+  let start = s;
+  if (has(b, s, e, NODE)) {
+    const sp = find(b, 32, s, e);
     if (sp < 0) return null;
     start = sp + 1;
   }
-  if (!line.startsWith('type=', start)) return null;
+  if (!has(b, start, e, TYPE)) return null;
   // ausearch -i writes `msg=audit(11/29/26 02:43:01.134:2094) : ` (a date, and " : ")
-  const msg = line.indexOf(' msg=audit(', start);
+  const msg = findSeq(b, MSG_AUDIT, start, e);
   if (msg < 0) return null;
-  const close = line.indexOf(')', msg);
-  const interpreted = close > 0 && line.charCodeAt(close + 1) === 32 && line.charCodeAt(close + 2) === 58;
+  const close = find(b, 41 /* ) */, msg, e);
+  const interpreted = close > 0 && b[close + 1] === 32 && b[close + 2] === 58 && close + 2 < e;
   return { format: interpreted ? 'ausearch-i' : 'auditd', trusted: true, body: start, printk: null, tag: null, host: null };
 }
 
 /** /dev/kmsg: `PRI,SEQ,USEC,FLAGS[,more];TEXT`. Facility 0 (PRI < 8) is the kernel's alone: user space writing to /dev/kmsg gets LOG_USER. */
-function kmsgEnvelope(line: string): Envelope | null {
-  const semi = line.indexOf(';');
-  if (semi < 0 || semi > 96) return null;
+function kmsgEnvelope(b: Buffer, s: number, e: number): Envelope | null {
+  const semi = find(b, 59 /* ; */, s, Math.min(e, s + 97));
+  if (semi < 0) return null;
   let commas = 0;
   let pri = 0;
   let usecStart = -1;
   let usecEnd = -1;
-  for (let i = 0; i < semi; i++) {
-    const c = line.charCodeAt(i);
+  for (let i = s; i < semi; i++) {
+    const c = b[i];
     if (c === 44) {
       commas++;
       if (commas === 2) usecStart = i + 1;
@@ -130,8 +144,8 @@ function kmsgEnvelope(line: string): Envelope | null {
     }
   }
   if (commas < 3) return null;
-  const usec = Number(line.slice(usecStart, usecEnd));
-  return { format: 'kmsg', trusted: pri < 8, body: semi + 1, printk: Number.isFinite(usec) ? usec / 1e6 : null, tag: null, host: null };
+  const usec = intIn(b, usecStart, usecEnd);
+  return { format: 'kmsg', trusted: pri < 8, body: semi + 1, printk: usec === null ? null : usec / 1e6, tag: null, host: null };
 }
 
 /**
@@ -139,18 +153,18 @@ function kmsgEnvelope(line: string): Envelope | null {
  * localized `[Fr Mai 31 22:47:08 2024] ` of dmesg -T, at `at`. Also used for the
  * printk stamp that imklog leaves inside a syslog message.
  */
-function dmesgEnvelope(line: string, at: number, format: Format, trusted: boolean, tag: string | null, host: string | null): Envelope | null {
-  const close = line.indexOf(']', at);
-  if (close < 0 || close - at > 64) return null;
+function dmesgEnvelope(b: Buffer, at: number, e: number, format: Format, trusted: boolean, tag: string | null, host: string | null): Envelope | null {
+  const close = find(b, 93 /* ] */, at, Math.min(e, at + 65));
+  if (close < 0) return null;
   let i = at + 1;
-  while (line.charCodeAt(i) === 32) i++;
+  while (b[i] === 32 && i < close) i++;
   let printk: number | null = null;
-  if (isDigit(line.charCodeAt(i))) {
+  if (isDigit(b[i])) {
     for (let j = i; j < close; j++) {
-      const c = line.charCodeAt(j);
+      const c = b[j];
       if (!isDigit(c) && c !== 46) return null;
     }
-    printk = Number(line.slice(i, close));
+    printk = decimalIn(b, i, close, false);
   } else if (format === 'dmesg') {
     format = 'dmesg-T';
   } else {
@@ -158,67 +172,71 @@ function dmesgEnvelope(line: string, at: number, format: Format, trusted: boolea
   }
   let body = close + 1;
   // CONFIG_PRINTK_CALLER: [   T55] or [    C1]
-  if (line.charCodeAt(body) === 91) {
-    const c2 = line.indexOf(']', body);
-    if (c2 > 0 && c2 - body < 16) {
+  if (b[body] === 91 && body < e) {
+    const c2 = find(b, 93, body, Math.min(e, body + 16));
+    if (c2 > 0) {
       let k = body + 1;
-      while (line.charCodeAt(k) === 32) k++;
-      const t = line.charCodeAt(k);
+      while (b[k] === 32 && k < c2) k++;
+      const t = b[k];
       if (t === 84 || t === 67) body = c2 + 1;
     }
   }
-  if (line.charCodeAt(body) === 32) body++;
+  if (b[body] === 32 && body < e) body++;
   return { format, trusted, body, printk, tag, host };
 }
 
 /** Traditional (`Jul  8 10:31:23 host TAG: msg`) or RFC 3339 syslog, from `at` (after any <PRI>). */
-function syslogEnvelope(line: string, at: number): Envelope | null {
+function syslogEnvelope(b: Buffer, at: number, e: number): Envelope | null {
   let format: Format;
   let afterTime: number;
-  if (isDigit(line.charCodeAt(at))) {
+  if (e - at < 16) return null;
+  if (isDigit(b[at])) {
     // 2024-05-01T10:00:00.123456+00:00 (rsyslog) or 2026-11-29T02:43:05+0000 (journalctl -o short-iso)
-    if (line.charCodeAt(at + 4) !== 45 || line.charCodeAt(at + 10) !== 84) return null;
-    afterTime = line.indexOf(' ', at);
-    if (afterTime < 0 || afterTime - at > 40) return null;
+    if (b[at + 4] !== 45 || b[at + 10] !== 84) return null;
+    afterTime = find(b, 32, at, Math.min(e, at + 41));
+    if (afterTime < 0) return null;
     format = 'syslog-rfc3339';
   } else {
-    if (line.charCodeAt(at + 3) !== 32 || !isMonth(line, at)) return null;
-    if (line.charCodeAt(at + 9) !== 58 || line.charCodeAt(at + 12) !== 58 || line.charCodeAt(at + 15) !== 32) return null;
+    if (b[at + 3] !== 32 || !isMonth(b, at)) return null;
+    if (b[at + 9] !== 58 || b[at + 12] !== 58 || b[at + 15] !== 32) return null;
     afterTime = at + 15;
     format = 'syslog';
   }
-  const hostEnd = line.indexOf(' ', afterTime + 1);
+  const hostEnd = find(b, 32, afterTime + 1, e);
   if (hostEnd < 0) return null;
-  const host = hostAt(line, afterTime + 1, hostEnd);
-  const colon = line.indexOf(': ', hostEnd);
-  if (colon < 0) return null;
+  const host = hostAt(b, afterTime + 1, hostEnd);
+  let colon = hostEnd;
+  do colon = find(b, 58 /* : */, colon + 1, e);
+  while (colon >= 0 && b[colon + 1] !== 32);
+  if (colon < 0 || colon + 1 >= e) return null;
   // the tag is the last word before ": "; busybox syslogd puts the facility and
   // priority before it (`kern.notice kernel:`), and a user's `logger -t kernel`
   // there says `user.notice kernel:`
   let tagStart = hostEnd + 1;
   let kernFacility = true;
-  const space = line.lastIndexOf(' ', colon);
+  const space = findLast(b, 32, hostEnd + 1, colon);
   if (space > hostEnd) {
-    const dot = line.indexOf('.', tagStart);
-    if (space !== line.indexOf(' ', tagStart) || dot > space || dot < 0) {
-      return { format, trusted: false, body: colon + 2, printk: null, tag: line.slice(tagStart, colon), host };
+    const dot = find(b, 46 /* . */, tagStart, e);
+    if (space !== find(b, 32, tagStart, e) || dot > space || dot < 0) {
+      return { format, trusted: false, body: colon + 2, printk: null, tag: text(b, tagStart, colon), host };
     }
-    kernFacility = dot - tagStart === 4 && line.startsWith('kern', tagStart);
+    kernFacility = dot - tagStart === 4 && has(b, tagStart, e, KERN);
     tagStart = space + 1;
   }
-  const tag = line.slice(tagStart, colon);
   const body = colon + 2;
-  if (tag === 'kernel' && !kernFacility) return { format, trusted: false, body, printk: null, tag, host };
-  if (tag === 'kernel') {
+  const isKernel = colon - tagStart === 6 && has(b, tagStart, colon, KERNEL);
+  if (isKernel && !kernFacility) return { format, trusted: false, body, printk: null, tag: 'kernel', host };
+  if (isKernel) {
     // imklog keeps the printk stamp: `kernel: [  901.514284] audit: ...`
-    if (line.charCodeAt(body) === 91) {
-      const inner = dmesgEnvelope(line, body, format, true, tag, host);
+    if (b[body] === 91 && body < e) {
+      const inner = dmesgEnvelope(b, body, e, format, true, 'kernel', host);
       if (inner) return inner;
     }
-    return { format, trusted: true, body, printk: null, tag, host };
+    return { format, trusted: true, body, printk: null, tag: 'kernel', host };
   }
+  const tag = text(b, tagStart, colon);
   // journald's audit transport, as journalctl -o short prints it: `audit[566404]: SECCOMP ...`
-  if (tag.startsWith('audit[') || tag === 'audit') {
+  if (has(b, tagStart, colon, AUDIT_TAG) && (colon - tagStart === 5 || b[tagStart + 5] === 91)) {
     return { format: 'journal', trusted: true, body, printk: null, tag, host };
   }
   return { format, trusted: false, body, printk: null, tag, host };

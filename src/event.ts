@@ -1,8 +1,9 @@
 // One line in, one of: a SeccompEvent, a loss notice, a counted reason to skip,
 // or nothing (the line is not a seccomp record). Pure: no I/O, no exceptions.
-import { detectEnvelope, isFiller, type Envelope, type Format } from './envelope.js';
-import { intAt, readFields, readHead, showSafely, type Fields, type LossReason } from './record.js';
-import { abiOf, archFromToken, findArch, nameOf, numberOf, type Arch } from './syscalls/index.js';
+import { ascii, decimalIn, findSeq, intIn, lit, text } from './bytes.js';
+import { envelopeOf, isFiller, type Envelope, type Format } from './envelope.js';
+import { intAt, readFields, readHead, readRecordFields, showSafely, type Fields, type LossReason } from './record.js';
+import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from './syscalls/index.js';
 
 /**
  * Every line parseLine can return something for holds one of these byte
@@ -128,79 +129,69 @@ function decodeActionUncached(code: string): Action | null {
   const interpreted = INTERPRETED_ACTIONS[code];
   if (interpreted) return interpreted;
   if (!/^0x[0-9a-fA-F]{1,8}$/.test(code)) return null;
-  const v = (parseInt(code.slice(2), 16) & 0xffff0000) >>> 0;
-  for (const [bits, action] of ACTIONS) if (bits === v) return action;
+  return actionOf(parseInt(code.slice(2), 16));
+}
+
+/** The action of a code= number: its action bits (0xffff0000). */
+export function actionOf(code: number): Action | null {
+  const v = (code & 0xffff0000) >>> 0;
+  for (let i = 0; i < ACTIONS.length; i++) if (ACTIONS[i][0] === v) return ACTIONS[i][1];
   return null;
 }
 
 /** Parse one line (no newline). `file` and `line` say where it came from. */
 export function parseLine(text: string, file: string, line: number): LineResult {
-  const env = detectEnvelope(text);
-  if (env === null) {
-    if (isFiller(text)) return null;
-    // Not an envelope we know; a record inside it is still read, but not trusted.
-    const at = text.indexOf('type=1326 audit(');
-    if (at < 0) return null;
-    return fromText(text, { format: 'unknown', trusted: false, body: at, printk: null, tag: null, host: null }, file, line);
-  }
-  if (env.format === 'journal-json') return fromJournalJson(text, file, line);
-  return fromText(text, env, file, line);
+  const b = Buffer.from(text, 'utf8');
+  return parseBytes(b, 0, b.length, file, line);
 }
 
-function fromText(text: string, env: Envelope, file: string, line: number): LineResult {
-  const head = readHead(text, env.body);
+const TYPE_1326_AUDIT = lit('type=1326 audit(');
+
+/**
+ * Parse the line [s, e) of `b` (no newline), in place: what parseLine does for
+ * a string, and what the reader calls on the bytes it read.
+ */
+export function parseBytes(b: Buffer, s: number, e: number, file: string, line: number): LineResult {
+  const env = envelopeOf(b, s, e);
+  if (env === null) {
+    if (isFiller(b, s, e)) return null;
+    // Not an envelope we know; a record inside it is still read, but not trusted.
+    const at = findSeq(b, TYPE_1326_AUDIT, s, e);
+    if (at < 0) return null;
+    return fromText(b, e, { format: 'unknown', trusted: false, body: at, printk: null, tag: null, host: null }, file, line);
+  }
+  if (env.format === 'journal-json') return fromJournalJson(b.toString('utf8', s, e), file, line);
+  return fromText(b, e, env, file, line);
+}
+
+function fromText(b: Buffer, end: number, env: Envelope, file: string, line: number): LineResult {
+  const head = readHead(b, env.body, end);
   switch (head.kind) {
     case 'other':
-      return head.stamp === null || env.format === 'ausearch-i' ? null : mark(head.stamp, env.trusted, env.host);
+      return head.stamp < 0 || env.format === 'ausearch-i' ? null : mark(b, head.stamp, head.stampEnd, env.trusted, env.host);
     case 'loss':
       return { kind: 'loss', reason: head.reason, count: head.count, trusted: env.trusted, printk: env.printk };
     case 'malformed':
       return skip('malformed', head.message);
     case 'seccomp': {
       const interpreted = env.format === 'ausearch-i';
-      if (!interpreted) {
-        const ip = text.indexOf(' ip=', head.fields);
-        if (ip > 0) return fromRepeated(text, env, head.stamp, head.fields, ip, file, line);
-      }
-      const fields = readFields(text, head.fields, interpreted);
-      return toEvent(env, head.stamp, fields, interpreted, file, line);
+      const fields = interpreted ? readFields(b, head.fields, end, true) : readRecordFields(b, head.fields, end);
+      return toEvent(env, b, head.stamp, head.stampEnd, fields, interpreted, file, line);
     }
   }
 }
 
-function mark(stamp: string, trusted: boolean, host: string | null): AuditMark | null {
-  const colon = stamp.lastIndexOf(':');
-  const serial = colon > 0 ? intOrNull(stamp.slice(colon + 1)) : null;
-  if (serial === null) return null;
-  const t = stamp.slice(0, colon);
-  return { kind: 'mark', serial, time: stampTime(t), trusted, host };
+/** Where `TIME` ends in `TIME:SERIAL`: the last colon, or -1. */
+function lastColon(b: Buffer, s: number, e: number): number {
+  for (let i = e - 1; i > s; i--) if (b[i] === 58) return i;
+  return -1;
 }
 
-/**
- * A process makes the same calls again and again: everything before ` ip=`
- * (auid ... pid comm exe sig arch syscall compat) repeats from record to record,
- * and only the stamp, ip= and code= change. That text is read once into Fields
- * and kept (FIELDS_CACHE_MAX of them); what follows ` ip=` is read each time,
- * and any field found there takes precedence, so the result is what reading the
- * whole record gives. (bench: readFields was a quarter of the time.)
- */
-const fieldsCache = new Map<string, Fields>();
-const FIELDS_CACHE_MAX = 4096;
-
-function fromRepeated(text: string, env: Envelope, stamp: string | null, start: number, ip: number, file: string, line: number): SeccompEvent | Skip {
-  const prefix = text.slice(start, ip);
-  let f = fieldsCache.get(prefix);
-  if (f === undefined) {
-    f = readFields(prefix, 0, false);
-    if (fieldsCache.size >= FIELDS_CACHE_MAX) fieldsCache.clear();
-    fieldsCache.set(prefix, f);
-  }
-  const tail = readFields(text, ip + 1, false);
-  if (tail.code !== undefined && tail.pid === undefined && tail.syscall === undefined && tail.arch === undefined && tail.comm === undefined && tail.exe === undefined && tail.auid === undefined && tail.uid === undefined && tail.sig === undefined && tail.compat === undefined) {
-    return toEvent(env, stamp, f, false, file, line, undefined, tail.code);
-  }
-  // something unusual after ip=: read the record whole
-  return toEvent(env, stamp, readFields(text, start, false), false, file, line);
+function mark(b: Buffer, s: number, e: number, trusted: boolean, host: string | null): AuditMark | null {
+  const colon = lastColon(b, s, e);
+  const serial = colon > 0 ? intIn(b, colon + 1, e) : null;
+  if (serial === null) return null;
+  return { kind: 'mark', serial, time: decimalIn(b, s, colon, true), trusted, host };
 }
 
 function skip(code: SkipCode, message: string): Skip {
@@ -212,34 +203,16 @@ function intOrNull(s: string | undefined): number | null {
   return s === undefined ? null : intAt(s, 0, s.length);
 }
 
-/** `SEC.MSEC` as the kernel writes it, or null. */
-function stampTime(t: string): number | null {
-  // digits '.' digits, read in place: (whole * 10^d + fraction) / 10^d divides two
-  // exact integers, so the result is the double Number(t) would give
-  const dot = t.indexOf('.');
-  const len = t.length;
-  if (dot <= 0 || dot === len - 1 || len > 16) return null; // at most 15 digits: exact in a double
-  let n = 0;
-  let scale = 1;
-  for (let i = 0; i < len; i++) {
-    if (i === dot) continue;
-    const c = t.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return null;
-    n = n * 10 + c;
-    if (i > dot) scale *= 10;
-  }
-  return n / scale;
-}
-
 function toEvent(
   env: Envelope,
-  stamp: string | null,
+  b: Buffer | null,
+  stamp: number,
+  stampEnd: number,
   f: Fields,
   interpreted: boolean,
   file: string,
   line: number,
   journal?: { time: number | null; serial: number | null; key: string | null },
-  code: string | undefined = f.code,
 ): SeccompEvent | Skip {
   if (f.syscall === undefined) return skip('missing-field', 'a seccomp record without syscall=');
   if (f.pid === undefined) return skip('missing-field', 'a seccomp record without pid=');
@@ -249,15 +222,14 @@ function toEvent(
   let time: number | null = null;
   let serial: number | null = null;
   let key: string | null = null;
-  if (stamp !== null) {
-    const colon = stamp.lastIndexOf(':');
-    serial = colon > 0 ? intOrNull(stamp.slice(colon + 1)) : null;
-    if (serial === null) return skip('bad-number', `audit(${stamp}) has no serial number`);
-    const t = stamp.slice(0, colon);
-    time = interpreted ? interpretedTime(t) : stampTime(t);
-    if (time === null && !interpreted) return skip('bad-number', `audit(${stamp}) has no time`);
+  if (b !== null && stamp >= 0) {
+    const colon = lastColon(b, stamp, stampEnd);
+    serial = colon > 0 ? intIn(b, colon + 1, stampEnd) : null;
+    if (serial === null) return skip('bad-number', `audit(${text(b, stamp, stampEnd)}) has no serial number`);
+    time = interpreted ? interpretedTime(text(b, stamp, colon)) : decimalIn(b, stamp, colon, true);
+    if (time === null && !interpreted) return skip('bad-number', `audit(${text(b, stamp, stampEnd)}) has no time`);
     // the stamp as the kernel wrote it identifies the record; ausearch -i's date is made to match
-    key = interpreted ? (time === null ? null : `${time.toFixed(3)}:${serial}`) : stamp;
+    key = interpreted ? (time === null ? null : `${time.toFixed(3)}:${serial}`) : ascii(b, stamp, stampEnd);
   } else if (journal) {
     ({ time, serial, key } = journal);
   }
@@ -267,27 +239,27 @@ function toEvent(
   let syscall: string | null;
   if (interpreted) {
     // ausearch -i: arch=x86_64 syscall=execve, or unknown-syscall(N)
-    const a = f.arch === undefined ? undefined : interpretedArch(f.arch);
-    if (a === undefined && f.arch !== undefined) return skip('unknown-arch', `arch=${f.arch} is not an architecture audit knows`);
+    const a = f.archRaw === undefined ? undefined : interpretedArch(f.archRaw);
+    if (a === undefined && f.archRaw !== undefined) return skip('unknown-arch', `arch=${f.archRaw} is not an architecture audit knows`);
     arch = a ?? null;
-    const m = /^unknown-syscall\((-?\d+)\)$/.exec(f.syscall);
+    const name0 = f.syscallRaw ?? '';
+    const m = /^unknown-syscall\((-?\d+)\)$/.exec(name0);
     if (m) {
       nr = Number(m[1]);
       syscall = arch ? nameOf(arch, nr) : null;
     } else {
-      const name = (arch && numberOf(arch, f.syscall) === undefined && AUDIT_NAMES[f.syscall]) || f.syscall;
+      const name = (arch && numberOf(arch, name0) === undefined && AUDIT_NAMES[name0]) || name0;
       const n = arch ? numberOf(arch, name) : undefined;
-      if (n === undefined) return skip('bad-number', `syscall=${f.syscall} is not a syscall of ${arch?.name ?? 'an unknown architecture'}`);
+      if (n === undefined) return skip('bad-number', `syscall=${name0} is not a syscall of ${arch?.name ?? 'an unknown architecture'}`);
       nr = n;
       syscall = name;
     }
   } else {
-    const n = intOrNull(f.syscall);
-    if (n === null) return skip('bad-number', `syscall=${f.syscall} is not a number`);
-    nr = n;
+    if (f.syscall === null) return skip('bad-number', `syscall=${f.syscallRaw} is not a number`);
+    nr = f.syscall;
     if (f.arch !== undefined) {
-      const a = archFromToken(f.arch);
-      if (a === undefined) return skip('unknown-arch', `arch=${f.arch} is not an AUDIT_ARCH value this table knows`);
+      const a = f.arch === null ? undefined : archFromAudit(f.arch);
+      if (a === undefined) return skip('unknown-arch', `arch=${f.archRaw ?? f.arch!.toString(16)} is not an AUDIT_ARCH value this table knows`);
       arch = abiOf(a, nr);
     }
     syscall = arch ? nameOf(arch, nr) : null;
@@ -307,7 +279,7 @@ function toEvent(
     nr,
     syscall,
     compat: f.compat ?? null,
-    action: code === undefined ? null : decodeAction(code),
+    action: f.code === undefined ? null : f.code === null ? decodeAction(f.codeRaw!) : actionOf(f.code),
     sig: f.sig ?? null,
     file,
     line,
@@ -360,10 +332,11 @@ function fromJournalJson(text: string, file: string, line: number): LineResult {
   const transport = journalString(o._TRANSPORT);
   const trusted = transport === 'audit' || transport === 'kernel';
   const env: Envelope = { format: 'journal-json', trusted, body: 0, printk: null, tag: journalString(o.SYSLOG_IDENTIFIER), host: journalString(o._HOSTNAME) };
-  const head = readHead(message, 0);
+  const mb = Buffer.from(message, 'utf8');
+  const head = readHead(mb, 0, mb.length);
   switch (head.kind) {
     case 'other': {
-      if (head.stamp !== null) return mark(head.stamp, trusted, env.host);
+      if (head.stamp >= 0) return mark(mb, head.stamp, head.stampEnd, trusted, env.host);
       const serial = intOrNull(journalString(o._AUDIT_ID) ?? undefined);
       return serial === null || transport !== 'audit' ? null : { kind: 'mark', serial, time: null, trusted, host: env.host };
     }
@@ -372,13 +345,13 @@ function fromJournalJson(text: string, file: string, line: number): LineResult {
     case 'malformed':
       return skip('malformed', head.message);
     case 'seccomp': {
-      const fields = readFields(message, head.fields, false);
-      if (head.stamp !== null) return toEvent(env, head.stamp, fields, false, file, line);
+      const fields = readFields(mb, head.fields, mb.length, false);
+      if (head.stamp >= 0) return toEvent(env, mb, head.stamp, head.stampEnd, fields, false, file, line);
       const serial = intOrNull(journalString(o._AUDIT_ID) ?? undefined);
       const usec = intOrNull(journalString(o._SOURCE_REALTIME_TIMESTAMP) ?? undefined);
       const time = usec === null ? null : Math.floor(usec / 1000) / 1000;
       const key = time !== null && serial !== null ? `${time.toFixed(3)}:${serial}` : null;
-      return toEvent(env, null, fields, false, file, line, { time, serial, key });
+      return toEvent(env, null, -1, -1, fields, false, file, line, { time, serial, key });
     }
   }
 }

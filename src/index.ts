@@ -1,7 +1,7 @@
 // seccomp-learn's library API: types and functions, no process.* here.
-export { detectEnvelope, type Envelope, type Format } from './envelope.js';
+export { detectEnvelope, envelopeOf, type Envelope, type Format } from './envelope.js';
 export { readFields, readHead, showSafely, Fields, type Head, type LossReason, type Value } from './record.js';
-export { decodeAction, isEvent, MARKERS, parseLine, type Action, type AuditMark, type LineResult, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
+export { actionOf, decodeAction, isEvent, MARKERS, parseBytes, parseLine, type Action, type AuditMark, type LineResult, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
 export { closeInput, LineSplitter, openInput, readLines, type Input, sourceName, SourceError, DEFAULT_MAX_LINE, type LineSink } from './source.js';
 export { Learner, RecordWindow, truncateComm, COMM_MAX_BYTES, type CallStat, type Detail, type Gap, type Group, type LearnOptions, type Selection } from './learn.js';
 export { buildProfile, checkProfile, mergeProfile, serialiseProfile, ProfileError, DEFAULT_ACTIONS, type BuildOptions, type Profile, type SyscallRule } from './profile.js';

@@ -5,7 +5,7 @@
 // whatever comm its threads had: the OCI runtime's init (`runc:[2:INIT]`, same
 // pid, before it execs the workload) and threads that renamed themselves. A pid
 // reused by an unrelated later process starts a new life and is not mixed in.
-import { isEvent, parseLine, type Action, type AuditMark, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
+import { isEvent, parseBytes, type Action, type AuditMark, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
 import type { LineSink } from './source.js';
 import type { LossReason } from './record.js';
 import { buildProfile, type BuildOptions, type Profile } from './profile.js';
@@ -255,14 +255,20 @@ export class Learner implements LineSink {
   }
 
   // ---- LineSink ----
-  line(text: string, source: string, lineNo: number): void {
+  line(buf: Buffer, start: number, end: number, source: string, lineNo: number): void {
     this.lines++;
-    const r = parseLine(text, source, lineNo);
+    const r = parseBytes(buf, start, end, source, lineNo);
     if (r === null) return;
     if (isEvent(r)) this.event(r);
     else if (r.kind === 'skip') this.skip(r, source, lineNo);
     else if (r.kind === 'mark') this.mark(r, source, lineNo);
-    else this.lossNotice(r, source, lineNo, text);
+    else this.lossNotice(r, source, lineNo, buf.toString('utf8', start, end));
+  }
+
+  /** One line of text (a convenience for callers with strings). */
+  lineText(text: string, source: string, lineNo: number): void {
+    const b = Buffer.from(text, 'utf8');
+    this.line(b, 0, b.length, source, lineNo);
   }
 
   passed(count: number): void {

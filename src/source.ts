@@ -10,8 +10,11 @@ import type { Readable } from 'node:stream';
 export const DEFAULT_MAX_LINE = 64 * 1024;
 
 export interface LineSink {
-  /** One line, without its newline and without a trailing carriage return. */
-  line(text: string, source: string, lineNo: number): void;
+  /**
+   * One line: bytes [start, end) of `buf`, without its newline and without a
+   * trailing carriage return. `buf` is reused once this returns: copy what you keep.
+   */
+  line(buf: Buffer, start: number, end: number, source: string, lineNo: number): void;
   /** A line longer than the cap, which was skipped (its bytes were never buffered whole). */
   overlong(source: string, lineNo: number, bytes: number): void;
   /** Lines that held none of the markers, passed over without being decoded. */
@@ -143,7 +146,7 @@ export class LineSplitter {
 
   private emitRange(buf: Buffer, start: number, end: number): void {
     if (end > start && buf[end - 1] === 13) end--;
-    this.sink.line(buf.toString('utf8', start, end), this.source, this.lineNo);
+    this.sink.line(buf, start, end, this.source, this.lineNo);
   }
 }
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { detectEnvelope, isEvent, Learner, LineSplitter, MARKERS, parseLine, type LineResult, type SeccompEvent } from '../src/index.js';
+import { detectEnvelope, isEvent, Learner, LineSplitter, MARKERS, parseBytes, parseLine, readFields, readHead, type LineResult, type SeccompEvent } from '../src/index.js';
+import { readRecordFields } from '../src/record.js';
 import { fixture, readFixture } from './helpers.js';
 
 function lines(name: string): string[] {
@@ -237,7 +238,7 @@ describe('line splitting', () => {
   const collect = (chunks: Buffer[], max = 1 << 16) => {
     const out: Array<[string, number]> = [];
     const long: number[] = [];
-    const s = new LineSplitter('x', { line: (t, _s, n) => out.push([t, n]), overlong: (_s, n) => long.push(n) }, max);
+    const s = new LineSplitter('x', { line: (b, st, en, _s, n) => out.push([b.toString('utf8', st, en), n]), overlong: (_s, n) => long.push(n) }, max);
     for (const c of chunks) s.push(c);
     s.end();
     return { out, long };
@@ -304,7 +305,7 @@ describe('the byte prefilter', () => {
     const run = (markers: readonly string[]) => {
       const got: string[] = [];
       let passed = 0;
-      const s = new LineSplitter('x', { line: (t, _s, n) => got.push(`${n}:${t}`), overlong: () => {}, passed: (c) => (passed += c) }, 1 << 16, markers);
+      const s = new LineSplitter('x', { line: (b, st, en, _s, n) => got.push(`${n}:${b.toString('utf8', st, en)}`), overlong: () => {}, passed: (c) => (passed += c) }, 1 << 16, markers);
       for (let i = 0; i < input.length; i += 4096) s.push(input.subarray(i, i + 4096));
       s.end();
       return { got: got.filter((g) => parseLine(g.slice(g.indexOf(':') + 1), 'x', 1) !== null), all: got.length + passed, lines: s.lines };
@@ -337,7 +338,7 @@ describe('no line can stop a stream', () => {
           const mutated =
             how === 'cut' ? line.slice(0, i) : how === 'insert' ? line.slice(0, i) + junk + line.slice(i) : how === 'replace' ? line.slice(0, i) + junk + line.slice(j) : how === 'prefix' ? junk + line.slice(i) : line.slice(0, j) + junk;
           parseLine(mutated, 'fuzz', 1);
-          learner.line(mutated, 'fuzz', 1);
+          learner.lineText(mutated, 'fuzz', 1);
         },
       ),
       { numRuns: 5000 },
@@ -357,5 +358,37 @@ describe('the record time', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the bytes before ip=, read once per distinct text', () => {
+  const seeds = ['real/syslog-traditional.log', 'real/audit-enriched.log', 'real/audit-raw.log', 'real/kmsg.log', 'published/reference-lines.log'].flatMap((f) =>
+    lines(f).filter((l) => /type=1326 |type=SECCOMP /.test(l)).slice(0, 8),
+  );
+  const tails = [' ip=0x1 code=0x7ffc0000', ' ip=0x1 code=0x50000', ' ip=0x1', ' ip=0x1 code=log', ' ip=0x1 code=0x7ffc0000 pid=5', ' ip=0x1 code=0x7ffc0000\x1dAUID="unset" pid=6', '\x1d ip=0x1 code=0x0', ' ip=0x1 syscall=2 code=0x0', ' ip=', ''];
+
+  it('gives exactly what reading the whole record gives, whatever follows ip= and however often it repeats', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.constantFrom(...tails), fc.nat(), fc.string({ maxLength: 6 }), (line, tail, at, junk) => {
+        const ip = line.indexOf(' ip=');
+        const head = ip > 0 ? line.slice(0, ip) : line;
+        // sometimes change a byte of the repeated part too: another process, another call
+        const i = at % (head.length + 1);
+        const body = at % 3 === 0 ? head.slice(0, i) + junk + head.slice(i) : head;
+        const b = Buffer.from(body + tail, 'utf8');
+        const h = readHead(b, b.indexOf('type='), b.length);
+        if (h.kind !== 'seccomp') return;
+        for (let k = 0; k < 2; k++) expect({ ...readRecordFields(b, h.fields, b.length) }).toEqual({ ...readFields(b, h.fields, b.length, false) });
+      }),
+      { numRuns: 4000 },
+    );
+  });
+});
+
+describe('values the kernel escaped', () => {
+  it('show bytes that are not UTF-8 as \\xNN, quoted or hex', () => {
+    const b = Buffer.concat([Buffer.from('audit: type=1326 audit(1.000:9): pid=9 comm="a'), Buffer.from([0xff, 0x41]), Buffer.from('" exe=2F78FF arch=c000003e syscall=0 code=0x7ffc0000')]);
+    const e = parseBytes(b, 0, b.length, 'x', 1);
+    expect(isEvent(e) && [e.comm, e.exe, e.syscall]).toEqual(['a\\xffA', '/x\\xff', 'read']);
   });
 });

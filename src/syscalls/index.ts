@@ -15,6 +15,14 @@ for (const a of ARCHES) {
 const X86_64 = byName.get('x86_64')!;
 const X32 = byName.get('x32')!;
 
+const byAudit = new Map<number, Arch>();
+for (const [token, a] of byToken) byAudit.set(parseInt(token, 16), a);
+
+/** The architecture for an AUDIT_ARCH value (the number an `arch=` token spells), or undefined. */
+export function archFromAudit(value: number): Arch | undefined {
+  return byAudit.get(value);
+}
+
 /** The architecture for an `arch=` token as the kernel prints it (lowercase hex), or undefined. */
 export function archFromToken(token: string): Arch | undefined {
   return byToken.get(token);
