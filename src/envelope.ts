@@ -205,6 +205,8 @@ function syslogEnvelope(b: Buffer, at: number, e: number): Envelope | null {
   const hostEnd = find(b, 32, afterTime + 1, e);
   if (hostEnd < 0) return null;
   const host = hostAt(b, afterTime + 1, hostEnd);
+  // the kernel's own lines, most of those read: `host kernel: ` (bench: a tenth of the time per record went to finding the tag)
+  if (b[hostEnd + 7] === 58 && has(b, hostEnd + 1, e, KERNEL_COLON)) return kernelTagged(b, hostEnd + 9, e, format, host);
   let colon = hostEnd;
   do colon = find(b, 58 /* : */, colon + 1, e);
   while (colon >= 0 && b[colon + 1] !== 32);
@@ -226,18 +228,23 @@ function syslogEnvelope(b: Buffer, at: number, e: number): Envelope | null {
   const body = colon + 2;
   const isKernel = colon - tagStart === 6 && has(b, tagStart, colon, KERNEL);
   if (isKernel && !kernFacility) return { format, trusted: false, body, printk: null, tag: 'kernel', host };
-  if (isKernel) {
-    // imklog keeps the printk stamp: `kernel: [  901.514284] audit: ...`
-    if (b[body] === 91 && body < e) {
-      const inner = dmesgEnvelope(b, body, e, format, true, 'kernel', host);
-      if (inner) return inner;
-    }
-    return { format, trusted: true, body, printk: null, tag: 'kernel', host };
-  }
+  if (isKernel) return kernelTagged(b, body, e, format, host);
   const tag = text(b, tagStart, colon);
   // journald's audit transport, as journalctl -o short prints it: `audit[566404]: SECCOMP ...`
   if (has(b, tagStart, colon, AUDIT_TAG) && (colon - tagStart === 5 || b[tagStart + 5] === 91)) {
     return { format: 'journal', trusted: true, body, printk: null, tag, host };
   }
   return { format, trusted: false, body, printk: null, tag, host };
+}
+
+const KERNEL_COLON = lit('kernel: ');
+
+/** A syslog line tagged `kernel` by the kernel's facility, its message at `body`. */
+function kernelTagged(b: Buffer, body: number, e: number, format: Format, host: string): Envelope {
+  // imklog keeps the printk stamp: `kernel: [  901.514284] audit: ...`
+  if (b[body] === 91 && body < e) {
+    const inner = dmesgEnvelope(b, body, e, format, true, 'kernel', host);
+    if (inner) return inner;
+  }
+  return { format, trusted: true, body, printk: null, tag: 'kernel', host };
 }

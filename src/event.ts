@@ -1,6 +1,6 @@
 // One line in, one of: a SeccompEvent, a loss notice, a counted reason to skip,
 // or nothing (the line is not a seccomp record). Pure: no I/O, no exceptions.
-import { ascii, decimalIn, findSeq, intIn, lit, text } from './bytes.js';
+import { decimalIn, findSeq, intIn, lit, text } from './bytes.js';
 import { envelopeOf, isFiller, type Envelope, type Format } from './envelope.js';
 import { intAt, readFields, readHead, readRecordFields, showSafely, type Fields, type LossReason } from './record.js';
 import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from './syscalls/index.js';
@@ -11,8 +11,10 @@ import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type A
  * records, the kernel's loss notices (`kauditd_printk_skb`, `audit: audit_lost=`)
  * and journald's (`Suppressed N messages`). The line splitter skips the others
  * without decoding them. A test holds every fixture line to this.
+ * `Suppr`, not `Suppressed`: Buffer.indexOf finds the short one at 30 us a MiB
+ * and the long one at 450 (V8's search for it is slow on this text; bench).
  */
-export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppressed'];
+export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr'];
 
 export type Action = 'KILL_PROCESS' | 'KILL_THREAD' | 'TRAP' | 'ERRNO' | 'USER_NOTIF' | 'TRACE' | 'LOG' | 'ALLOW';
 
@@ -46,8 +48,15 @@ export interface SeccompEvent {
   printk: number | null;
   /** The host a syslog or journal line names, or null. */
   host: string | null;
-  /** `TIME:SERIAL` as the record wrote it: what identifies one record across sources. */
-  key: string | null;
+}
+
+/**
+ * `TIME:SERIAL`, what identifies one record across sources (as the kernel
+ * writes it: milliseconds, three digits), or null where the format drops either.
+ * Made when asked for: a string per record costs (bench).
+ */
+export function recordKey(e: SeccompEvent): string | null {
+  return e.time === null || e.serial === null ? null : `${e.time.toFixed(3)}:${e.serial}`;
 }
 
 export type SkipCode = 'bad-number' | 'missing-field' | 'unknown-arch' | 'malformed' | 'bad-json';
@@ -212,7 +221,7 @@ function toEvent(
   interpreted: boolean,
   file: string,
   line: number,
-  journal?: { time: number | null; serial: number | null; key: string | null },
+  journal?: { time: number | null; serial: number | null },
 ): SeccompEvent | Skip {
   if (f.syscall === undefined) return skip('missing-field', 'a seccomp record without syscall=');
   if (f.pid === undefined) return skip('missing-field', 'a seccomp record without pid=');
@@ -221,17 +230,14 @@ function toEvent(
 
   let time: number | null = null;
   let serial: number | null = null;
-  let key: string | null = null;
   if (b !== null && stamp >= 0) {
     const colon = lastColon(b, stamp, stampEnd);
     serial = colon > 0 ? intIn(b, colon + 1, stampEnd) : null;
     if (serial === null) return skip('bad-number', `audit(${text(b, stamp, stampEnd)}) has no serial number`);
     time = interpreted ? interpretedTime(text(b, stamp, colon)) : decimalIn(b, stamp, colon, true);
     if (time === null && !interpreted) return skip('bad-number', `audit(${text(b, stamp, stampEnd)}) has no time`);
-    // the stamp as the kernel wrote it identifies the record; ausearch -i's date is made to match
-    key = interpreted ? (time === null ? null : `${time.toFixed(3)}:${serial}`) : ascii(b, stamp, stampEnd);
   } else if (journal) {
-    ({ time, serial, key } = journal);
+    ({ time, serial } = journal);
   }
 
   let arch: Arch | null = null;
@@ -285,7 +291,6 @@ function toEvent(
     line,
     printk: env.printk,
     host: env.host,
-    key,
   };
 }
 
@@ -350,8 +355,7 @@ function fromJournalJson(text: string, file: string, line: number): LineResult {
       const serial = intOrNull(journalString(o._AUDIT_ID) ?? undefined);
       const usec = intOrNull(journalString(o._SOURCE_REALTIME_TIMESTAMP) ?? undefined);
       const time = usec === null ? null : Math.floor(usec / 1000) / 1000;
-      const key = time !== null && serial !== null ? `${time.toFixed(3)}:${serial}` : null;
-      return toEvent(env, null, -1, -1, fields, false, file, line, { time, serial, key });
+      return toEvent(env, null, -1, -1, fields, false, file, line, { time, serial });
     }
   }
 }

@@ -5,7 +5,7 @@
 // whatever comm its threads had: the OCI runtime's init (`runc:[2:INIT]`, same
 // pid, before it execs the workload) and threads that renamed themselves. A pid
 // reused by an unrelated later process starts a new life and is not mixed in.
-import { isEvent, parseBytes, type Action, type AuditMark, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
+import { isEvent, parseBytes, recordKey, type Action, type AuditMark, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
 import type { LineSink } from './source.js';
 import type { LossReason } from './record.js';
 import { buildProfile, type BuildOptions, type Profile } from './profile.js';
@@ -230,8 +230,24 @@ export class Learner implements LineSink {
   readonly denied = new Map<string, { action: Action; count: number }>();
   /** Records without arch= (kernels before 3.16): their number cannot be named. */
   noArch = 0;
-  /** comm/exe values seen, for the "nothing matched" message. */
-  readonly seen = new Map<string, number>();
+  private readonly seenCounts = new Map<string, number>();
+  // records of one process come in runs: a run of one label is counted here
+  // and added to the map when the label changes (its strings are shared, so
+  // === is a pointer compare)
+  private seenLabel: string | null = null;
+  private seenRun = 0;
+
+  /** comm/exe values seen, with their record counts, for the "nothing matched" message. */
+  get seen(): Map<string, number> {
+    this.flushSeen();
+    return this.seenCounts;
+  }
+
+  private flushSeen(): void {
+    if (this.seenLabel !== null) this.seenCounts.set(this.seenLabel, (this.seenCounts.get(this.seenLabel) ?? 0) + this.seenRun);
+    this.seenLabel = null;
+    this.seenRun = 0;
+  }
 
   /** OCI runtimes whose init was seen in a selected process, with the ABI it ran on. */
   readonly runtimes = new Map<RuntimeBase, Set<Arch>>();
@@ -355,7 +371,7 @@ export class Learner implements LineSink {
     }
     if (seen === 'conflict') {
       this.conflicts.count++;
-      if (this.conflicts.examples.length < MAX_EXAMPLES) this.conflicts.examples.push({ file: e.file, line: e.line, message: `audit(${e.key}) was already read with other content` });
+      if (this.conflicts.examples.length < MAX_EXAMPLES) this.conflicts.examples.push({ file: e.file, line: e.line, message: `audit(${recordKey(e)}) was already read with other content` });
       return;
     }
     this.records++;
@@ -365,7 +381,11 @@ export class Learner implements LineSink {
       return;
     }
     const label = e.comm ?? e.exe ?? '(null)';
-    this.seen.set(label, (this.seen.get(label) ?? 0) + 1);
+    if (label !== this.seenLabel) {
+      this.flushSeen();
+      this.seenLabel = label;
+    }
+    this.seenRun++;
 
     let life = this.lives.get(e.pid);
     if (!life) {

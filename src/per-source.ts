@@ -4,15 +4,29 @@
 
 export class PerSource<T> {
   private readonly byFile = new Map<string, Map<string | null, T>>();
+  // the source asked for last: records of one source follow each other
+  private lastFile: string | null = null;
+  private lastHost: string | null = null;
+  private last: T | undefined = undefined;
 
   get(file: string, host: string | null): T | undefined {
-    return this.byFile.get(file)?.get(host);
+    if (file === this.lastFile && host === this.lastHost && this.last !== undefined) return this.last;
+    const v = this.byFile.get(file)?.get(host);
+    if (v !== undefined) {
+      this.lastFile = file;
+      this.lastHost = host;
+      this.last = v;
+    }
+    return v;
   }
 
   set(file: string, host: string | null, value: T): T {
     let m = this.byFile.get(file);
     if (!m) this.byFile.set(file, (m = new Map()));
     m.set(host, value);
+    this.lastFile = file;
+    this.lastHost = host;
+    this.last = value;
     return value;
   }
 

@@ -64,45 +64,67 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     let start = 0;
+    // a line begun in an earlier chunk: it ends here, or goes on
+    if (this.pendingBytes > 0 || this.skipping) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.hold(chunk);
+        return;
+      }
+      this.lineNo++;
+      this.endHeld(chunk.subarray(0, nl));
+      start = nl + 1;
+    }
+    // The hot loop: one indexOf per line, locals only (bench: half the time of
+    // the same loop on fields). `hit` is the nearest marker at or after `start`;
+    // a line ending before it is counted and passed over.
     const filter = this.markers.length > 0;
     if (filter) this.next.fill(-1);
-    let hit = -1;
+    const sink = this.sink;
+    const source = this.source;
+    const max = this.maxLength;
+    let lineNo = this.lineNo;
     let passed = 0;
+    let hit = filter ? this.nearest(chunk, start) : -1;
     for (;;) {
       const nl = chunk.indexOf(10, start);
       if (nl < 0) break;
-      this.lineNo++;
-      if (filter && !this.skipping && this.pendingBytes === 0) {
-        if (hit < start) hit = this.nearest(chunk, start);
-        if (hit >= nl) {
-          passed++;
-          start = nl + 1;
-          continue;
-        }
+      lineNo++;
+      if (hit >= nl) {
+        passed++;
+        start = nl + 1;
+        continue;
       }
-      if (this.skipping) {
-        this.sink.overlong(this.source, this.lineNo, this.skippedBytes + nl - start);
-        this.skipping = false;
-        this.skippedBytes = 0;
-      } else if (this.pendingBytes > 0) {
-        const part = chunk.subarray(start, nl);
-        if (this.pendingBytes + part.length > this.maxLength) {
-          this.sink.overlong(this.source, this.lineNo, this.pendingBytes + part.length);
-        } else {
-          this.pending.push(part);
-          this.emit(Buffer.concat(this.pending, this.pendingBytes + part.length));
-        }
-        this.pending = [];
-        this.pendingBytes = 0;
-      } else if (nl - start > this.maxLength) {
-        this.sink.overlong(this.source, this.lineNo, nl - start);
+      this.lineNo = lineNo;
+      if (nl - start > max) {
+        sink.overlong(source, lineNo, nl - start);
       } else {
-        this.emitRange(chunk, start, nl);
+        sink.line(chunk, start, nl > start && chunk[nl - 1] === 13 ? nl - 1 : nl, source, lineNo);
       }
       start = nl + 1;
+      if (filter) hit = this.nearest(chunk, start);
     }
+    this.lineNo = lineNo;
     if (passed > 0) this.sink.passed?.(passed);
     if (start < chunk.length) this.hold(chunk.subarray(start));
+  }
+
+  /** The end of a line held from earlier chunks: `part` is its last bytes. */
+  private endHeld(part: Buffer): void {
+    if (this.skipping) {
+      this.sink.overlong(this.source, this.lineNo, this.skippedBytes + part.length);
+      this.skipping = false;
+      this.skippedBytes = 0;
+      return;
+    }
+    if (this.pendingBytes + part.length > this.maxLength) {
+      this.sink.overlong(this.source, this.lineNo, this.pendingBytes + part.length);
+    } else {
+      this.pending.push(part);
+      this.emit(Buffer.concat(this.pending, this.pendingBytes + part.length));
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   /** Flush a last line that had no newline. */

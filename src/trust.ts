@@ -20,7 +20,9 @@ export type Suspicion = 'no-printk-stamp' | 'printk-backwards' | 'serial-behind'
 /** How far behind the highest serial a record may be before it is suspect (records are printed almost in order). */
 const SERIAL_SLACK = 5000;
 
-const FORGEABLE = new Set(['syslog', 'syslog-rfc3339', 'unknown']);
+function forgeable(format: SeccompEvent['format']): boolean {
+  return format === 'syslog' || format === 'syslog-rfc3339' || format === 'unknown';
+}
 
 interface SourceState {
   stamped: number;
@@ -34,7 +36,7 @@ export class ForgeryCheck {
 
   /** Null when the record is consistent with the kernel's own lines of its source. */
   check(e: SeccompEvent): Suspicion | null {
-    if (!e.trusted || !FORGEABLE.has(e.format)) return null;
+    if (!e.trusted || !forgeable(e.format)) return null;
     const s = this.sources.get(e.file, e.host) ?? this.sources.set(e.file, e.host, { stamped: 0, lastPrintk: null, lastSerial: null, maxSerial: -1 });
     if (e.printk === null && s.stamped > 0) return 'no-printk-stamp';
     if (e.printk !== null && s.lastPrintk !== null && e.serial !== null && s.lastSerial !== null) {
