@@ -192,7 +192,7 @@ export function sourceName(path: string): string {
  */
 export type Input = { kind: 'stream'; stream: Readable } | { kind: 'file'; file: FileHandle };
 
-const FILE_CHUNK = 1 << 20;
+const FILE_CHUNK = 1 << 18;
 
 /** Open an input: '-' is `stdin`; a name ending in .gz is decompressed. */
 export async function openInput(path: string, stdin: Readable): Promise<Input> {
