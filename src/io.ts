@@ -38,14 +38,14 @@ async function openAll(files: string[], io: Io): Promise<Array<{ name: string; i
 
 /**
  * Read every input in order. `onStreamChunk` runs after each chunk of standard
- * input (a stream that may never end), not of files: a batch run writes once.
+ * input or a FIFO (a stream that may never end), not of files: a batch run writes once.
  */
 export async function readAll(files: string[], io: Io, sink: LineSink, maxLength: number, onStreamChunk?: () => void): Promise<void> {
   const inputs = await openAll(files, io);
   try {
     for (const { name, input } of inputs) {
       if (io.signal?.aborted) break;
-      const onChunk = input.kind === 'stream' && input.stream === io.stdin ? onStreamChunk : undefined;
+      const onChunk = input.kind === 'stream' && input.live ? onStreamChunk : undefined;
       await readLines(input, name, sink, { maxLength, onChunk, signal: io.signal, markers: MARKERS });
     }
   } finally {

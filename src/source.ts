@@ -3,7 +3,9 @@
 // A small line splitter over Buffers rather than split2: split2 fails the whole
 // stream when a line passes its maxLength, and we must instead count the long
 // line, skip it, and go on. Memory stays bounded by maxLength plus one chunk.
-import { open, type FileHandle } from 'node:fs/promises';
+import { open as openFd, readSync } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -190,28 +192,55 @@ export function sourceName(path: string): string {
  * An opened input: a stream (standard input, a gzip file), or a plain file read
  * into one reused buffer, so that reading gigabytes allocates nothing per chunk.
  */
-export type Input = { kind: 'stream'; stream: Readable } | { kind: 'file'; file: FileHandle };
+export type Input = { kind: 'stream'; stream: Readable; live: boolean } | { kind: 'file'; file: FileHandle };
 
 const FILE_CHUNK = 1 << 18;
 
-/** Open an input: '-' is `stdin`; a name ending in .gz is decompressed. */
+/**
+ * Open an input: '-' is `stdin`; a name ending in .gz is decompressed. A path
+ * that is not a regular file (a FIFO, `<(tail -f ...)`, a device) is read as a
+ * stream that may never end, like stdin (`live`): it is never read with a call
+ * that blocks.
+ */
 export async function openInput(path: string, stdin: Readable): Promise<Input> {
-  if (path === '-') return { kind: 'stream', stream: stdin };
+  if (path === '-') return { kind: 'stream', stream: stdin, live: true };
+  const fifo = await openFifo(path);
+  if (fifo) return fifo;
   let file: FileHandle;
+  let regular: boolean;
   try {
     file = await open(path, 'r');
-    if ((await file.stat()).isDirectory()) {
+    const st = await file.stat();
+    if (st.isDirectory()) {
       await file.close();
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     }
+    regular = st.isFile();
   } catch (err) {
     throw new SourceError(path, describe(err as NodeJS.ErrnoException));
   }
-  if (!path.endsWith('.gz')) return { kind: 'file', file };
+  if (!path.endsWith('.gz')) return regular ? { kind: 'file', file } : { kind: 'stream', stream: file.createReadStream({ highWaterMark: 64 * 1024 }), live: true };
   const raw = file.createReadStream({ highWaterMark: 256 * 1024 });
   const gunzip = createGunzip();
   raw.on('error', (err) => gunzip.destroy(err));
-  return { kind: 'stream', stream: raw.pipe(gunzip) };
+  return { kind: 'stream', stream: raw.pipe(gunzip), live: false };
+}
+
+/**
+ * A FIFO is read through a pipe handle, which a signal can stop at once (a
+ * read of a FileHandle waits in a thread until the writer writes or closes).
+ * Opening one waits for its writer, as `cat` does.
+ */
+async function openFifo(path: string): Promise<Input | null> {
+  let isFifo = false;
+  try {
+    isFifo = (await stat(path)).isFIFO();
+  } catch {
+    return null; // open() says why
+  }
+  if (!isFifo) return null;
+  const fd = await new Promise<number>((resolve, reject) => openFd(path, 'r', (err, fd) => (err ? reject(new SourceError(path, describe(err))) : resolve(fd))));
+  return { kind: 'stream', stream: new Socket({ fd, readable: true, writable: false }), live: true };
 }
 
 export function closeInput(input: Input, stdin: Readable): void {
@@ -255,31 +284,30 @@ export function readLines(input: Input | Readable, source: string, sink: LineSin
 
 async function readFile(file: FileHandle, source: string, sink: LineSink, opts: ReadOptions): Promise<number> {
   const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers);
-  // two buffers: the next chunk is read while this one is split and parsed
-  const bufs = [Buffer.allocUnsafe(FILE_CHUNK), Buffer.allocUnsafe(FILE_CHUNK)];
-  let which = 0;
-  let next = file.read(bufs[0], 0, FILE_CHUNK, null);
+  // Synchronous reads into one reused buffer: a file in the page cache is a
+  // copy away, where an asynchronous read waits a turn of the event loop per
+  // chunk (bench: 7% of the time idle). Every YIELD_EVERY chunks the loop lets
+  // the event loop run, so a signal (SIGINT) is still seen within milliseconds.
+  const buf = Buffer.allocUnsafe(FILE_CHUNK);
+  let n = 0;
   try {
     for (;;) {
-      const { bytesRead } = await next;
+      const bytesRead = readSync(file.fd, buf, 0, FILE_CHUNK, null);
       if (bytesRead === 0 || opts.signal?.aborted) break;
-      const buf = bufs[which];
-      which ^= 1;
-      next = file.read(bufs[which], 0, FILE_CHUNK, null);
       splitter.push(bytesRead === FILE_CHUNK ? buf : buf.subarray(0, bytesRead));
       opts.onChunk?.();
+      if (++n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
     }
   } catch (err) {
     splitter.end();
     throw new SourceError(source, describe(err as NodeJS.ErrnoException));
-  } finally {
-    // a read still in flight (stopped by a signal) must not fail unhandled once the file is closed
-    next.catch(() => {});
   }
   splitter.end();
   opts.onChunk?.();
   return splitter.lines;
 }
+
+const YIELD_EVERY = 16;
 
 function readStream(stream: Readable, source: string, sink: LineSink, opts: ReadOptions): Promise<number> {
   const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers);

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmo
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { open } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { cli, cliProcess, fixture, readFixture, ROOT } from './helpers.js';
 
@@ -192,6 +194,26 @@ describe('seccomp-learn learn', () => {
     expect(stderr).toMatch(/5 lines read/);
     expect(stderr).toMatch(/stopped by a signal/);
     expect(readdirSync(dir)).toEqual(['p.json']);
+  });
+
+  it('follows a FIFO given as a file (`<(tail -f ...)`) as it follows stdin, and SIGINT still works', async () => {
+    const dir = tmp();
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const out = join(dir, 'p.json');
+    const lines = readFixture('published/k8s-tutorial-syslog.log').trim().split('\n');
+    const child = cliProcess(['--comm', 'http-echo', '-o', out, fifo]);
+    const names = () => (existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')).syscalls[0].names as string[]) : []);
+    // the writer keeps the FIFO open: the input never ends
+    const writer = await open(fifo, 'w');
+    await writer.write(lines[0] + '\n');
+    for (let i = 0; i < 200 && names().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(names()).toEqual(['getsockname']);
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await writer.close();
+    expect(names()).toEqual(['getsockname']);
   });
 
   it('learns a process that named itself `evil "name` with --comm \'evil "name\'', () => {
