@@ -154,21 +154,22 @@ function kmsgEnvelope(b: Buffer, s: number, e: number): Envelope | null {
  * printk stamp that imklog leaves inside a syslog message.
  */
 function dmesgEnvelope(b: Buffer, at: number, e: number, format: Format, trusted: boolean, tag: string | null, host: string | null): Envelope | null {
-  const close = find(b, 93 /* ] */, at, Math.min(e, at + 65));
-  if (close < 0) return null;
+  const lim = Math.min(e, at + 65);
   let i = at + 1;
-  while (b[i] === 32 && i < close) i++;
+  while (b[i] === 32 && i < lim) i++;
   let printk: number | null = null;
+  let close: number;
   if (isDigit(b[i])) {
-    for (let j = i; j < close; j++) {
-      const c = b[j];
-      if (!isDigit(c) && c !== 46) return null;
-    }
+    // digits and dots up to the `]`
+    close = i;
+    for (let c = b[close]; close < lim && (isDigit(c) || c === 46); c = b[++close]);
+    if (close >= lim || b[close] !== 93) return null;
     printk = decimalIn(b, i, close, false);
-  } else if (format === 'dmesg') {
-    format = 'dmesg-T';
   } else {
-    return null; // a bracket inside a syslog message that is not a printk stamp
+    close = find(b, 93 /* ] */, at, lim);
+    if (close < 0) return null;
+    if (format !== 'dmesg') return null; // a bracket inside a syslog message that is not a printk stamp
+    format = 'dmesg-T';
   }
   let body = close + 1;
   // CONFIG_PRINTK_CALLER: [   T55] or [    C1]

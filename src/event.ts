@@ -263,12 +263,18 @@ function toEvent(
   } else {
     if (f.syscall === null) return skip('bad-number', `syscall=${f.syscallRaw} is not a number`);
     nr = f.syscall;
-    if (f.arch !== undefined) {
-      const a = f.arch === null ? undefined : archFromAudit(f.arch);
-      if (a === undefined) return skip('unknown-arch', `arch=${f.archRaw ?? f.arch!.toString(16)} is not an AUDIT_ARCH value this table knows`);
-      arch = abiOf(a, nr);
+    let r = f.resolved;
+    if (r === undefined) {
+      let abi: Arch | null = null;
+      if (f.arch !== undefined) {
+        const a = f.arch === null ? undefined : archFromAudit(f.arch);
+        if (a === undefined) return skip('unknown-arch', `arch=${f.archRaw ?? f.arch!.toString(16)} is not an AUDIT_ARCH value this table knows`);
+        abi = abiOf(a, nr);
+      }
+      r = f.resolved = { arch: abi, name: abi ? nameOf(abi, nr) : null };
     }
-    syscall = arch ? nameOf(arch, nr) : null;
+    arch = r.arch;
+    syscall = r.name;
   }
 
   return {

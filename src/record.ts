@@ -142,6 +142,11 @@ export class Fields {
   /** code= as hex (0x...), or null; codeRaw keeps other text (ausearch -i's `log`). */
   code: number | null | undefined = undefined;
   codeRaw: string | undefined = undefined;
+  /**
+   * What arch= and syscall= name, once worked out (event.ts): Fields of a
+   * repeated record are shared, so this is worked out once per distinct text.
+   */
+  resolved: { arch: import('./syscalls/index.js').Arch | null; name: string | null } | undefined = undefined;
 }
 
 /** A decimal integer (optionally negative) between `s` and `e` of a string, or null. */

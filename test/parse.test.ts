@@ -378,7 +378,9 @@ describe('the bytes before ip=, read once per distinct text', () => {
         const b = Buffer.from(body + tail, 'utf8');
         const h = readHead(b, b.indexOf('type='), b.length);
         if (h.kind !== 'seccomp') return;
-        for (let k = 0; k < 2; k++) expect({ ...readRecordFields(b, h.fields, b.length) }).toEqual({ ...readFields(b, h.fields, b.length, false) });
+        // (`resolved` is filled in later by the event, once per shared Fields)
+        const plain = (f: object) => ({ ...f, resolved: undefined });
+        for (let k = 0; k < 2; k++) expect(plain(readRecordFields(b, h.fields, b.length))).toEqual(plain(readFields(b, h.fields, b.length, false)));
       }),
       { numRuns: 4000 },
     );
