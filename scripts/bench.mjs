@@ -200,6 +200,17 @@ spawnSync('cat', [syslog, audit], { stdio: 'ignore' });
 const grepRun = best(runs, () => timeRun('grep', ['-cF', 'type=1326', syslog]));
 const learnSyslog = best(runs, () => timeRun(process.execPath, [CLI, '-q', '--out-dir', join(dir, 'out-syslog'), syslog]));
 const learnAudit = best(runs, () => timeRun(process.execPath, [CLI, '-q', '--out-dir', join(dir, 'out-audit'), audit]));
+// The floor of any design in Node: reading the file into a buffer and finding
+// each newline and each marker with Buffer.indexOf, nothing else (no parsing).
+const FLOOR = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');const b=Buffer.allocUnsafe(1<<18);const m=Buffer.from('audit');let n,c=0,h=0;
+while((n=fs.readSync(fd,b,0,b.length,null))>0){let s=0,x=b.indexOf(m);for(;;){const nl=b.indexOf(10,s);if(nl<0||nl>=n)break;c++;if(x>=0&&x<nl){h++;x=b.indexOf(m,nl+1)}s=nl+1}}console.log(c,h)`;
+const floorRun = best(runs, () => timeRun(process.execPath, ['-e', FLOOR, syslog]));
+// Peak RSS must not grow with the input: a quarter of the syslog, and (full
+// runs) the syslog given four times over (3.4 GB read; the copies are duplicates).
+const quarter = join(dir, 'syslog-quarter');
+spawnSync('sh', ['-c', `head -c ${Math.floor(statSync(syslog).size / 4)} ${syslog} > ${quarter}`]);
+const rssSmall = timeRun(process.execPath, [CLI, '-q', '--out-dir', join(dir, 'out-quarter'), quarter]);
+const rssBig = quick ? null : timeRun(process.execPath, [CLI, '-q', '--out-dir', join(dir, 'out-4x'), syslog, syslog, syslog, syslog]);
 const haveAusearch = spawnSync('sh', ['-c', 'command -v ausearch']).status === 0;
 const ausearch = haveAusearch ? best(runs, () => timeRun('ausearch', ['-m', 'SECCOMP', '--raw', '-if', audit])) : null;
 
@@ -222,9 +233,24 @@ for (const [label, outDir] of [
     }
   }
 }
-if (learnSyslog.code !== 0 || learnAudit.code !== 0) {
+// the syslog read four times over learns what it learns once
+if (rssBig) {
+  for (const p of PROCS) {
+    const name = `${p.exe.split('/').pop()}.json`;
+    const once = readFileSync(join(dir, 'out-syslog', name), 'utf8');
+    let four = '';
+    try {
+      four = readFileSync(join(dir, 'out-4x', name), 'utf8');
+    } catch {}
+    if (four !== once) {
+      wrong++;
+      console.error(`bench: WRONG syslog x4 ${p.comm}: differs from the syslog read once`);
+    }
+  }
+}
+if (learnSyslog.code !== 0 || learnAudit.code !== 0 || rssSmall.code !== 0 || (rssBig && rssBig.code !== 0)) {
   wrong++;
-  console.error(`bench: seccomp-learn failed: ${learnSyslog.stderr}${learnAudit.stderr}`);
+  console.error(`bench: seccomp-learn failed: ${[learnSyslog, learnAudit, rssSmall, rssBig].map((r) => r?.stderr ?? '').join('')}`);
 }
 
 const nodeStart = startupMs(['-e', '0']);
@@ -240,6 +266,7 @@ const grepMBs = mbps(syslogMB, grepRun.secs);
 const learnMBs = mbps(syslogMB, learnSyslog.secs);
 check('syslog: seccomp-learn', `${learnMBs.toFixed(0)} MB/s (${learnSyslog.secs.toFixed(2)} s)`, `>= 1/3 of grep -cF (${(grepMBs / 3).toFixed(0)} MB/s)`, learnMBs >= grepMBs / 3);
 rows.push(['syslog: grep -cF type=1326', `${grepMBs.toFixed(0)} MB/s (${grepRun.secs.toFixed(2)} s)`, '', '']);
+rows.push(['syslog: node, indexOf scan only (floor)', `${mbps(syslogMB, floorRun.secs).toFixed(0)} MB/s (${floorRun.secs.toFixed(2)} s)`, '', '']);
 const learnRps = auditRecords / learnAudit.secs;
 if (ausearch) {
   const ausRps = auditRecords / ausearch.secs;
@@ -249,7 +276,10 @@ if (ausearch) {
   rows.push(['audit.log: seccomp-learn', `${(learnRps / 1000).toFixed(0)}k records/s`, 'ausearch not installed', '-']);
 }
 const rss = Math.max(learnSyslog.rssMb, learnAudit.rssMb);
-check('peak RSS', `${learnSyslog.rssMb.toFixed(0)} MB (syslog), ${learnAudit.rssMb.toFixed(0)} MB (audit.log)`, '< 64 MB', rss < 64);
+check('peak RSS', `${learnSyslog.rssMb.toFixed(1)} MB (syslog), ${learnAudit.rssMb.toFixed(1)} MB (audit.log)`, '< 64 MB', rss < 64);
+const sizes = [rssSmall, learnSyslog, rssBig].filter(Boolean).map((r) => r.rssMb);
+const flat = Math.max(...sizes) <= 1.1 * Math.min(...sizes);
+check('peak RSS by input size', `${rssSmall.rssMb.toFixed(1)} MB (1/4), ${learnSyslog.rssMb.toFixed(1)} MB (1x)${rssBig ? `, ${rssBig.rssMb.toFixed(1)} MB (4x, ${(4 * syslogMB / 1000).toFixed(1)} GB)` : ''}`, 'within 10%', flat);
 check('start-up: --version', `${cliStart.toFixed(0)} ms (node -e 0: ${nodeStart.toFixed(0)} ms)`, '<= 2x node -e 0', cliStart <= 2 * nodeStart);
 check('follow: line -> -o file', `median ${median(follow).toFixed(1)} ms, max ${Math.max(...follow).toFixed(1)} ms`, '<= 50 ms', Math.max(...follow) <= 50);
 check('learned = ground truth', wrong === 0 ? 'yes' : `${wrong} wrong`, 'always', wrong === 0);
