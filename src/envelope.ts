@@ -40,6 +40,18 @@ export interface Envelope {
   host: string | null;
 }
 
+const scratch: Envelope = { format: 'unknown', trusted: false, body: 0, printk: null, tag: null, host: null };
+
+function env(format: Format, trusted: boolean, body: number, printk: number | null, tag: string | null, host: string | null): Envelope {
+  scratch.format = format;
+  scratch.trusted = trusted;
+  scratch.body = body;
+  scratch.printk = printk;
+  scratch.tag = tag;
+  scratch.host = host;
+  return scratch;
+}
+
 /** The months' abbreviations, as three bytes in one number. */
 const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2)));
 
@@ -78,9 +90,14 @@ export function isFiller(b: Buffer, s: number, e: number): boolean {
  */
 export function detectEnvelope(line: Buffer | string, s = 0, e = -1): Envelope | null {
   if (typeof line === 'string') line = Buffer.from(line, 'utf8');
-  return envelopeOf(line, s, e < 0 ? line.length : e);
+  const found = envelopeOf(line, s, e < 0 ? line.length : e);
+  return found && { ...found };
 }
 
+/**
+ * The envelope of [s, e) of `b`. The object returned is reused by the next
+ * call (one per line would be garbage: bench); detectEnvelope gives a copy.
+ */
 export function envelopeOf(b: Buffer, s: number, e: number): Envelope | null {
   if (s >= e) return null;
   const c0 = b[s];
@@ -104,7 +121,7 @@ export function envelopeOf(b: Buffer, s: number, e: number): Envelope | null {
     if (b[s + 4] === 45 /* - */ && b[s + 10] === 84 /* T */ && s + 10 < e) return syslogEnvelope(b, s, e);
     return kmsgEnvelope(b, s, e);
   }
-  if (c0 === 123 /* { */) return { format: 'journal-json', trusted: false, body: s, printk: null, tag: null, host: null };
+  if (c0 === 123 /* { */) return env('journal-json', false, s, null, null, null);
   return syslogEnvelope(b, s, e);
 }
 
@@ -121,7 +138,7 @@ function auditdEnvelope(b: Buffer, s: number, e: number): Envelope | null {
   if (msg < 0) return null;
   const close = find(b, 41 /* ) */, msg, e);
   const interpreted = close > 0 && b[close + 1] === 32 && b[close + 2] === 58 && close + 2 < e;
-  return { format: interpreted ? 'ausearch-i' : 'auditd', trusted: true, body: start, printk: null, tag: null, host: null };
+  return env(interpreted ? 'ausearch-i' : 'auditd', true, start, null, null, null);
 }
 
 /** /dev/kmsg: `PRI,SEQ,USEC,FLAGS[,more];TEXT`. Facility 0 (PRI < 8) is the kernel's alone: user space writing to /dev/kmsg gets LOG_USER. */
@@ -145,7 +162,7 @@ function kmsgEnvelope(b: Buffer, s: number, e: number): Envelope | null {
   }
   if (commas < 3) return null;
   const usec = intIn(b, usecStart, usecEnd);
-  return { format: 'kmsg', trusted: pri < 8, body: semi + 1, printk: usec === null ? null : usec / 1e6, tag: null, host: null };
+  return env('kmsg', pri < 8, semi + 1, usec === null ? null : usec / 1e6, null, null);
 }
 
 /**
@@ -183,7 +200,7 @@ function dmesgEnvelope(b: Buffer, at: number, e: number, format: Format, trusted
     }
   }
   if (b[body] === 32 && body < e) body++;
-  return { format, trusted, body, printk, tag, host };
+  return env(format, trusted, body, printk, tag, host);
 }
 
 /** Traditional (`Jul  8 10:31:23 host TAG: msg`) or RFC 3339 syslog, from `at` (after any <PRI>). */
@@ -221,21 +238,21 @@ function syslogEnvelope(b: Buffer, at: number, e: number): Envelope | null {
   if (space > hostEnd) {
     const dot = find(b, 46 /* . */, tagStart, e);
     if (space !== find(b, 32, tagStart, e) || dot > space || dot < 0) {
-      return { format, trusted: false, body: colon + 2, printk: null, tag: text(b, tagStart, colon), host };
+      return env(format, false, colon + 2, null, text(b, tagStart, colon), host);
     }
     kernFacility = dot - tagStart === 4 && has(b, tagStart, e, KERN);
     tagStart = space + 1;
   }
   const body = colon + 2;
   const isKernel = colon - tagStart === 6 && has(b, tagStart, colon, KERNEL);
-  if (isKernel && !kernFacility) return { format, trusted: false, body, printk: null, tag: 'kernel', host };
+  if (isKernel && !kernFacility) return env(format, false, body, null, 'kernel', host);
   if (isKernel) return kernelTagged(b, body, e, format, host);
   const tag = text(b, tagStart, colon);
   // journald's audit transport, as journalctl -o short prints it: `audit[566404]: SECCOMP ...`
   if (has(b, tagStart, colon, AUDIT_TAG) && (colon - tagStart === 5 || b[tagStart + 5] === 91)) {
-    return { format: 'journal', trusted: true, body, printk: null, tag, host };
+    return env('journal', true, body, null, tag, host);
   }
-  return { format, trusted: false, body, printk: null, tag, host };
+  return env(format, false, body, null, tag, host);
 }
 
 const KERNEL_COLON = lit('kernel: ');
@@ -247,5 +264,5 @@ function kernelTagged(b: Buffer, body: number, e: number, format: Format, host: 
     const inner = dmesgEnvelope(b, body, e, format, true, 'kernel', host);
     if (inner) return inner;
   }
-  return { format, trusted: true, body, printk: null, tag: 'kernel', host };
+  return env(format, true, body, null, 'kernel', host);
 }

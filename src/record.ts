@@ -47,7 +47,8 @@ const NONE = -1;
 
 /**
  * Classify the message text of [start, end) of `b`. For a seccomp record,
- * `fields` is where its key=value fields start.
+ * `fields` is where its key=value fields start. A seccomp head is valid until
+ * the next call (its object is reused).
  */
 export function readHead(b: Buffer, start: number, end: number): Head {
   let i = start;
@@ -84,8 +85,14 @@ export function readHead(b: Buffer, start: number, end: number): Head {
   if (b[fields] === 58 && b[fields + 1] === 32 && fields + 1 < end) fields += 2;
   else if (b[fields] === 32 && b[fields + 1] === 58 && b[fields + 2] === 32 && fields + 2 < end) fields += 3;
   else return { kind: 'malformed', message: 'no fields after the audit stamp: truncated record?' };
-  return { kind: 'seccomp', stamp: i + 6, stampEnd: close, fields };
+  // the common answer reuses one object (one per record would be garbage: bench)
+  seccompHead.stamp = i + 6;
+  seccompHead.stampEnd = close;
+  seccompHead.fields = fields;
+  return seccompHead;
 }
+
+const seccompHead = { kind: 'seccomp' as const, stamp: NONE, stampEnd: NONE, fields: 0 };
 
 function hasWithin(b: Buffer, from: number, end: number, l: Buffer): boolean {
   for (let i = from; i + l.length <= end; i++) if (b[i] === l[0] && has(b, i, end, l)) return true;
