@@ -275,14 +275,14 @@ export function readRecordFields(b: Buffer, start: number, end: number): Fields 
       break;
     }
   }
-  if (ip < 0) return readFields(b, start, end, false);
-  // the tail: `ip=V` and, optionally, ` code=V`, and nothing else
+  // the tail: `ip=V` and, optionally, ` code=V`, and nothing else (a quoted value may hold spaces: read whole)
+  if (ip < 0 || b[ip + 4] === 34) return readFields(b, start, end, false);
   let code: number | null | undefined;
   let codeRaw: string | undefined;
   const sp = find(b, 32, ip + 4, cut);
   if (sp >= 0) {
     const v = sp + 6;
-    if (!has(b, sp + 1, cut, CODE_EQ) || find(b, 32, v, cut) >= 0) return readFields(b, start, end, false);
+    if (!has(b, sp + 1, cut, CODE_EQ) || b[v] === 34 || find(b, 32, v, cut) >= 0) return readFields(b, start, end, false);
     code = b[v] === 48 && b[v + 1] === 120 ? hexIn(b, v + 2, cut) : null;
     if (code === null) codeRaw = text(b, v, cut);
   }
