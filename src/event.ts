@@ -185,7 +185,7 @@ function fromText(b: Buffer, end: number, env: Envelope, file: string, line: num
     case 'seccomp': {
       const interpreted = env.format === 'ausearch-i';
       const fields = interpreted ? readFields(b, head.fields, end, true) : readRecordFields(b, head.fields, end);
-      return toEvent(env, b, head.stamp, head.stampEnd, fields, interpreted, file, line);
+      return toEvent(env, b, head.stamp, head.stampEnd, fields, interpreted, file, line, undefined, head.serial, head.time);
     }
   }
 }
@@ -222,6 +222,8 @@ function toEvent(
   file: string,
   line: number,
   journal?: { time: number | null; serial: number | null },
+  stampSerial = -1,
+  stampTime = NaN,
 ): SeccompEvent | Skip {
   if (f.syscall === undefined) return skip('missing-field', 'a seccomp record without syscall=');
   if (f.pid === undefined) return skip('missing-field', 'a seccomp record without pid=');
@@ -230,7 +232,11 @@ function toEvent(
 
   let time: number | null = null;
   let serial: number | null = null;
-  if (b !== null && stamp >= 0) {
+  if (stampSerial >= 0 && !interpreted) {
+    // read by readHead in the kernel's form
+    serial = stampSerial;
+    time = stampTime;
+  } else if (b !== null && stamp >= 0) {
     const colon = lastColon(b, stamp, stampEnd);
     serial = colon > 0 ? intIn(b, colon + 1, stampEnd) : null;
     if (serial === null) return skip('bad-number', `audit(${text(b, stamp, stampEnd)}) has no serial number`);

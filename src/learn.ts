@@ -67,6 +67,11 @@ class Life {
   runtime: { base: RuntimeBase; abi: Arch; added: boolean } | null = null;
   /** Per-call counts, kept only for `report` (LearnOptions.detail). */
   detail: Detail | null = null;
+  /** The ABI of the last call and its set in `calls`. */
+  lastAbi: Arch | null = null;
+  lastSet: Set<string> | undefined = undefined;
+  /** The last comm found not to be an OCI runtime's init. */
+  notRuntime: string | null | undefined = undefined;
   constructor(readonly pid: number) {}
 }
 
@@ -412,11 +417,25 @@ export class Learner implements LineSink {
         if (life.matched) this.unnamed.set(key, (this.unnamed.get(key) ?? 0) + 1);
       }
     } else {
-      const fresh = addCall(life.calls, abi, e.syscall);
-      if (life.matched && fresh) this.learn(e, abi, e.syscall);
+      // the set of the ABI used last: one process stays on one ABI
+      let set = life.lastAbi === abi ? life.lastSet : undefined;
+      if (set === undefined) {
+        set = life.calls.get(abi);
+        if (!set) life.calls.set(abi, (set = new Set()));
+        life.lastAbi = abi;
+        life.lastSet = set;
+      }
+      if (!set.has(e.syscall)) {
+        set.add(e.syscall);
+        if (life.matched) this.learn(e, abi, e.syscall);
+      }
     }
-    const base = abi ? runtimeBaseOf(e.comm) : undefined;
-    if (base && abi && life.runtime === null) life.runtime = { base, abi, added: false };
+    // is this comm an OCI runtime's init? asked again only when the comm changes
+    if (abi && life.runtime === null && e.comm !== life.notRuntime) {
+      const base = runtimeBaseOf(e.comm);
+      if (base) life.runtime = { base, abi, added: false };
+      else life.notRuntime = e.comm;
+    }
     if (life.matched && life.runtime && !life.runtime.added) {
       life.runtime.added = true;
       if (!this.opts.noRuntimeBase) for (const n of life.runtime.base.names) addCall(life.calls, life.runtime.abi, n);

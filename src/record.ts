@@ -21,7 +21,15 @@ import { ascii, find, has, intIn, lit, text } from './bytes.js';
  * record has none.
  */
 export type Head =
-  | { kind: 'seccomp'; stamp: number; stampEnd: number; fields: number }
+  | {
+      kind: 'seccomp';
+      stamp: number;
+      stampEnd: number;
+      fields: number;
+      /** The stamp's numbers when it is in the kernel's form (SEC.MSEC:SERIAL); NaN and -1 otherwise. */
+      time: number;
+      serial: number;
+    }
   | { kind: 'other'; stamp: number; stampEnd: number }
   | { kind: 'loss'; reason: LossReason; count: number | null }
   | { kind: 'malformed'; message: string };
@@ -58,7 +66,7 @@ export function readHead(b: Buffer, start: number, end: number): Head {
   } else if (c === 107 && has(b, i, end, KAUDITD)) {
     return { kind: 'loss', reason: 'printk-suppressed', count: leadingInt(b, i + 20, end) };
   } else if (c === 83 && has(b, i, end, SECCOMP_SP)) {
-    return { kind: 'seccomp', stamp: NONE, stampEnd: NONE, fields: i + 8 }; // journald's audit transport
+    return { kind: 'seccomp', stamp: NONE, stampEnd: NONE, fields: i + 8, time: NaN, serial: NONE }; // journald's audit transport
   } else if (c === 83 && has(b, i, end, SUPPRESSED) && hasWithin(b, i, end, MESSAGES_FROM)) {
     return { kind: 'loss', reason: 'journald-suppressed', count: leadingInt(b, i + 11, end) };
   }
@@ -79,8 +87,44 @@ export function readHead(b: Buffer, start: number, end: number): Head {
   }
   if (has(b, i, end, MSG)) i += 4;
   if (!has(b, i, end, AUDIT_PAREN)) return { kind: 'malformed', message: 'a seccomp record without its audit(TIME:SERIAL) stamp' };
-  const close = find(b, 41 /* ) */, i + 6, end);
+  // The stamp is read while its `)` is looked for. In the kernel's form,
+  // SEC.MSEC:SERIAL, its numbers are kept (time: both parts as one exact
+  // integer, divided once, as decimalIn does); any other form is left to the
+  // event to read (ausearch -i's date, garbage).
+  const from = i + 6;
+  let close = -1;
+  let n = 0;
+  let digits = 0;
+  let scale = 1;
+  let dot = -1;
+  let colon = -1;
+  let serial = 0;
+  let serialDigits = 0;
+  let kernel = true;
+  for (let j = from; j < end; j++) {
+    const c = b[j];
+    if (c === 41) {
+      close = j;
+      break;
+    }
+    if (!kernel) continue;
+    if (c >= 48 && c <= 57) {
+      if (colon < 0) {
+        n = n * 10 + (c - 48);
+        digits++;
+        if (dot >= 0) scale *= 10;
+      } else {
+        serial = serial * 10 + (c - 48);
+        serialDigits++;
+      }
+    } else if (c === 46 && dot < 0 && colon < 0) dot = j;
+    else if (c === 58 && colon < 0 && dot >= 0) colon = j;
+    else kernel = false;
+  }
   if (close < 0) return { kind: 'malformed', message: 'the audit( stamp is not closed: truncated record?' };
+  kernel = kernel && dot > from && colon > dot + 1 && digits <= 15 && serialDigits > 0 && serialDigits <= 15;
+  seccompHead.time = kernel ? n / scale : NaN;
+  seccompHead.serial = kernel ? serial : NONE;
   let fields = close + 1;
   if (b[fields] === 58 && b[fields + 1] === 32 && fields + 1 < end) fields += 2;
   else if (b[fields] === 32 && b[fields + 1] === 58 && b[fields + 2] === 32 && fields + 2 < end) fields += 3;
@@ -92,7 +136,7 @@ export function readHead(b: Buffer, start: number, end: number): Head {
   return seccompHead;
 }
 
-const seccompHead = { kind: 'seccomp' as const, stamp: NONE, stampEnd: NONE, fields: 0 };
+const seccompHead: Head & { kind: 'seccomp' } = { kind: 'seccomp', stamp: NONE, stampEnd: NONE, fields: 0, time: NaN, serial: NONE };
 
 function hasWithin(b: Buffer, from: number, end: number, l: Buffer): boolean {
   for (let i = from; i + l.length <= end; i++) if (b[i] === l[0] && has(b, i, end, l)) return true;
