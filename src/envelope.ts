@@ -24,7 +24,7 @@ export type Format =
   | 'ausearch-i'
   | 'unknown';
 
-import { decimalIn, find, findLast, findSeq, has, intIn, isDigit, lit, text } from './bytes.js';
+import { ascii, find, findLast, findSeq, has, intIn, isDigit, lit, text } from './bytes.js';
 
 export interface Envelope {
   format: Format;
@@ -177,11 +177,27 @@ function dmesgEnvelope(b: Buffer, at: number, e: number, format: Format, trusted
   let printk: number | null = null;
   let close: number;
   if (isDigit(b[i])) {
-    // digits and dots up to the `]`
+    // digits and dots up to the `]`, read as they are passed (SEC.USEC: as decimalIn reads it)
     close = i;
-    for (let c = b[close]; close < lim && (isDigit(c) || c === 46); c = b[++close]);
+    let n = 0;
+    let digits = 0;
+    let scale = 1;
+    let dots = 0;
+    for (let c = b[close]; close < lim; c = b[++close]) {
+      if (c >= 48 && c <= 57) {
+        n = n * 10 + (c - 48);
+        digits++;
+        if (dots > 0) scale *= 10;
+      } else if (c === 46) dots++;
+      else break;
+    }
     if (close >= lim || b[close] !== 93) return null;
-    printk = decimalIn(b, i, close, false);
+    if (dots <= 1 && digits <= 15 && b[close - 1] !== 46) printk = n / scale;
+    else {
+      // the rare other forms, as Number reads them (more than 15 digits, `12.`), never NaN
+      const v = Number(ascii(b, i, close));
+      printk = Number.isNaN(v) ? null : v;
+    }
   } else {
     close = find(b, 93 /* ] */, at, lim);
     if (close < 0) return null;
