@@ -235,23 +235,15 @@ export class Learner implements LineSink {
   readonly denied = new Map<string, { action: Action; count: number }>();
   /** Records without arch= (kernels before 3.16): their number cannot be named. */
   noArch = 0;
-  private readonly seenCounts = new Map<string, number>();
-  // records of one process come in runs: a run of one label is counted here
-  // and added to the map when the label changes (its strings are shared, so
-  // === is a pointer compare)
+  // a counter per comm/exe label; the label's strings are shared (decoded once),
+  // so the check against the last one is a pointer compare
+  private readonly seenCounts = new Map<string, { n: number }>();
   private seenLabel: string | null = null;
-  private seenRun = 0;
+  private seenCounter = { n: 0 };
 
   /** comm/exe values seen, with their record counts, for the "nothing matched" message. */
   get seen(): Map<string, number> {
-    this.flushSeen();
-    return this.seenCounts;
-  }
-
-  private flushSeen(): void {
-    if (this.seenLabel !== null) this.seenCounts.set(this.seenLabel, (this.seenCounts.get(this.seenLabel) ?? 0) + this.seenRun);
-    this.seenLabel = null;
-    this.seenRun = 0;
+    return new Map([...this.seenCounts].map(([k, c]) => [k, c.n]));
   }
 
   /** OCI runtimes whose init was seen in a selected process, with the ABI it ran on. */
@@ -387,10 +379,12 @@ export class Learner implements LineSink {
     }
     const label = e.comm ?? e.exe ?? '(null)';
     if (label !== this.seenLabel) {
-      this.flushSeen();
+      let c = this.seenCounts.get(label);
+      if (!c) this.seenCounts.set(label, (c = { n: 0 }));
       this.seenLabel = label;
+      this.seenCounter = c;
     }
-    this.seenRun++;
+    this.seenCounter.n++;
 
     let life = this.lives.get(e.pid);
     if (!life) {
