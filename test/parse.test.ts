@@ -394,3 +394,23 @@ describe('values the kernel escaped', () => {
     expect(isEvent(e) && [e.comm, e.exe, e.syscall]).toEqual(['a\\xffA', '/x\\xff', 'read']);
   });
 });
+
+describe('numbers read in place', () => {
+  it('are what Number() reads, or null: never a partial parse', async () => {
+    const { decimalIn, intIn } = await import('../src/bytes.js');
+    fc.assert(
+      fc.property(fc.stringMatching(/^-?[0-9]{0,17}(\.[0-9]{0,8})?[x ]?$/), (t) => {
+        const b = Buffer.from(`<${t}>`);
+        const n = Number(t);
+        const digits = t.replace(/[^0-9]/g, '').length;
+        const int = intIn(b, 1, b.length - 1);
+        if (/^-?[0-9]{1,16}$/.test(t) && Number.isSafeInteger(n)) expect(int).toBe(n);
+        else expect(int).toBe(null);
+        const dec = decimalIn(b, 1, b.length - 1, true);
+        if (/^[0-9]+\.[0-9]+$/.test(t) && digits <= 15) expect(dec).toBe(n);
+        else expect(dec).toBe(null);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
