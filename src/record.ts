@@ -13,7 +13,7 @@
 // - `ausearch -i` prints names instead of numbers and comm/exe unescaped, so
 //   there a value runs up to the next known key.
 
-import { ascii, find, has, intIn, lit, text } from './bytes.js';
+import { ascii, find, findSeq, has, intIn, lit, text } from './bytes.js';
 
 /**
  * What a line's audit text is. Positions are byte indexes into the line's
@@ -67,7 +67,7 @@ export function readHead(b: Buffer, start: number, end: number): Head {
     return { kind: 'loss', reason: 'printk-suppressed', count: leadingInt(b, i + 20, end) };
   } else if (c === 83 && has(b, i, end, SECCOMP_SP)) {
     return { kind: 'seccomp', stamp: NONE, stampEnd: NONE, fields: i + 8, time: NaN, serial: NONE }; // journald's audit transport
-  } else if (c === 83 && has(b, i, end, SUPPRESSED) && hasWithin(b, i, end, MESSAGES_FROM)) {
+  } else if (c === 83 && has(b, i, end, SUPPRESSED) && findSeq(b, MESSAGES_FROM, i, end) >= 0) {
     return { kind: 'loss', reason: 'journald-suppressed', count: leadingInt(b, i + 11, end) };
   }
   if (!has(b, i, end, TYPE)) return lossHead(b, i, end);
@@ -137,11 +137,6 @@ export function readHead(b: Buffer, start: number, end: number): Head {
 }
 
 const seccompHead: Head & { kind: 'seccomp' } = { kind: 'seccomp', stamp: NONE, stampEnd: NONE, fields: 0, time: NaN, serial: NONE };
-
-function hasWithin(b: Buffer, from: number, end: number, l: Buffer): boolean {
-  for (let i = from; i + l.length <= end; i++) if (b[i] === l[0] && has(b, i, end, l)) return true;
-  return false;
-}
 
 const AUDIT_BACKLOG = lit('audit_backlog=');
 const AUDIT_LOST = lit('audit_lost=');
@@ -318,8 +313,7 @@ export function readRecordFields(b: Buffer, start: number, end: number): Fields 
   let hex = 0;
   let mul = 1;
   for (; i > start && mul <= 0x10000000; i--) {
-    const c = b[i];
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    const d = hexDigit(b[i]);
     if (d < 0) break;
     hex += d * mul;
     mul *= 16;
@@ -447,12 +441,16 @@ function hexIn(b: Buffer, s: number, e: number): number | null {
   if (s >= e || e - s > 8) return null;
   let n = 0;
   for (let i = s; i < e; i++) {
-    const c = b[i];
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    const d = hexDigit(b[i]);
     if (d < 0) return null;
     n = n * 16 + d;
   }
   return n;
+}
+
+/** A hex digit's value, either case, or -1. */
+function hexDigit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
 }
 
 /** An AUDIT_ARCH value as the kernel prints it (%x: lowercase, no leading zero), or null. */
