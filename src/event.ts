@@ -2,7 +2,7 @@
 // or nothing (the line is not a seccomp record). Pure: no I/O, no exceptions.
 import { decimalIn, findSeq, intIn, lit, text } from './bytes.js';
 import { envelopeOf, isFiller, type Envelope, type Format } from './envelope.js';
-import { intAt, readFields, readHead, readRecordFields, showSafely, type Fields, type LossReason } from './record.js';
+import { readFields, readHead, readRecordFields, showSafely, type Fields, type LossReason } from './record.js';
 import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from './syscalls/index.js';
 
 /**
@@ -209,7 +209,9 @@ function skip(code: SkipCode, message: string): Skip {
 
 /** A decimal integer (optionally negative), or null: never a partial parse, never 0 for garbage. */
 function intOrNull(s: string | undefined): number | null {
-  return s === undefined ? null : intAt(s, 0, s.length);
+  if (s === undefined) return null;
+  const b = Buffer.from(s, 'utf8');
+  return intIn(b, 0, b.length);
 }
 
 function toEvent(

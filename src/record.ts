@@ -195,21 +195,6 @@ export class Fields {
   resolved: { arch: import('./syscalls/index.js').Arch | null; name: string | null } | undefined = undefined;
 }
 
-/** A decimal integer (optionally negative) between `s` and `e` of a string, or null. */
-export function intAt(line: string, s: number, e: number): number | null {
-  const neg = line.charCodeAt(s) === 45;
-  let i = neg ? s + 1 : s;
-  if (i >= e || e - i > 16) return null;
-  let n = 0;
-  for (; i < e; i++) {
-    const c = line.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return null;
-    n = n * 10 + c;
-  }
-  if (!Number.isSafeInteger(n)) return null;
-  return neg ? -n : n;
-}
-
 /** An untrusted string value (comm=, exe=): its bytes shown safely, or null for `(null)`. */
 export interface Value {
   text: string | null;
