@@ -1,12 +1,19 @@
+// What the test files share: where things are, the built CLI run as a user runs it,
+// golden files (UPDATE=1 rewrites them), polling with a deadline, and temporary
+// directories that are removed when the test file ends.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, expect } from 'vitest';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'dist/cli.js');
 export const fixture = (name: string) => join(ROOT, 'fixtures', name);
 export const readFixture = (name: string) => readFileSync(fixture(name), 'utf8');
+/** The field cases: lines from public reports, with their right reading in their README. */
+export const FIELD_CASES = join(ROOT, '..', 'shared', 'field-cases');
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
 export interface Run {
@@ -15,17 +22,57 @@ export interface Run {
   stderr: string;
 }
 
-/** Run the built CLI to its end. */
-export function cli(args: string[], opts: { input?: string | Buffer; cwd?: string } = {}): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input: opts.input ?? '', cwd: opts.cwd ?? ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+/** Run the built CLI to its end, as a user would (cwd: the repository, unless told). */
+export function cli(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input: opts.input ?? '', cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, encoding: 'utf8', maxBuffer: 64 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function cliProcess(args: string[]) {
-  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Start the built CLI with piped standard streams (for following a stream, signals). */
+export function cliProcess(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) {
+  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Whether a program is on PATH. */
 export function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/**
+ * Compare `actual` with test/golden/NAME. With UPDATE=1 in the environment the
+ * golden file is rewritten instead (then look at `git diff test/golden`).
+ */
+export function expectGolden(actual: string, name: string): void {
+  const path = join(ROOT, 'test/golden', name);
+  if (process.env.UPDATE === '1') {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, actual);
+    return;
+  }
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+/** The text of test/golden/NAME. */
+export function golden(name: string): string {
+  return readFileSync(join(ROOT, 'test/golden', name), 'utf8');
+}
+
+/** Poll `pred` every 25 ms until it holds or `timeoutMs` passes; then assert it. */
+export async function waitFor(pred: () => boolean, timeoutMs = 5000, what = 'the condition'): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!pred() && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+  expect(pred(), `${what} within ${timeoutMs} ms`).toBe(true);
+}
+
+const made: string[] = [];
+// registered while the importing test file is collected: runs when its tests have ended
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A new temporary directory, removed when the test file's tests have ended. */
+export function tmpDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'seccomp-learn-test-'));
+  made.push(d);
+  return d;
 }

@@ -1,10 +1,6 @@
 // Lost records, forged lines, denials and `report` (golden files at width 80 and --json).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, fixture, ROOT } from './helpers.js';
-
-const golden = (name: string) => readFileSync(join(ROOT, 'test/golden', name), 'utf8');
+import { cli, expectGolden, fixture } from './helpers.js';
 // relative paths, so golden files do not depend on where the repository is
 const rel = (name: string) => `fixtures/${name}`;
 
@@ -49,13 +45,13 @@ describe('seccomp-learn report', () => {
   it('prints the golden table at width 80', () => {
     const r = cli(['report', '--width', '80', ...inputs]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(golden('report-80.txt'));
+    expectGolden(r.stdout, 'report-80.txt');
     expect(Math.max(...r.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
 
   it('prints the golden JSON', () => {
     const r = cli(['report', '--json', ...inputs]);
-    expect(r.stdout).toBe(golden('report.json'));
+    expectGolden(r.stdout, 'report.json');
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['processes', 'findings', 'totals']);
     expect(Object.keys(j.processes[0])).toEqual(['name', 'exe', 'comms', 'pids', 'first', 'last', 'architectures', 'syscalls']);
@@ -67,7 +63,7 @@ describe('seccomp-learn report', () => {
 
   it('--denied answers "why does my pod crash"', () => {
     const r = cli(['report', '--denied', '--width', '80', rel('real/dmesg.log')]);
-    expect(r.stdout).toBe(golden('report-denied-80.txt'));
+    expectGolden(r.stdout, 'report-denied-80.txt');
     expect(r.stdout).toMatch(/! uname +x86_64 +KILL_PROCESS +2 {2}sig 31/);
     expect(r.stdout).toMatch(/! uname +x86_64 +ERRNO +1\n/);
     const none = cli(['report', '--denied', fixture('published/k8s-tutorial-syslog.log')]);
