@@ -92,6 +92,9 @@ export interface CallStat {
   action: Action | null;
   sig: number | null;
   count: number;
+  /** Where the first record of this call was read. */
+  file: string;
+  line: number;
 }
 
 function newDetail(): Detail {
@@ -108,7 +111,7 @@ function addDetail(d: Detail, e: SeccompEvent): void {
   const key = `${e.arch?.name} ${e.nr} ${e.action}`;
   const c = d.calls.get(key);
   if (c) c.count++;
-  else d.calls.set(key, { abi: e.arch, nr: e.nr, name: e.syscall, action: e.action, sig: e.sig, count: 1 });
+  else d.calls.set(key, { abi: e.arch, nr: e.nr, name: e.syscall, action: e.action, sig: e.sig, count: 1, file: e.file, line: e.line });
 }
 
 function mergeDetail(into: Detail, from: Detail): void {
