@@ -2,30 +2,11 @@
 // the Io, and returns an exit code; cli.ts wires them to yargs.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ARCHES,
-  buildProfile,
-  checkProfile,
-  eventToJSON,
-  findArch,
-  isEvent,
-  Learner,
-  listTable,
-  mergeProfile,
-  nameOf,
-  numberOf,
-  parseBytes,
-  RecordWindow,
-  serialiseProfile,
-  SourceError,
-  truncateComm,
-  type Arch,
-  type LineSink,
-  type Profile,
-} from './index.js';
+import { ARCHES, buildProfile, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, serialiseProfile, SourceError, truncateComm, type Arch, type LineSink, type Profile } from './index.js';
 import { EXIT, readAll, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
 import { buildReport, renderReport } from './report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
+import { RecordWindow } from './window.js';
 
 // ---------------------------------------------------------------- learn
 
@@ -102,13 +83,14 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   } catch (err) {
     if (err instanceof SourceError) {
       say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}`);
-      if (!quiet) summary(learner, say);
+      if (!quiet) summary(learner, findings(learner), say);
       return EXIT.nothing;
     }
     throw err;
   }
   learner.finish();
-  if (!quiet) summary(learner, say);
+  const found = findings(learner);
+  if (!quiet) summary(learner, found, say);
   if (io.signal?.aborted && !quiet) say('seccomp-learn: stopped by a signal: the profile holds what was read until then');
 
   if (learner.union.size === 0) {
@@ -129,7 +111,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
       writeAtomic(file, serialiseProfile(buildProfile(names, g.calls.keys(), build)));
       if (!quiet) say(`seccomp-learn: wrote ${file} (${g.exe ?? g.name}: ${names.size} syscalls)`);
     }
-    return strictCode(a.strict, learner, say);
+    return strictCode(a.strict, found, say);
   }
   const text = render(learner);
   if (a.output !== undefined) {
@@ -137,7 +119,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   } else {
     io.stdout.write(text);
   }
-  return strictCode(a.strict, learner, say);
+  return strictCode(a.strict, found, say);
 }
 
 // ---------------------------------------------------------------- report
@@ -162,14 +144,15 @@ export async function reportCommand(a: ReportArgs, io: Io): Promise<number> {
 
 export async function parseCommand(a: { files: string[]; 'max-line-length': number; all: boolean }, io: Io, say: Say): Promise<number> {
   const window = new RecordWindow();
+  const parser = new Parser();
   let out = '';
   let skipped = 0;
   const sink: LineSink = {
     line(buf, start, end, source, lineNo) {
-      const r = parseBytes(buf, start, end, source, lineNo);
+      const r = parser.parse(buf, start, end, source, lineNo);
       if (r === null) return;
-      if (isEvent(r)) {
-        if (!a.all && window.check(r) !== 'new') return;
+      if (r.kind === 'seccomp') {
+        if (!a.all && window.check(r, 0) !== 'new') return;
         out += JSON.stringify(eventToJSON(r)) + '\n';
         if (out.length > 1 << 16) flush();
       } else if (r.kind === 'skip') {

@@ -1,19 +1,35 @@
-// seccomp-learn's library API: types and functions, no process.* here.
-export { detectEnvelope, envelopeOf, type Envelope, type Format } from './envelope.js';
-export { readFields, readHead, showSafely, Fields, type Head, type LossReason, type Value } from './record.js';
-export { actionOf, decodeAction, isEvent, MARKERS, parseBytes, parseLine, recordKey, type Action, type AuditMark, type LineResult, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
-export { closeInput, LineSplitter, openInput, readLines, type Input, sourceName, SourceError, DEFAULT_MAX_LINE, type LineSink } from './source.js';
-export { Learner, RecordWindow, truncateComm, COMM_MAX_BYTES, type CallStat, type Detail, type Gap, type Group, type LearnOptions, type Selection } from './learn.js';
-export { buildProfile, checkProfile, mergeProfile, serialiseProfile, ProfileError, DEFAULT_ACTIONS, type BuildOptions, type Profile, type SyscallRule } from './profile.js';
+// seccomp-learn's library API: what the README's Library section documents, and
+// nothing else (a test holds the list of exports). No process.* here.
+
+// Reading lines: a Parser per stream, or parseLine for one line.
+export { Parser, parseLine, recordKey, decodeAction, type Action, type AuditMark, type LineResult, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
+export { FORMATS, type Format } from './envelope.js';
+export type { LossReason } from './record.js';
+
+// Inputs: files, gzip, streams -> lines.
+export { LineSplitter, openInput, readLines, closeInput, SourceError, DEFAULT_MAX_LINE, type Input, type LineSink, type ReadOptions } from './source.js';
+
+// Learning: selection, processes, duplicates, gaps, forgeries; and what it found.
+export { Learner, truncateComm, COMM_MAX_BYTES, type LearnOptions, type Selection, type SkipReason, type Loss } from './learn.js';
+export type { Group, Detail, CallStat } from './lives.js';
+export type { Gap } from './gaps.js';
+export type { Counted, Example } from './examples.js';
+export type { Suspicion } from './trust.js';
+export { findings, mayBeIncomplete, FINDING_KINDS, type Finding, type FindingKind, type Severity } from './findings.js';
+
+// Profiles and reports.
+export { buildProfile, checkProfile, mergeProfile, serialiseProfile, ProfileError, DEFAULT_ACTIONS, type BuildOptions, type DefaultAction, type Profile, type SyscallRule } from './profile.js';
 export { buildReport, renderReport, type Report, type ReportCall, type ReportFinding, type ReportProcess } from './report.js';
-export { ForgeryCheck, type Suspicion } from './trust.js';
-export * from './syscalls/index.js';
+
+// Syscall names and numbers, per architecture.
+export { ARCHES, X32_SYSCALL_BIT, TABLE_KERNEL_VERSION, findArch, archFromAudit, archFromToken, abiOf, nameOf, numberOf, resolve, listTable, type Arch, type Column, type Resolved } from './syscalls/index.js';
 
 import type { SeccompEvent } from './event.js';
 
 /** The stable JSON form of an event (one line of `seccomp-learn parse`): the ABI by its short name, no internals. */
-export type EventJSON = Omit<SeccompEvent, 'arch' | 'printk'> & { arch: string | null };
+export type EventJSON = Omit<SeccompEvent, 'kind' | 'arch' | 'printk' | 'tagPid' | 'logSecond'> & { arch: string | null };
 
+/** An event as `seccomp-learn parse` prints it (keys in the documented order). */
 export function eventToJSON(e: SeccompEvent): EventJSON {
   return {
     format: e.format,

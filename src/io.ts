@@ -3,7 +3,8 @@
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { closeInput, MARKERS, openInput, readLines, sourceName, type Input, type LineSink } from './index.js';
+import { MARKERS } from './event.js';
+import { closeInput, openInput, readLines, sourceName, type Input, type LineSink } from './source.js';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, nothing: 1, usage: 2, loss: 3 } as const;

@@ -1,22 +1,30 @@
-// Selection, per-process aggregation, duplicate and loss accounting.
-//
-// A "life" is one process: the records of one pid from its first record to its
-// exit_group (or its KILL_PROCESS). Everything a selected process did counts,
-// whatever comm its threads had: the OCI runtime's init (`runc:[2:INIT]`, same
-// pid, before it execs the workload) and threads that renamed themselves. A pid
-// reused by an unrelated later process starts a new life and is not mixed in.
-import { isEvent, parseBytes, recordKey, type Action, type AuditMark, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './event.js';
-import type { LineSink } from './source.js';
-import type { LossReason } from './record.js';
+// The Learner: reads lines (a LineSink) and ties together what makes a profile
+// right and honest. Per line: the parser (event.ts); per source: the forgery
+// checks (trust.ts), serial gaps (gaps.ts) and journald's two transports
+// (pairing.ts); across sources: records read twice (window.ts); per machine:
+// process lives and the programs they make (lives.ts). What it counts on the
+// way (lost, skipped, untrusted, forged lines...) is turned into findings by
+// findings.ts.
+import type { Action, AuditMark, LossNotice, SeccompEvent, Skip, SkipCode } from './event.js';
+import { Parser } from './event.js';
+import type { Format } from './envelope.js';
+import { countIn, keepExample, type Counted, type Example } from './examples.js';
+import type { Gap } from './gaps.js';
+import { addCall, addDetail, Lives, newDetail, Programs, type Calls, type Group, type Life } from './lives.js';
+import { kernelTransport } from './pairing.js';
 import { buildProfile, type BuildOptions, type Profile } from './profile.js';
-import type { Arch } from './syscalls/index.js';
-import { ForgeryCheck, type Suspicion } from './trust.js';
+import type { LossReason } from './record.js';
 import { runtimeBaseOf, type RuntimeBase } from './runtime.js';
-import { PerSource } from './per-source.js';
+import type { LineSink } from './source.js';
+import { Sources, type SourceState } from './sources.js';
+import type { Arch } from './syscalls/index.js';
+import { judged, SUSPICIONS, type Suspicion } from './trust.js';
+import { RecordWindow } from './window.js';
 
 /** The kernel keeps 15 bytes of a thread's name (TASK_COMM_LEN 16, with the NUL). */
 export const COMM_MAX_BYTES = 15;
 
+/** Which processes to learn: any that logged one of these comm, exe or pid values (none at all: every process). */
 export interface Selection {
   comms: readonly string[];
   exes: readonly string[];
@@ -44,125 +52,8 @@ export function truncateComm(comm: string): string {
   return bytes.subarray(0, end).toString('utf8');
 }
 
-type Calls = Map<Arch, Set<string>>;
-
-function addCall(calls: Calls, abi: Arch, name: string): boolean {
-  let set = calls.get(abi);
-  if (!set) calls.set(abi, (set = new Set()));
-  if (set.has(name)) return false;
-  set.add(name);
-  return true;
-}
-
-class Life {
-  matched = false;
-  /** Records seen before the process matched the selection. */
-  before = 0;
-  readonly calls: Calls = new Map();
-  /** `abi:nr` of calls whose number has no name. */
-  readonly unnamed = new Set<string>();
-  lastComm: string | null = null;
-  lastExe: string | null = null;
-  /** The OCI runtime's init, when this process began as one. */
-  runtime: { base: RuntimeBase; abi: Arch; added: boolean } | null = null;
-  /** Per-call counts, kept only for `report` (LearnOptions.detail). */
-  detail: Detail | null = null;
-  /** The ABI of the last call and its set in `calls`. */
-  lastAbi: Arch | null = null;
-  lastSet: Set<string> | undefined = undefined;
-  /** The last comm found not to be an OCI runtime's init. */
-  notRuntime: string | null | undefined = undefined;
-  constructor(readonly pid: number) {}
-}
-
-/** What `report` shows of a process: each call with its count and action, when it ran, which pids. */
-export interface Detail {
-  comms: Set<string>;
-  pids: Set<number>;
-  first: number | null;
-  last: number | null;
-  /** Keyed by `abi nr action`. */
-  calls: Map<string, CallStat>;
-}
-
-export interface CallStat {
-  abi: Arch | null;
-  nr: number;
-  name: string | null;
-  action: Action | null;
-  sig: number | null;
-  count: number;
-  /** Where the first record of this call was read. */
-  file: string;
-  line: number;
-}
-
-function newDetail(): Detail {
-  return { comms: new Set(), pids: new Set(), first: null, last: null, calls: new Map() };
-}
-
-function addDetail(d: Detail, e: SeccompEvent): void {
-  if (e.comm !== null) d.comms.add(e.comm);
-  d.pids.add(e.pid);
-  if (e.time !== null) {
-    if (d.first === null || e.time < d.first) d.first = e.time;
-    if (d.last === null || e.time > d.last) d.last = e.time;
-  }
-  const key = `${e.arch?.name} ${e.nr} ${e.action}`;
-  const c = d.calls.get(key);
-  if (c) c.count++;
-  else d.calls.set(key, { abi: e.arch, nr: e.nr, name: e.syscall, action: e.action, sig: e.sig, count: 1, file: e.file, line: e.line });
-}
-
-function mergeDetail(into: Detail, from: Detail): void {
-  for (const c of from.comms) into.comms.add(c);
-  for (const p of from.pids) into.pids.add(p);
-  if (from.first !== null && (into.first === null || from.first < into.first)) into.first = from.first;
-  if (from.last !== null && (into.last === null || from.last > into.last)) into.last = from.last;
-  for (const [k, c] of from.calls) {
-    const have = into.calls.get(k);
-    if (have) have.count += c.count;
-    else into.calls.set(k, { ...c });
-  }
-}
-
-const SUSPICIONS: Readonly<Record<Suspicion, string>> = {
-  'no-printk-stamp': 'no printk stamp, where the kernel\'s lines of this file have one',
-  'printk-backwards': 'its printk stamp goes backwards while the audit serial goes on',
-  'serial-behind': 'its audit serial is far behind the serials already read from this file',
-};
-
-/** Serial gaps of one source: up to `missing` records were not seen. */
-export interface Gap {
-  gaps: number;
-  missing: number;
-  from: number | null;
-  to: number | null;
-  first: Example;
-}
-
-export interface Example {
-  file: string;
-  line: number;
-  message: string;
-}
-
-export interface Counted {
-  count: number;
-  examples: Example[];
-}
-
 export type SkipReason = SkipCode | 'line-too-long';
 
-const MAX_EXAMPLES = 3;
-/** A serial this far below the last one starts the count again (a reboot, another log). */
-const SERIAL_RESET = 5000;
-/**
- * How far apart (in serials) two reads of one record may be and still be known
- * as one: the same record in syslog and audit.log, or in journald's two
- * transports. Past that, a record is counted twice (the profile is the same).
- */
-const DEDUP_WINDOW = 1 << 18;
 /**
  * Processes tracked at once. Past that the oldest is let go (retired first if it
  * was selected: its calls are kept), so memory stays bounded on a busy host
@@ -170,46 +61,12 @@ const DEDUP_WINDOW = 1 << 18;
  */
 const MAX_LIVES = 1 << 16;
 
-/**
- * The same record read from two sources (syslog and audit.log, journald's two
- * transports) is one record: `TIME:SERIAL` identifies it. Remembers one record
- * per serial modulo DEDUP_WINDOW, so memory stays bounded on an endless stream.
- */
-export class RecordWindow {
-  // Direct-mapped on the serial (serials of nearby records are nearby numbers):
-  // slot = serial mod DEDUP_WINDOW holds that record's serial + 1 (0: empty), the
-  // low 32 bits of its time in milliseconds, and a hash of its content. No
-  // allocation, no hashing of strings, a fixed size (3 MiB).
-  private readonly serials = new Uint32Array(DEDUP_WINDOW);
-  private readonly times = new Uint32Array(DEDUP_WINDOW);
-  private readonly sigs = new Uint32Array(DEDUP_WINDOW);
-
-  /**
-   * 'new' the first time a record is seen; 'duplicate' when seen with the same
-   * content; 'conflict' otherwise. Content is pid, syscall number and ABI: a
-   * forged twin that claims another call or another process is a conflict.
-   */
-  check(e: SeccompEvent): 'new' | 'duplicate' | 'conflict' {
-    if (e.serial === null || e.time === null || e.serial < 0 || e.serial >= 0xffffffff) return 'new';
-    const sig = (Math.imul(e.pid, 0x9e3779b1) ^ Math.imul(e.nr + 1, 0x85ebca6b) ^ (e.arch ? e.arch.audit + e.arch.base : 0)) >>> 0;
-    const ms = Math.round(e.time * 1000) >>> 0;
-    const i = e.serial % DEDUP_WINDOW;
-    if (this.serials[i] === e.serial + 1 && this.times[i] === ms) return this.sigs[i] === sig ? 'duplicate' : 'conflict';
-    this.serials[i] = e.serial + 1;
-    this.times[i] = ms;
-    this.sigs[i] = sig;
-    return 'new';
-  }
-}
-
-export interface Group {
-  /** What the group is named after: the exe's basename, or the comm. */
-  name: string;
-  exe: string | null;
-  comms: Set<string>;
-  calls: Calls;
-  /** With LearnOptions.detail. */
-  detail: Detail | null;
+/** What was lost, as the kernel or journald said. */
+export interface Loss {
+  notices: number;
+  /** The lines or records they said were dropped (0 when they do not say). */
+  count: number;
+  first: Example;
 }
 
 export class Learner implements LineSink {
@@ -219,48 +76,50 @@ export class Learner implements LineSink {
   private readonly pids: Set<number>;
   private readonly selectAll: boolean;
 
+  /** Lines read. */
   lines = 0;
-  /** Seccomp records read (before selection), duplicates not counted. */
+  /** Seccomp records read from lines the kernel wrote (before selection), each counted once however many logs showed it. */
   records = 0;
   /** Records of the selected processes that went into the profile. */
   used = 0;
+  /** Reads of a record already counted (another log, journald's other transport, a second copy). */
   duplicates = 0;
-  /** Same `TIME:SERIAL` as an earlier record, different content. */
-  conflicts: Counted = { count: 0, examples: [] };
-  untrusted: Counted = { count: 0, examples: [] };
+  /** Same `TIME:SERIAL` as an earlier record, other content. */
+  readonly conflicts: Counted = { count: 0, examples: [] };
+  /** Records in lines the kernel did not write (or that cannot tell), by the line's format. */
+  readonly untrusted = new Map<Format, Counted>();
   /** Records whose envelope claims the kernel, but which the kernel's own lines around them contradict. */
   readonly suspicious = new Map<Suspicion, Counted>();
+  /** Lines that hold a record which could not be read, by reason. */
   readonly skipped = new Map<SkipReason, Counted>();
-  readonly loss = new Map<LossReason, { notices: number; count: number; first: Example }>();
-  /** Calls of selected processes whose number has no name, by `abi nr`. */
+  readonly loss = new Map<LossReason, Loss>();
+  /** Serial gaps, by source label (`file` or `file (host h)`). */
+  readonly gaps = new Map<string, Gap>();
+  /** Calls of selected processes whose number has no name, by `abi nr`: how many processes made them. */
   readonly unnamed = new Map<string, number>();
-  /** Calls of selected processes that a profile already in force denied (action other than LOG). */
-  readonly denied = new Map<string, { action: Action; count: number }>();
-  /** Records without arch= (kernels before 3.16): their number cannot be named. */
-  noArch = 0;
+  /** Calls of selected processes that a profile already in force denied (action other than LOG), by `comm syscall action`. */
+  readonly denied = new Map<string, { comm: string; syscall: string; action: Action; count: number; first: Example }>();
+  /** Records of selected processes without arch= (kernels before 3.16): their number cannot be named. */
+  readonly noArch: Counted = { count: 0, examples: [] };
+  /** Records whose code= could not be read: the action the filter took is unknown. */
+  readonly unknownAction: Counted = { count: 0, examples: [] };
+  /** OCI runtimes whose init was seen in a selected process, with the ABIs it ran on. */
+  readonly runtimes = new Map<RuntimeBase, Set<Arch>>();
+  /** The union of what every selected process did, by ABI. */
+  readonly union: Calls = new Map();
+
   // a counter per comm/exe label; the label's strings are shared (decoded once),
   // so the check against the last one is a pointer compare
   private readonly seenCounts = new Map<string, { n: number }>();
   private seenLabel: string | null = null;
   private seenCounter = { n: 0 };
 
-  /** comm/exe values seen, with their record counts, for the "nothing matched" message. */
-  get seen(): Map<string, number> {
-    return new Map([...this.seenCounts].map(([k, c]) => [k, c.n]));
-  }
-
-  /** OCI runtimes whose init was seen in a selected process, with the ABI it ran on. */
-  readonly runtimes = new Map<RuntimeBase, Set<Arch>>();
-  /** Serial gaps per source. */
-  readonly gaps = new Map<string, Gap>();
-  private readonly serials = new PerSource<{ last: number; time: number | null; gap: Gap | null }>();
-
-  /** The union of what every selected process did, by ABI. */
-  readonly union: Calls = new Map();
-  private readonly lives = new Map<number, Life>();
-  private readonly groups = new Map<string, Group>();
+  private readonly parser = new Parser();
+  private readonly sources = new Sources();
   private readonly window = new RecordWindow();
-  private readonly forgery = new ForgeryCheck();
+  private readonly machines = new Map<string | null, number>();
+  private readonly programsByExe: Programs;
+  private readonly lives: Lives;
 
   constructor(private readonly opts: LearnOptions = {}) {
     this.selection = opts.selection ?? { comms: [], exes: [], pids: [] };
@@ -268,17 +127,32 @@ export class Learner implements LineSink {
     this.exes = new Set(this.selection.exes);
     this.pids = new Set(this.selection.pids);
     this.selectAll = this.comms.size === 0 && this.exes.size === 0 && this.pids.size === 0;
+    this.programsByExe = new Programs(opts.detail === true);
+    this.lives = new Lives(MAX_LIVES, (life) => this.programsByExe.retire(life));
+  }
+
+  /** comm/exe values seen, with their record counts, for the "nothing matched" message. */
+  get seen(): Map<string, number> {
+    return new Map([...this.seenCounts].map(([k, c]) => [k, c.n]));
   }
 
   // ---- LineSink ----
   line(buf: Buffer, start: number, end: number, source: string, lineNo: number): void {
     this.lines++;
-    const r = parseBytes(buf, start, end, source, lineNo);
+    const r = this.parser.parse(buf, start, end, source, lineNo);
     if (r === null) return;
-    if (isEvent(r)) this.event(r);
-    else if (r.kind === 'skip') this.skip(r, source, lineNo);
-    else if (r.kind === 'mark') this.mark(r, source, lineNo);
-    else this.lossNotice(r, source, lineNo, buf.toString('utf8', start, end));
+    switch (r.kind) {
+      case 'seccomp':
+        if (!r.trusted && !this.opts.trustAnySource) this.untrustedRecord(r, describeHead(buf, start, end));
+        else this.event(r);
+        return;
+      case 'skip':
+        return this.skip(r, source, lineNo);
+      case 'mark':
+        return this.mark(r);
+      case 'loss':
+        return this.lossNotice(r, source, lineNo, buf.toString('utf8', start, Math.min(end, start + 300)));
+    }
   }
 
   /** One line of text (a convenience for callers with strings). */
@@ -293,51 +167,60 @@ export class Learner implements LineSink {
 
   overlong(source: string, lineNo: number, bytes: number): void {
     this.lines++;
-    this.count(this.skipped, 'line-too-long', { file: source, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
+    countIn(this.skipped, 'line-too-long', { file: source, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
   }
 
   private skip(s: Skip, file: string, line: number): void {
-    this.count(this.skipped, s.code, { file, line, message: s.message });
+    countIn(this.skipped, s.code, { file, line, message: s.message });
   }
 
-  private count<K>(map: Map<K, Counted>, key: K, ex: Example): void {
-    let c = map.get(key);
-    if (!c) map.set(key, (c = { count: 0, examples: [] }));
-    c.count++;
-    if (c.examples.length < MAX_EXAMPLES) c.examples.push(ex);
+  private untrustedRecord(e: SeccompEvent, head: string | null): void {
+    const what = head ? `a ${e.format} line beginning ${JSON.stringify(head)}` : `a ${e.format} line`;
+    countIn(this.untrusted, e.format, { file: e.file, line: e.line, message: what });
   }
 
-  private mark(m: AuditMark, file: string, line: number): void {
-    if (m.trusted) this.serial(file, m.host, line, m.serial, m.time);
+  /** A number for each machine (host), for the record window. */
+  private machine(host: string | null): number {
+    let id = this.machines.get(host);
+    if (id === undefined) this.machines.set(host, (id = this.machines.size));
+    return id;
   }
 
-  /**
-   * Serials count every audit record the kernel emits, one source at a time: a
-   * jump forward means records this source never showed (an upper bound: the
-   * kernel also skips serials for records it never prints). A small step back is
-   * a record printed out of order; a large one, a reboot or another log.
-   */
-  private serial(file: string, host: string | null, line: number, serial: number, time: number | null): void {
-    const s = this.serials.get(file, host);
-    if (!s) {
-      this.serials.set(file, host, { last: serial, time, gap: null });
-      return;
-    }
-    if (serial > s.last + 1) {
-      const missing = serial - s.last - 1;
-      let g = s.gap;
-      if (!g) {
-        g = s.gap = { gaps: 0, missing: 0, from: s.time, to: time, first: { file, line, message: `serial ${s.last} then ${serial}` } };
-        this.gaps.set(PerSource.label(file, host), g);
+  private mark(m: AuditMark): void {
+    if (!m.trusted) return;
+    const src = this.sources.get(m.file, m.host);
+    if (!this.opts.trustAnySource && judged(m)) {
+      if (src.held !== null) this.resolveHeld(src, m);
+      const v = src.forgery.judge(m, null, null);
+      if (v === 'reboot-claim') {
+        src.held = m;
+        return;
       }
-      g.gaps++;
-      g.missing += missing;
-      if (time !== null) g.to = time;
+      if (v !== null) return this.suspect(v, m.file, m.line);
+      src.forgery.accept(m);
     }
-    if (serial > s.last || s.last - serial > SERIAL_RESET) {
-      s.last = serial;
-      s.time = time;
-    }
+    this.observeSerial(src, m.serial, m.time, m.file, m.line);
+  }
+
+  private observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
+    const opened = src.serials.observe(serial, time, file, line);
+    if (opened) this.gaps.set(src.label, opened);
+  }
+
+  private suspect(why: Suspicion, file: string, line: number): void {
+    countIn(this.suspicious, why, { file, line, message: SUSPICIONS[why] });
+  }
+
+  /** A reboot claimed by the held line is confirmed, or refuted, by the next kernel line of its source. */
+  private resolveHeld(src: SourceState, next: { printk: number | null; serial: number | null; format: Format; trusted: boolean; time: number | null }): void {
+    const held = src.held!;
+    const c = src.forgery.confirms(held, next);
+    if (c === null) return;
+    src.held = null;
+    if (!c) return this.suspect('false-reboot', held.file, held.line);
+    src.forgery.reboot(held);
+    if (held.kind === 'seccomp') this.accept(src, held);
+    else this.observeSerial(src, held.serial, held.time, held.file, held.line);
   }
 
   /** Whether records may be missing: loss notices or serial gaps. */
@@ -347,55 +230,75 @@ export class Learner implements LineSink {
 
   private lossNotice(n: LossNotice, file: string, line: number, text: string): void {
     const l = this.loss.get(n.reason);
+    const at = { file, line, message: text };
     if (l) {
       l.notices++;
       l.count += n.count ?? 0;
+      const kept = [l.first];
+      keepExample(kept, at);
+      l.first = kept[0];
     } else {
-      this.loss.set(n.reason, { notices: 1, count: n.count ?? 0, first: { file, line, message: text } });
+      this.loss.set(n.reason, { notices: 1, count: n.count ?? 0, first: at });
     }
   }
 
-  /** One parsed record. */
+  /** One parsed record. An untrusted one is only counted, unless LearnOptions.trustAnySource. */
   event(e: SeccompEvent): void {
-    const suspicion = this.opts.trustAnySource ? null : this.forgery.check(e);
-    if (suspicion !== null) {
-      this.count(this.suspicious, suspicion, { file: e.file, line: e.line, message: SUSPICIONS[suspicion] });
+    if (!e.trusted && !this.opts.trustAnySource) return this.untrustedRecord(e, null);
+    const src = this.sources.get(e.file, e.host);
+    if (!this.opts.trustAnySource && judged(e)) {
+      if (src.held !== null) this.resolveHeld(src, e);
+      const v = src.forgery.judge(e, e.pid, e.tagPid);
+      if (v === 'reboot-claim') {
+        src.held = e;
+        return;
+      }
+      if (v !== null) return this.suspect(v, e.file, e.line);
+      src.forgery.accept(e);
+    }
+    this.accept(src, e);
+  }
+
+  /** A record the checks let through. */
+  private accept(src: SourceState, e: SeccompEvent): void {
+    // every source's serials, duplicates included: each source has its own gaps
+    // (not ausearch -i's: it prints only the record types asked for, and the others leave gaps)
+    if (e.trusted && e.serial !== null && e.format !== 'ausearch-i') this.observeSerial(src, e.serial, e.time, e.file, e.line);
+    const machine = this.machine(e.host);
+    if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
+      // journald's other transport: the record was counted with its twin (its key is still remembered)
+      this.window.check(e, machine);
+      this.duplicates++;
       return;
     }
-    // every source's serials, duplicates included: each source has its own gaps
-    if (e.trusted && e.serial !== null) this.serial(e.file, e.host, e.line, e.serial, e.time);
-    const seen = this.window.check(e);
+    const seen = this.window.check(e, machine);
     if (seen === 'duplicate') {
       this.duplicates++;
       return;
     }
     if (seen === 'conflict') {
       this.conflicts.count++;
-      if (this.conflicts.examples.length < MAX_EXAMPLES) this.conflicts.examples.push({ file: e.file, line: e.line, message: `audit(${recordKey(e)}) was already read with other content` });
+      keepExample(this.conflicts.examples, { file: e.file, line: e.line, message: `audit(${e.time?.toFixed(3)}:${e.serial}) was already read with other content` });
       return;
     }
-    this.records++;
-    if (!e.trusted && !this.opts.trustAnySource) {
-      this.untrusted.count++;
-      if (this.untrusted.examples.length < MAX_EXAMPLES) this.untrusted.examples.push({ file: e.file, line: e.line, message: `a ${e.format} line not written by the kernel` });
-      return;
+    // 'elsewhere': counted already, from a log that names this machine otherwise; its processes need it still
+    const counted = seen === 'new';
+    if (counted) this.records++;
+    else this.duplicates++;
+    if (counted) {
+      const label = e.comm ?? e.exe ?? '(null)';
+      if (label !== this.seenLabel) {
+        let c = this.seenCounts.get(label);
+        if (!c) this.seenCounts.set(label, (c = { n: 0 }));
+        this.seenLabel = label;
+        this.seenCounter = c;
+      }
+      this.seenCounter.n++;
+      if (e.action === null) keepCount(this.unknownAction, e, 'code= missing or unreadable: the action is unknown');
     }
-    const label = e.comm ?? e.exe ?? '(null)';
-    if (label !== this.seenLabel) {
-      let c = this.seenCounts.get(label);
-      if (!c) this.seenCounts.set(label, (c = { n: 0 }));
-      this.seenLabel = label;
-      this.seenCounter = c;
-    }
-    this.seenCounter.n++;
 
-    let life = this.lives.get(e.pid);
-    if (!life) {
-      life = new Life(e.pid);
-      this.lives.set(e.pid, life);
-      if (this.lives.size > MAX_LIVES) this.evictOldest();
-    }
-    if (this.opts.detail) addDetail((life.detail ??= newDetail()), e);
+    const life = this.lives.get(e.host, e.pid);
+    if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
     if (e.comm !== null) life.lastComm = e.comm;
     if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
     if (!life.matched && this.matches(e)) {
@@ -406,7 +309,7 @@ export class Learner implements LineSink {
     }
     const abi = e.arch;
     if (abi === null) {
-      if (life.matched) this.noArch++;
+      if (life.matched && counted) keepCount(this.noArch, e, 'no arch=: the syscall number cannot be named');
     } else if (e.syscall === null) {
       const key = `${abi.name} ${e.nr}`;
       if (!life.unnamed.has(key)) {
@@ -438,20 +341,21 @@ export class Learner implements LineSink {
       if (!this.opts.noRuntimeBase) for (const n of life.runtime.base.names) addCall(life.calls, life.runtime.abi, n);
       this.addRuntime(e, life.runtime.base, life.runtime.abi);
     }
-    if (!life.matched) life.before++;
-    else {
+    if (!life.matched) {
+      if (counted) life.before++;
+    } else if (counted) {
       this.used++;
       if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) {
-        const k = `${e.comm ?? e.exe} ${e.syscall}`;
+        const k = `${e.comm ?? e.exe} ${e.syscall} ${e.action}`;
         const d = this.denied.get(k);
         if (d) d.count++;
-        else this.denied.set(k, { action: e.action, count: 1 });
+        else this.denied.set(k, { comm: e.comm ?? e.exe ?? '(null)', syscall: e.syscall, action: e.action, count: 1, first: { file: e.file, line: e.line, message: `${e.syscall} (${e.action})` } });
       }
     }
     // the end of a process: its pid may be reused by an unrelated one
     if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') {
-      this.retire(life);
-      this.lives.delete(e.pid);
+      this.programsByExe.retire(life);
+      this.lives.end(life);
     }
   }
 
@@ -473,36 +377,30 @@ export class Learner implements LineSink {
     if (addCall(this.union, abi, name)) this.opts.onLearn?.(e, name, abi);
   }
 
-  /** The first life in the map is the oldest; it is never the one just added. */
-  private evictOldest(): void {
-    const [pid, life] = this.lives.entries().next().value!;
-    this.retire(life);
-    this.lives.delete(pid);
-  }
-
   /** Processes being tracked now. */
   get tracked(): number {
     return this.lives.size;
   }
 
-  private retire(life: Life): void {
-    if (!life.matched) return;
-    const name = life.lastExe ? (life.lastExe.split('/').pop() || life.lastExe) : (life.lastComm ?? `pid-${life.pid}`);
-    const key = life.lastExe ?? `comm:${life.lastComm}`;
-    let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { name, exe: life.lastExe, comms: new Set(), calls: new Map(), detail: this.opts.detail ? newDetail() : null }));
-    if (life.lastComm) g.comms.add(life.lastComm);
-    if (g.detail && life.detail) mergeDetail(g.detail, life.detail);
-    for (const [abi, names] of life.calls) for (const n of names) addCall(g.calls, abi, n);
+  /** Processes let go because more than 65,536 were open at once (their calls are kept). */
+  get evicted(): number {
+    return this.lives.evicted;
   }
 
-  /** Ends every process still alive; call once, at the end of input. */
+  /**
+   * Ends the input: a reboot still unconfirmed is not learned; every process
+   * still alive is retired into its program. Call once, at the end of input.
+   */
   finish(): void {
-    for (const life of this.lives.values()) this.retire(life);
-    this.lives.clear();
+    for (const src of this.sources.all()) {
+      if (src.held === null) continue;
+      this.suspect('unconfirmed-reboot', src.held.file, src.held.line);
+      src.held = null;
+    }
+    for (const life of this.lives.drain()) this.programsByExe.retire(life);
   }
 
-  /** The learned names, by ABI, sorted. */
+  /** The learned names, sorted (every ABI together). */
   names(): string[] {
     const all = new Set<string>();
     for (const set of this.union.values()) for (const n of set) all.add(n);
@@ -513,9 +411,9 @@ export class Learner implements LineSink {
     return buildProfile(this.names(), this.union.keys(), opts);
   }
 
-  /** One group per program (after finish()), for --out-dir. */
+  /** One group per program (after finish()), for --out-dir and report. */
   programs(): Group[] {
-    return [...this.groups.values()];
+    return this.programsByExe.list();
   }
 
   get skippedTotal(): number {
@@ -523,4 +421,25 @@ export class Learner implements LineSink {
     for (const c of this.skipped.values()) n += c.count;
     return n;
   }
+
+  /** Open lives, for saving a state. */
+  openLives(): Iterable<Life> {
+    return this.lives.open();
+  }
+}
+
+function keepCount(c: Counted, e: SeccompEvent, message: string): void {
+  c.count++;
+  keepExample(c.examples, { file: e.file, line: e.line, message });
+}
+
+/** The first bytes of a line, shown safely, to say what kind of line it was. */
+function describeHead(b: Buffer, s: number, e: number): string {
+  const n = Math.min(e, s + 32);
+  let t = '';
+  for (let i = s; i < n; i++) {
+    const c = b[i];
+    t += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return e > n ? `${t}...` : t;
 }

@@ -1,6 +1,7 @@
 // `seccomp-learn report`: what the records say, for people (a table) and for
 // machines (--json, stable field names documented in the README).
 import type { Action } from './event.js';
+import { findings, type Finding, type FindingKind, type Severity } from './findings.js';
 import type { Learner } from './learn.js';
 import { ARCHES } from './syscalls/index.js';
 
@@ -27,7 +28,8 @@ export interface ReportProcess {
 }
 
 export interface ReportFinding {
-  kind: 'printk-suppressed' | 'journald-suppressed' | 'audit-loss' | 'serial-gap' | 'untrusted' | 'likely-forged' | 'conflict' | 'skipped';
+  kind: FindingKind;
+  severity: Severity;
   detail: string;
   count: number;
   file: string;
@@ -42,8 +44,8 @@ export interface Report {
 
 const ARCH_ORDER = new Map(ARCHES.map((a, i) => [a.name, i]));
 
-/** Build the report of a Learner made with `detail: true`, after finish(). */
-export function buildReport(l: Learner, deniedOnly = false): Report {
+/** Build the report of a Learner made with `detail: true`, after finish(); `fs`: its findings, when already made. */
+export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding[] = findings(l)): Report {
   const processes: ReportProcess[] = [];
   for (const g of l.programs()) {
     const d = g.detail;
@@ -57,7 +59,8 @@ export function buildReport(l: Learner, deniedOnly = false): Report {
       sig: c.sig,
       count: c.count,
     }));
-    if (deniedOnly) calls = calls.filter((c) => c.denied);
+    // an unreadable code=: the action is unknown, so it may have been a denial
+    if (deniedOnly) calls = calls.filter((c) => c.denied || c.action === null);
     if (calls.length === 0) continue;
     calls.sort((a, b) => Number(b.denied) - Number(a.denied) || (a.name ?? '~').localeCompare(b.name ?? '~') || a.nr - b.nr || (a.arch ?? '').localeCompare(b.arch ?? ''));
     processes.push({
@@ -73,16 +76,7 @@ export function buildReport(l: Learner, deniedOnly = false): Report {
   }
   processes.sort((a, b) => Number(b.syscalls.some((c) => c.denied)) - Number(a.syscalls.some((c) => c.denied)) || (a.exe ?? a.name).localeCompare(b.exe ?? b.name));
 
-  const findings: ReportFinding[] = [];
-  for (const [reason, x] of l.loss) {
-    const kind = reason === 'printk-suppressed' ? 'printk-suppressed' : reason === 'journald-suppressed' ? 'journald-suppressed' : 'audit-loss';
-    findings.push({ kind, detail: kind === 'audit-loss' ? reason : `about ${x.count} lines dropped`, count: x.notices, file: x.first.file, line: x.first.line });
-  }
-  for (const [, g] of l.gaps) findings.push({ kind: 'serial-gap', detail: `up to ${g.missing} audit records may be missing (${g.first.message})`, count: g.gaps, file: g.first.file, line: g.first.line });
-  if (l.untrusted.count > 0) findings.push({ kind: 'untrusted', detail: l.untrusted.examples[0].message, count: l.untrusted.count, file: l.untrusted.examples[0].file, line: l.untrusted.examples[0].line });
-  for (const [why, c] of l.suspicious) findings.push({ kind: 'likely-forged', detail: `${why}: ${c.examples[0].message}`, count: c.count, file: c.examples[0].file, line: c.examples[0].line });
-  if (l.conflicts.count > 0) findings.push({ kind: 'conflict', detail: l.conflicts.examples[0].message, count: l.conflicts.count, file: l.conflicts.examples[0].file, line: l.conflicts.examples[0].line });
-  for (const [code, c] of l.skipped) findings.push({ kind: 'skipped', detail: `${code}: ${c.examples[0].message}`, count: c.count, file: c.examples[0].file, line: c.examples[0].line });
+  const list: ReportFinding[] = fs.map((f) => ({ kind: f.kind, severity: f.severity, detail: f.detail, count: f.count, file: f.file, line: f.line }));
 
   const names = new Set<string>();
   let denied = 0;
@@ -93,7 +87,7 @@ export function buildReport(l: Learner, deniedOnly = false): Report {
     }
   return {
     processes,
-    findings,
+    findings: list,
     totals: { lines: l.lines, records: l.records, duplicates: l.duplicates, used: l.used, processes: processes.length, syscalls: names.size, denied },
   };
 }
@@ -138,7 +132,10 @@ export function renderReport(r: Report, width = 80, deniedOnly = false): string 
   const t = r.totals;
   lines.push(fit(`${t.processes} ${t.processes === 1 ? 'process' : 'processes'}, ${t.syscalls} distinct syscalls, ${t.denied} denied calls`, w));
   lines.push(fit(`${t.records} seccomp records (${t.used} of them selected, ${t.duplicates} read twice) in ${t.lines} lines`, w));
-  if (deniedOnly && r.processes.length === 0) lines.push('No syscall was denied in the records read.');
+  if (deniedOnly && r.processes.length === 0) {
+    const unknown = r.findings.find((f) => f.kind === 'unknown-action');
+    lines.push(unknown ? `No syscall is known to have been denied, but ${unknown.count} records have no readable code= (their action is unknown).` : 'No syscall was denied in the records read.');
+  }
   for (const p of r.processes) {
     lines.push('');
     lines.push(fit(`${p.name}  ${p.exe ?? '(no exe)'}`, w));

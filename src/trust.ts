@@ -3,58 +3,111 @@
 //
 // /dev/kmsg, dmesg, auditd's log and journald's _TRANSPORT cannot be written by
 // an unprivileged user. A syslog file can: `logger -t kernel 'audit: ...'` gives
-// a line whose envelope is the kernel's. Such a line gives itself away against
-// the kernel's own lines around it, from the same source:
+// a line whose envelope is the kernel's, and `logger -t 'audit[9999]' 'SECCOMP ...'`
+// one shaped like journald's audit transport. Such a line gives itself away
+// against the kernel's own lines around it, from the same source:
 // - the kernel's lines carry a printk stamp ([  901.514284]) and it has none;
 // - its printk stamp goes backwards while the serial goes on (within one boot
 //   both only grow);
-// - its serial is far behind the serials already seen, with no reboot (a reboot
-//   restarts the serials and the printk stamps together).
-// A forger who copies all three plausibly is not caught here; the same
-// TIME:SERIAL with other content still is (RecordWindow).
-import type { SeccompEvent } from './event.js';
-import { PerSource } from './per-source.js';
+// - its serial is far behind the serials already seen, with no reboot;
+// - it claims a reboot (printk stamp and serial both back) that the wall clock
+//   denies (the boot it implies, audit time minus uptime, is not after the last
+//   record), or that the next line of the source does not confirm: after a real
+//   reboot the lines go on from the new boot's stamps and serials, not the old;
+// - journald's audit transport names the record's own pid in its tag
+//   (`audit[7645]: ... pid=7645`); a tag with another pid was written by someone else.
+// A forger who copies all of these plausibly is not caught here; the same
+// TIME:SERIAL with other content still is (window.ts).
+import type { Format } from './envelope.js';
 
-export type Suspicion = 'no-printk-stamp' | 'printk-backwards' | 'serial-behind';
+export type Suspicion = 'no-printk-stamp' | 'printk-backwards' | 'serial-behind' | 'false-reboot' | 'unconfirmed-reboot' | 'tag-pid-mismatch';
+
+export const SUSPICIONS: Readonly<Record<Suspicion, string>> = {
+  'no-printk-stamp': "no printk stamp, where the kernel's lines of this source have one",
+  'printk-backwards': 'its printk stamp goes backwards while the audit serial goes on (or a reboot the clock denies)',
+  'serial-behind': 'its audit serial is far behind the serials already read from this source',
+  'false-reboot': 'it claims a reboot (printk stamp and serial back) that the next kernel line of the source does not confirm',
+  'unconfirmed-reboot': 'it claims a reboot and no later kernel line of the source confirms it',
+  'tag-pid-mismatch': "journald's audit transport tags a record with its own pid; this tag names another",
+};
 
 /** How far behind the highest serial a record may be before it is suspect (records are printed almost in order). */
 const SERIAL_SLACK = 5000;
 
-function forgeable(format: SeccompEvent['format']): boolean {
-  return format === 'syslog' || format === 'syslog-rfc3339' || format === 'unknown';
+/** What the check needs of a line: its envelope and stamps. */
+export interface Stamped {
+  format: Format;
+  trusted: boolean;
+  printk: number | null;
+  serial: number | null;
+  time: number | null;
 }
 
-interface SourceState {
-  stamped: number;
-  lastPrintk: number | null;
-  lastSerial: number | null;
-  maxSerial: number;
+/** Formats whose kernel lines are judged against their source's other kernel lines. */
+function kernelTagged(format: Format): boolean {
+  return format === 'syslog' || format === 'syslog-rfc3339' || format === 'journal-full' || format === 'journal-unix' || format === 'journal-monotonic' || format === 'unknown';
 }
 
-export class ForgeryCheck {
-  private readonly sources = new PerSource<SourceState>();
+/** Whether a line is one the check judges (claims the kernel wrote it, in a file anyone can add to). */
+export function judged(x: Stamped): boolean {
+  return x.trusted && (kernelTagged(x.format) || x.format === 'journal');
+}
 
-  /** Null when the record is consistent with the kernel's own lines of its source. */
-  check(e: SeccompEvent): Suspicion | null {
-    if (!e.trusted || !forgeable(e.format)) return null;
-    const s = this.sources.get(e.file, e.host) ?? this.sources.set(e.file, e.host, { stamped: 0, lastPrintk: null, lastSerial: null, maxSerial: -1 });
-    if (e.printk === null && s.stamped > 0) return 'no-printk-stamp';
-    if (e.printk !== null && s.lastPrintk !== null && e.serial !== null && s.lastSerial !== null) {
-      const rebooted = e.printk < s.lastPrintk && e.serial < s.lastSerial;
-      if (e.printk < s.lastPrintk && !rebooted) return 'printk-backwards';
-      if (!rebooted && e.serial < s.maxSerial - SERIAL_SLACK) return 'serial-behind';
-      if (rebooted) s.maxSerial = -1;
-    } else if (e.serial !== null && e.printk === null && e.serial < s.maxSerial - SERIAL_SLACK) {
+/** One source's kernel lines so far. */
+export class ForgeryState {
+  stamped = 0;
+  lastPrintk: number | null = null;
+  lastSerial: number | null = null;
+  maxSerial = -1;
+  lastTime: number | null = null;
+
+  /**
+   * Null when the line is consistent with the kernel's lines of its source so
+   * far; a Suspicion; or 'reboot-claim': both stamps went back, and only the
+   * next line can tell a reboot from a forgery.
+   */
+  judge(x: Stamped, pid: number | null, tagPid: number | null): Suspicion | 'reboot-claim' | null {
+    if (x.format === 'journal') return tagPid !== null && pid !== null && tagPid !== pid ? 'tag-pid-mismatch' : null;
+    if (x.printk === null && this.stamped > 0) return 'no-printk-stamp';
+    if (x.printk !== null && this.lastPrintk !== null && x.serial !== null && this.lastSerial !== null) {
+      if (x.printk < this.lastPrintk) {
+        if (x.serial >= this.lastSerial) return 'printk-backwards';
+        // a reboot: the boot it implies must begin after the last record read
+        if (x.time !== null && this.lastTime !== null && x.time - x.printk <= this.lastTime) return 'printk-backwards';
+        return 'reboot-claim';
+      }
+      if (x.serial < this.maxSerial - SERIAL_SLACK) return 'serial-behind';
+    } else if (x.serial !== null && x.printk === null && x.serial < this.maxSerial - SERIAL_SLACK) {
       return 'serial-behind';
     }
-    if (e.printk !== null) {
-      s.stamped++;
-      s.lastPrintk = e.printk;
-    }
-    if (e.serial !== null) {
-      s.lastSerial = e.serial;
-      if (e.serial > s.maxSerial) s.maxSerial = e.serial;
-    }
     return null;
+  }
+
+  /** Take an accepted line into the state. */
+  accept(x: Stamped): void {
+    if (x.format === 'journal') return;
+    if (x.printk !== null) {
+      this.stamped++;
+      this.lastPrintk = x.printk;
+    }
+    if (x.serial !== null) {
+      this.lastSerial = x.serial;
+      if (x.serial > this.maxSerial) this.maxSerial = x.serial;
+    }
+    if (x.time !== null) this.lastTime = x.time;
+  }
+
+  /** Whether `next` goes on from the boot `held` claims (its stamps at or after the claim's), not from the old one. */
+  confirms(held: Stamped, next: Stamped): boolean | null {
+    if (next.printk === null || next.serial === null || held.printk === null || held.serial === null) return null;
+    return next.printk >= held.printk && next.serial >= held.serial && (this.lastSerial === null || next.serial < this.lastSerial - SERIAL_SLACK || next.printk < (this.lastPrintk ?? 0));
+  }
+
+  /** A confirmed reboot: the state starts again from the line that showed it. */
+  reboot(held: Stamped): void {
+    this.maxSerial = -1;
+    this.lastPrintk = null;
+    this.lastSerial = null;
+    this.accept(held);
   }
 }
