@@ -272,6 +272,7 @@ export class EnvelopeReader {
    * spelled out; the kernel's facility alone is trusted.
    */
   private dmesgDecoded(b: Buffer, s: number, e: number): Envelope | null {
+    if (b[s] < Ch.LowerA || b[s] > Ch.LowerZ) return null;
     const c1 = find(b, Ch.Colon, s, Math.min(e, s + 10));
     if (c1 < 0) return null;
     const c2 = find(b, Ch.Colon, c1 + 1, Math.min(e, c1 + 10));
@@ -290,7 +291,7 @@ export class EnvelopeReader {
    * known envelope follows), json-seq's RS, json-sse's `data: `. Returns where
    * the line proper starts, or `s` when nothing was there to skip.
    */
-  skipWrapper(b: Buffer, s: number, e: number): number {
+  skipWrapper(b: Buffer, s: number, e: number, depth = 2): number {
     let i = s;
     while (i < e && (b[i] === Ch.Space || b[i] === Ch.Tab)) i++;
     if (i > s) return i;
@@ -306,16 +307,16 @@ export class EnvelopeReader {
       if (c === Ch.Space || c === Ch.Tab) break;
       if (c === Ch.Colon && k > i) {
         const next = b[k + 1];
-        if (next !== Ch.Space && k + 1 < e && this.startsLine(b, k + 1, e)) return k + 1;
+        if (next !== Ch.Space && k + 1 < e && this.startsLine(b, k + 1, e, depth)) return k + 1;
         break;
       }
     }
     return s;
   }
 
-  /** Whether a known envelope (or a grep -n number) starts at `i`. */
-  private startsLine(b: Buffer, i: number, e: number): boolean {
-    return isDigit(b[i]) || this.read(b, i, e) !== null;
+  /** Whether a known envelope, a grep -n number or another file name (`a.log:/var/log/syslog:`) starts at `i`. */
+  private startsLine(b: Buffer, i: number, e: number, depth: number): boolean {
+    return isDigit(b[i]) || b[i] === Ch.Slash || this.read(b, i, e) !== null || (depth > 0 && this.skipWrapper(b, i, e, depth - 1) !== i);
   }
 
   private auditd(b: Buffer, s: number, e: number): Envelope | null {
@@ -366,7 +367,8 @@ export class EnvelopeReader {
       // dmesg -T / -H: a localized date in brackets (a weekday, a month or `+` first: never a digit)
       let k = at + 1;
       while (b[k] === Ch.Space && k < e) k++;
-      const close = find(b, Ch.CloseBracket, at, Math.min(e, at + 65));
+      // (a localized weekday and month can take 60 bytes each: Myanmar, Tamil...)
+      const close = find(b, Ch.CloseBracket, at, Math.min(e, at + 200));
       if (close < 0) return null;
       // a digit first: only a date with a clock in it (`[11-р сар29 07:02]`), not a broken stamp
       if (isDigit(b[k]) && !hasClock(b, k, close)) return null;
@@ -463,16 +465,17 @@ export class EnvelopeReader {
   private clockShaped(b: Buffer, at: number, e: number): Envelope | null {
     const lim = Math.min(e, at + 64);
     for (let p = at + 4; p + 6 <= lim; p++) {
+      // a month's text may hold a ':' of its own: look on for the clock
       if (b[p] !== Ch.Colon) continue;
       const c = p - 2;
-      if (clockAt(b, c, e) < 0 || b[c - 1] !== Ch.Space) return null;
+      if (clockAt(b, c, e) < 0 || b[c - 1] !== Ch.Space) continue;
       // the day: 1 or 2 digits, then the month's text and its padding
       let d = c - 1;
       while (d > at && isDigit(b[d - 1]) && c - 1 - d < 2) d--;
       if (d === c - 1 || b[d - 1] !== Ch.Space) return null;
       let m = d - 1;
       while (m > at && b[m - 1] === Ch.Space) m--;
-      if (m === at) return null;
+      if (m === at || !monthText(b, at, m)) return null;
       return this.afterMonth(b, m, e, d);
     }
     return null;
@@ -656,6 +659,28 @@ const SEVERITIES = new Set(['EMERG', 'ALERT', 'CRIT', 'ERR', 'ERROR', 'WARNING',
 /** An uppercase syslog severity word in [s, e) (ChromeOS writes one where a host would be). */
 function isSeverity(b: Buffer, s: number, e: number): boolean {
   return e - s >= 3 && e - s <= 7 && b[s] >= Ch.UpperA && b[s] <= Ch.UpperZ && SEVERITIES.has(ascii(b, s, e));
+}
+
+/**
+ * Whether [s, e) can be a month's name in some locale (fixtures/locales/time-names.tsv):
+ * letters, digits, any non-ASCII byte, at most three inner spaces, and of ASCII
+ * punctuation only ' - . / (`d'abr.`, `11-р сар`, `Thg 11`, `lî wainhka kati`; a
+ * ':' is in no locale's month, only in sa_IN's weekdays, which dmesg -T brackets).
+ * So `>> `, `# `, `tag: ` or `key="` before a date make the line someone else's.
+ */
+function monthText(b: Buffer, s: number, e: number): boolean {
+  if (e - s > 48) return false;
+  let spaces = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c >= 0x80 || (c >= Ch.Zero && c <= Ch.Nine) || (c >= Ch.UpperA && c <= Ch.UpperZ) || (c >= Ch.LowerA && c <= Ch.LowerZ)) continue;
+    if (c === Ch.Space) {
+      if (++spaces > 3 && b[i - 1] !== Ch.Space) return false;
+      continue;
+    }
+    if (c !== 39 /* ' */ && c !== Ch.Minus && c !== Ch.Dot && c !== Ch.Slash) return false;
+  }
+  return true;
 }
 
 /** Whether `i` starts a kernel message (what dmesg prints right after its stamp): `audit: `, `type=` (old kernels), `kauditd_printk_skb`. */

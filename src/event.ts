@@ -185,6 +185,7 @@ export class Parser {
 
   /** Parse the line [s, e) of `b` (no newline), in place. `file` and `line` say where it came from. */
   parse(b: Buffer, s: number, e: number, file: string, line: number): LineResult {
+    if (e > s && b[e - 1] === Ch.CR) e--;
     if (s >= e) return null;
     const env = this.envelopes.read(b, s, e);
     if (env !== null) {
@@ -194,7 +195,7 @@ export class Parser {
     }
     // Not where a known envelope says: past what tools put before log lines.
     let w = s;
-    for (let k = 0; k < 4; k++) {
+    for (let k = 0; k < 8; k++) {
       const next = this.envelopes.skipWrapper(b, w, e);
       if (next === w) break;
       w = next;

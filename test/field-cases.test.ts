@@ -1,0 +1,114 @@
+// The field cases (../shared/field-cases/): lines from public bug reports and docs,
+// each read as its README says. They are examples of kinds; test/formats.test.ts
+// holds the kinds (every prefix, every locale) on the project's real fixtures.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, FIELD_CASES, IN_CI } from './helpers.js';
+
+const here = existsSync(join(FIELD_CASES, 'README.md'));
+if (!here && !IN_CI) console.warn(`skipping the field cases: ${FIELD_CASES} is not beside the repository`);
+const file = (prefix: string) => {
+  const name = ['01-crun683-journal-both-transports-errno', '01a-forged-journal-tag-pid-mismatch', '03-systemd9939-journal-audit-no-prefix', '03a-journalctl-o-cat', '03b-journalctl-short-precise', '05-firedancer766-grep-n-enriched-gs-lost', '06-libreswan782-ausearch-i-ppc64le-wrapped', '07-libreswan2068-ausearch-i-aarch64-yyyy', '08-snapcraft-arm-set_tls-indented', '09-virtiofsd-s390x-enriched-gs-lost', '10-debian-dmesg-H-fr-locale', '13-gke-cos-journal-runc-init-subj-enforce'].find((n) => n.startsWith(`${prefix}-`));
+  return join(FIELD_CASES, `${name}.log`);
+};
+const parse = (prefix: string) => {
+  const r = cli(['parse', file(prefix)]);
+  expect(r.code).toBe(0);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+};
+const pick = (e: Record<string, unknown>) => [e.pid, e.arch, e.syscall, e.nr, e.action, e.sig];
+
+describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () => {
+  it('01: journald shows one ERRNO denial twice (both transports): one record, one denial', () => {
+    const evs = parse('01');
+    expect(evs.map(pick)).toEqual([
+      [7645, 'x86_64', 'mount', 165, 'ERRNO', 0],
+      [7645, 'x86_64', 'mount', 165, 'ERRNO', 0],
+    ]);
+    const r = cli(['report', '--json', file('01')]);
+    const j = JSON.parse(r.stdout);
+    expect(j.totals).toMatchObject({ records: 1, duplicates: 1, denied: 1 });
+    expect(j.processes[0].syscalls).toEqual([expect.objectContaining({ name: 'mount', action: 'ERRNO', denied: true, count: 1 })]);
+  });
+
+  it("01a: a journal line whose tag pid is not the record's is likely forged, and not learned", () => {
+    const r = cli([file('01a')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/likely forged was not learned \(tag-pid-mismatch; first: .*01a-.*:1:/);
+    expect(r.stderr).not.toMatch(/no seccomp records/);
+  });
+
+  it.each(['03', '03a'])('%s: a journald record with no envelope: read, named, not trusted', (n) => {
+    const evs = parse(n);
+    expect(evs.map(pick)).toEqual([[7053, 'x86_64', 'setpriority', 141, 'KILL_THREAD', 31]]);
+    expect(evs[0].trusted).toBe(false);
+    const r = cli([file(n)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/1 record in message lines was not learned .*journalctl -o json/);
+    expect(r.stderr).not.toMatch(/no seccomp records/);
+  });
+
+  it('03b: the same record in journalctl -o short-precise: trusted, learned', () => {
+    const evs = parse('03b');
+    expect(evs.map(pick)).toEqual([[7053, 'x86_64', 'setpriority', 141, 'KILL_THREAD', 31]]);
+    expect(evs[0]).toMatchObject({ format: 'journal', trusted: true, host: 'host1' });
+    const r = cli(['--comm', 'pyzor', file('03b')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).syscalls[0].names).toEqual(['setpriority']);
+  });
+
+  it('05: grep -n over an ENRICHED audit.log whose 0x1D was lost', () => {
+    const evs = parse('05');
+    expect(evs.map(pick)).toEqual([[53620, 'x86_64', 'write', 1, 'KILL_PROCESS', 31]]);
+    expect(evs[0].trusted).toBe(true);
+  });
+
+  it('06: an ausearch -i record wrapped over four lines: reported as incomplete, never "no seccomp records"', () => {
+    expect(parse('06')).toEqual([]);
+    const r = cli([file('06')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/skipped 1 line: incomplete; .*06-.*:1: the record stops before pid= and syscall=/);
+    expect(r.stderr).not.toMatch(/no seccomp records/);
+  });
+
+  it('07: ausearch -i on aarch64 with a four-digit year and sig=SIGSYS', () => {
+    const evs = parse('07');
+    expect(evs.map(pick)).toEqual([[6464, 'aarch64', 'faccessat', 48, 'KILL_THREAD', 31]]);
+    expect(evs[0].serial).toBe(201);
+  });
+
+  it('08: an indented kernel line, ARM private call: read, not trusted', () => {
+    const evs = parse('08');
+    expect(evs.map(pick)).toEqual([[1491, 'arm', 'set_tls', 983045, 'KILL_THREAD', 31]]);
+    expect(evs[0].trusted).toBe(false);
+  });
+
+  it('09: s390x ENRICHED line with its 0x1D lost: a denied sigreturn that report --denied names', () => {
+    const evs = parse('09');
+    expect(evs.map(pick)).toEqual([[6649, 's390x', 'sigreturn', 119, 'KILL_PROCESS', 31]]);
+    const r = cli(['report', '--denied', '--width', '100', file('09')]);
+    expect(r.stdout).toMatch(/! sigreturn +s390x +KILL_PROCESS +1 +sig 31/);
+  });
+
+  it('10: dmesg -H in a French locale: 3 ERRNO records, the loss reported, --strict exits 3', () => {
+    const evs = parse('10');
+    expect(evs.map(pick)).toEqual([
+      [1483, 'x86_64', 'pkey_alloc', 330, 'ERRNO', 0],
+      [1909, 'x86_64', 'pkey_alloc', 330, 'ERRNO', 0],
+      [2766, 'x86_64', 'pkey_alloc', 330, 'ERRNO', 0],
+    ]);
+    const r = cli(['--strict', file('10')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/printk rate limit dropped about 34 log lines/);
+  });
+
+  it("13: runc's init then sleep on one pid, subj with a space: --comm sleep learns brk, nanosleep and runc's init base", () => {
+    const r = cli(['--comm', 'sleep', file('13')]);
+    expect(r.code).toBe(0);
+    const names: string[] = JSON.parse(r.stdout).syscalls[0].names;
+    expect(names).toEqual(expect.arrayContaining(['brk', 'nanosleep', 'fstatfs', 'futex', 'execve']));
+    expect(r.stderr).toMatch(/runc's init \(runc:\[2:INIT\]\) was seen/);
+  });
+});
