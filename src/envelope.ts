@@ -49,10 +49,10 @@ export type Format =
 export const FORMATS: readonly Format[] = [
   'syslog',
   'syslog-rfc3339',
-  'journal',
   'journal-full',
   'journal-unix',
   'journal-monotonic',
+  'journal',
   'journal-json',
   'journal-export',
   'dmesg',
