@@ -27,6 +27,7 @@ export const enum Ch {
   Eq = 61,
   Gt = 62,
   UpperA = 65,
+  UpperC = 67,
   UpperF = 70,
   UpperT = 84,
   UpperZ = 90,

@@ -233,7 +233,7 @@ export class EnvelopeReader {
   read(b: Buffer, s: number, e: number): Envelope | null {
     if (s >= e) return null;
     const c0 = b[s];
-    if (c0 === 116 /* t */ || c0 === 110 /* n */) {
+    if (c0 === TYPE[0] || c0 === NODE[0]) {
       const a = this.auditd(b, s, e);
       if (a) return a;
     }
@@ -384,7 +384,7 @@ export class EnvelopeReader {
         let k = body + 1;
         while (b[k] === Ch.Space && k < c2) k++;
         const t = b[k];
-        if (t === Ch.UpperT || t === 67 /* C */) body = c2 + 1;
+        if (t === Ch.UpperT || t === Ch.UpperC) body = c2 + 1;
       }
     }
     if (b[body] === Ch.Space && body < e) body++;
@@ -510,7 +510,7 @@ export class EnvelopeReader {
     const frac = fraction(b, at + 19, e, this.frac, true);
     let i = this.frac.end;
     let offset = 0;
-    if (b[i] === 90 /* Z */) i++;
+    if (b[i] === Ch.UpperZ) i++;
     else if (b[i] === Ch.Plus || b[i] === Ch.Minus) {
       const sign = b[i] === Ch.Minus ? -1 : 1;
       const hh = two(b, i + 1);
@@ -686,7 +686,7 @@ function monthText(b: Buffer, s: number, e: number): boolean {
 /** Whether `i` starts a kernel message (what dmesg prints right after its stamp): `audit: `, `type=` (old kernels), `kauditd_printk_skb`. */
 function startsMessage(b: Buffer, i: number, e: number): boolean {
   const c = b[i];
-  return (c === 97 /* a */ && has(b, i, e, AUDIT_COLON)) || (c === 116 /* t */ && has(b, i, e, TYPE)) || (c === 107 && has(b, i, e, KAUDITD));
+  return (c === AUDIT_COLON[0] && has(b, i, e, AUDIT_COLON)) || (c === TYPE[0] && has(b, i, e, TYPE)) || (c === KAUDITD[0] && has(b, i, e, KAUDITD));
 }
 
 /** Whether [s, e) holds `dd:dd` (a clock). */

@@ -54,6 +54,8 @@ const TYPE = lit('type=');
 const AUDIT_PAREN = lit('audit(');
 const MSG_AUDIT_PAREN = lit('msg=audit(');
 const DAEMON = lit('DAEMON_');
+/** auditd's own record types, 1200-1299. */
+const T12 = lit('12');
 const T1326 = lit('1326');
 const TSECCOMP = lit('SECCOMP');
 const TUNKNOWN1326 = lit('UNKNOWN[1326]');
@@ -123,19 +125,19 @@ function readHeadInto(b: Buffer, start: number, end: number, out: Head & { kind:
   let i = start;
   const c = b[i];
   let audit = false;
-  if (c === 97 /* a */ && has(b, i, end, AUDIT_COLON)) {
+  if (c === AUDIT_COLON[0] && has(b, i, end, AUDIT_COLON)) {
     i += AUDIT_COLON.length;
     audit = true;
-  } else if (c === 107 /* k */ && has(b, i, end, KAUDITD)) {
+  } else if (c === KAUDITD[0] && has(b, i, end, KAUDITD)) {
     return { kind: 'loss', reason: 'printk-suppressed', count: leadingInt(b, i + KAUDITD.length, end) };
-  } else if (c === 83 /* S */ && has(b, i, end, SECCOMP_SP)) {
+  } else if (c === SECCOMP_SP[0] && has(b, i, end, SECCOMP_SP)) {
     // journald's audit transport: the record's text without its type and stamp
     return { kind: 'seccomp', stamp: NONE, stampEnd: NONE, fields: i + SECCOMP_SP.length, time: NaN, serial: NONE, interpreted: false, decimal: out.decimal };
-  } else if (c === 83 && has(b, i, end, SUPPRESSED) && findSeq(b, MESSAGES_FROM, i, end) >= 0) {
+  } else if (c === SUPPRESSED[0] && has(b, i, end, SUPPRESSED) && findSeq(b, MESSAGES_FROM, i, end) >= 0) {
     return { kind: 'loss', reason: 'journald-suppressed', count: leadingInt(b, i + SUPPRESSED.length, end) };
   }
   // auditd's node= (name_format), as the audisp syslog plugin passes it on
-  if (!audit && b[i] === 110 /* n */ && has(b, i, end, NODE)) {
+  if (!audit && b[i] === NODE[0] && has(b, i, end, NODE)) {
     const sp = find(b, Ch.Space, i, end);
     if (sp > 0) i = sp + 1;
   }
@@ -151,7 +153,7 @@ function readHeadInto(b: Buffer, start: number, end: number, out: Head & { kind:
     if (at < 0) return audit ? OTHER_NO_STAMP : NO_HEAD;
     // Another audit record: its serial still counts for gaps. auditd's own
     // DAEMON_* records (1200-1299) carry auditd's serials, not the kernel's.
-    if (has(b, t, typeEnd, DAEMON) || (b[t] === 49 && b[t + 1] === 50 && tl >= 2)) return OTHER_NO_STAMP;
+    if (has(b, t, typeEnd, DAEMON) || (tl === 4 && has(b, t, typeEnd, T12))) return OTHER_NO_STAMP;
     const close = find(b, Ch.CloseParen, at, end);
     return close < 0 ? OTHER_NO_STAMP : { kind: 'other', stamp: at, stampEnd: close };
   }
@@ -278,23 +280,29 @@ const COD = tri('cod');
 const SUB = tri('sub');
 const COMPAT = lit('compat');
 const SYSCALL = lit('syscall');
+const IP = lit('ip');
+const AUID = lit('auid');
+const ARCH = lit('arch');
+const COMM = lit('comm');
+const CODE = lit('code');
+const SUBJ = lit('subj');
 
 /** The key in [from, eq), told by its length and first bytes. */
 function keyOf(b: Buffer, from: number, eq: number): K {
   const len = eq - from;
   if (len < 2 || len > 7) return K.other;
-  if (len === 2) return b[from] === 105 && b[from + 1] === 112 ? K.ip : K.other;
+  if (len === 2) return has(b, from, eq, IP) ? K.ip : K.other;
   const t = (b[from] << 16) | (b[from + 1] << 8) | b[from + 2];
   switch (len) {
     case 3:
       return t === PID ? K.pid : t === UID ? K.uid : t === SES ? K.ses : t === SIG ? K.sig : t === GID ? K.gid : t === EXE ? K.exe : K.other;
     case 4: {
       const c = b[from + 3];
-      if (t === AUI) return c === 100 ? K.auid : K.other;
-      if (t === ARC) return c === 104 ? K.arch : K.other;
-      if (t === COM) return c === 109 ? K.comm : K.other;
-      if (t === COD) return c === 101 ? K.code : K.other;
-      if (t === SUB) return c === 106 ? K.subj : K.other;
+      if (t === AUI) return c === AUID[3] ? K.auid : K.other;
+      if (t === ARC) return c === ARCH[3] ? K.arch : K.other;
+      if (t === COM) return c === COMM[3] ? K.comm : K.other;
+      if (t === COD) return c === CODE[3] ? K.code : K.other;
+      if (t === SUB) return c === SUBJ[3] ? K.subj : K.other;
       return K.other;
     }
     case 6:
@@ -374,8 +382,8 @@ export class RecordReader {
   findRecord(b: Buffer, s: number, e: number): { at: number; head: Head } | null {
     for (let i = s; i < e; i++) {
       const c = b[i];
-      if (c !== 97 && c !== 116 && c !== 110 && c !== 83 && c !== 107) continue;
-      if (c === 83 && has(b, i, e, SECCOMP_SP) && !looksLikeFields(b, i + SECCOMP_SP.length, e)) continue;
+      if (c !== AUDIT_COLON[0] && c !== TYPE[0] && c !== NODE[0] && c !== SECCOMP_SP[0] && c !== KAUDITD[0]) continue;
+      if (c === SECCOMP_SP[0] && has(b, i, e, SECCOMP_SP) && !looksLikeFields(b, i + SECCOMP_SP.length, e)) continue;
       const head = this.readHead(b, i, e);
       if (head.kind !== 'none' && !(head.kind === 'other' && head.stamp < 0 && !has(b, i, e, AUDIT_COLON))) return { at: i, head };
     }

@@ -425,3 +425,61 @@ describe('numbers read in place', () => {
     );
   });
 });
+
+describe('hex read in place', () => {
+  it('is what parseInt(text, 16) reads for 1 to 8 hex digits, or null: never a partial parse', async () => {
+    const { hexIn, hexEnd } = await import('../src/bytes.js');
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9a-fA-FxXg-]{0,10}$/), (t) => {
+        const b = Buffer.from(`<${t}>`);
+        const v = hexIn(b, 1, b.length - 1);
+        if (/^[0-9a-fA-F]{1,8}$/.test(t)) expect(v).toBe(parseInt(t, 16));
+        else expect(v).toBe(null);
+        const m = /^[0-9a-fA-F]*/.exec(t)![0].length;
+        expect(hexEnd(b, 1, b.length - 1)).toBe(1 + m);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("reads code= as the kernel's hex digits, up to a glued ENRICHED key, a JSON string's end, or nothing else", async () => {
+    const { codeIn } = await import('../src/record.js');
+    const c = (t: string) => {
+      const b = Buffer.from(t);
+      return codeIn(b, 0, b.length);
+    };
+    expect(c('0x80000000AUID="unset"')).toBe(0x80000000);
+    expect(c('0x50000AUID="unset"')).toBe(0x50000);
+    expect(c('0x7ffc0000')).toBe(0x7ffc0000);
+    expect(c('0x7FFC0000AUID=')).toBe(0x7ffc0000);
+    expect(c('0x7ffc0000",')).toBe(0x7ffc0000);
+    expect(c('0x5zz')).toBe(null);
+    expect(c('0x123456789')).toBe(null);
+    expect(c('0x')).toBe(null);
+    expect(c('kill')).toBe(null);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom('', 'AUID="unset"', 'AUID=', 'UID="root"'), (n, tail) => {
+        expect(c(`0x${n.toString(16)}${tail}`)).toBe(n);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads decimals in one pass as Number() does', async () => {
+    const { scanDecimal, decimalValue } = await import('../src/bytes.js');
+    const out = { n: 0, scale: 1, intDigits: 0, fracDigits: -1 };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{0,12}(\.[0-9]{0,6})?:?[0-9]{0,3}$/), (t) => {
+        const b = Buffer.from(t);
+        const end = scanDecimal(b, 0, b.length, out);
+        const m = /^[0-9]*(\.[0-9]*)?/.exec(t)![0];
+        expect(end).toBe(m.length);
+        const v = decimalValue(out, false);
+        if (/^[0-9]+(\.[0-9]+)?$/.test(m) && m.replace('.', '').length <= 15) expect(v).toBe(Number(m));
+        else expect(v).toBe(null);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
