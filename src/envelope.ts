@@ -129,6 +129,13 @@ const DATA_SSE = lit('data: ');
 const MESSAGE_EQ = lit('MESSAGE=');
 const MESSAGE_JSON = lit('"MESSAGE"');
 
+/** Where the name of a tag [s, tagEnd) ends: at the `[` of `NAME[PID]`, or its end. */
+function tagNameEnd(b: Buffer, s: number, tagEnd: number): number {
+  if (b[tagEnd - 1] !== Ch.CloseBracket) return tagEnd;
+  const open = find(b, Ch.OpenBracket, s, tagEnd);
+  return open > s ? open : tagEnd;
+}
+
 /** A month or weekday word: 1 to 24 bytes, no space, no ':' (any locale: `Mär`, `févr.`, `11月`). */
 function wordEnd(b: Buffer, at: number, e: number): number {
   const lim = Math.min(e, at + 25);
@@ -591,15 +598,8 @@ export class EnvelopeReader {
     const isKernel = tagEnd - tagStart === 6 && has(b, tagStart, tagEnd, KERNEL);
     if (isKernel && kernFacility) return this.kernelTagged(b, body, e, format, host, printk, logTime, absolute);
     const tag = text(b, tagStart, tagEnd);
-    let tagPid: number | null = null;
-    let nameEnd = tagEnd;
-    if (b[tagEnd - 1] === Ch.CloseBracket) {
-      const open = find(b, Ch.OpenBracket, tagStart, tagEnd);
-      if (open > tagStart) {
-        tagPid = intIn(b, open + 1, tagEnd - 1);
-        nameEnd = open;
-      }
-    }
+    const nameEnd = tagNameEnd(b, tagStart, tagEnd);
+    const tagPid = nameEnd < tagEnd ? intIn(b, nameEnd + 1, tagEnd - 1) : null;
     if (isKernel) return this.set(format, false, body, printk, 'kernel', null, host, logTime, absolute);
     // journald's audit transport: `audit[566404]: SECCOMP ...`
     if (nameEnd - tagStart === 5 && has(b, tagStart, nameEnd, AUDIT_TAG)) return this.set('journal', true, body, printk, tag, tagPid, host, logTime, absolute);
@@ -639,15 +639,8 @@ export class EnvelopeReader {
     if (b[at - 1] === Ch.Space && b[at - 2] === Ch.Colon && find(b, Ch.Space, s, at - 1) < 0 && at - 2 > s) {
       const tagEnd = at - 2;
       const tag = text(b, s, tagEnd);
-      let tagPid: number | null = null;
-      let nameEnd = tagEnd;
-      if (b[tagEnd - 1] === Ch.CloseBracket) {
-        const open = find(b, Ch.OpenBracket, s, tagEnd);
-        if (open > s) {
-          tagPid = intIn(b, open + 1, tagEnd - 1);
-          nameEnd = open;
-        }
-      }
+      const nameEnd = tagNameEnd(b, s, tagEnd);
+      const tagPid = nameEnd < tagEnd ? intIn(b, nameEnd + 1, tagEnd - 1) : null;
       return this.other(has(b, s, nameEnd, AUDISP) ? 'audisp-syslog' : 'message', at, tag, tagPid);
     }
     return this.other('unknown', at, null, null);
