@@ -6,7 +6,7 @@
 // way (lost, skipped, untrusted, forged lines...) is turned into findings by
 // findings.ts.
 import type { Action, AuditMark, LossNotice, SeccompEvent, Skip, SkipCode } from './event.js';
-import { Parser } from './event.js';
+import { blankEvent, Parser } from './event.js';
 import type { Format } from './envelope.js';
 import { countIn, keepExample, type Counted, type Example } from './examples.js';
 import type { Gap } from './gaps.js';
@@ -39,7 +39,7 @@ export interface LearnOptions {
   detail?: boolean;
   /** Leave out what an OCI runtime's init can do after loading the filter (see runtime.ts). */
   noRuntimeBase?: boolean;
-  /** Called when a syscall enters the profile for the first time on an ABI. */
+  /** Called when a syscall enters the profile for the first time on an ABI (the event is valid during the call only). */
   onLearn?: (event: SeccompEvent, name: string, abi: Arch) => void;
 }
 
@@ -115,6 +115,7 @@ export class Learner implements LineSink {
   private seenCounter = { n: 0 };
 
   private readonly parser = new Parser();
+  private readonly scratch = blankEvent();
   private readonly sources = new Sources();
   private readonly window = new RecordWindow();
   private readonly machines = new Map<string | null, number>();
@@ -139,7 +140,8 @@ export class Learner implements LineSink {
   // ---- LineSink ----
   line(buf: Buffer, start: number, end: number, source: string, lineNo: number): void {
     this.lines++;
-    const r = this.parser.parse(buf, start, end, source, lineNo);
+    // one event object for every record: nothing of it is kept past the call (copies are made where kept)
+    const r = this.parser.parseInto(buf, start, end, source, lineNo, this.scratch);
     if (r === null) return;
     switch (r.kind) {
       case 'seccomp':
@@ -179,12 +181,16 @@ export class Learner implements LineSink {
     countIn(this.untrusted, e.format, { file: e.file, line: e.line, message: what });
   }
 
-  /** A number for each machine (host), for the record window. */
+  /** A number for each machine (host), for the record window; lines of one host follow each other. */
   private machine(host: string | null): number {
+    if (host === this.lastMachineHost) return this.lastMachine;
     let id = this.machines.get(host);
     if (id === undefined) this.machines.set(host, (id = this.machines.size));
-    return id;
+    this.lastMachineHost = host;
+    return (this.lastMachine = id);
   }
+  private lastMachineHost: string | null | undefined = undefined;
+  private lastMachine = 0;
 
   private mark(m: AuditMark): void {
     if (!m.trusted) return;
@@ -250,7 +256,7 @@ export class Learner implements LineSink {
       if (src.held !== null) this.resolveHeld(src, e);
       const v = src.forgery.judge(e, e.pid, e.tagPid);
       if (v === 'reboot-claim') {
-        src.held = e;
+        src.held = { ...e };
         return;
       }
       if (v !== null) return this.suspect(v, e.file, e.line);
