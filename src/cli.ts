@@ -3,7 +3,7 @@ import yargs from 'yargs';
 import { ARCHES, DEFAULT_ACTIONS, DEFAULT_MAX_LINE, SourceError, TABLE_KERNEL_VERSION } from './index.js';
 import { learnCommand, parseCommand, reportCommand, resolveCommand } from './commands.js';
 import { checkCommand, diffCommand, mergeCommand } from './commands-profiles.js';
-import { FORMATS, isDns1123Subdomain } from './formats/index.js';
+import { FORMATS, FormatError, isDns1123Subdomain } from './formats/index.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
 export { EXIT, type Io } from './io.js';
@@ -202,6 +202,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     })
     .epilogue(`Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned or unreadable input, 2 usage, 3 records may be missing (--strict).`)
     .fail((msg, err) => {
+      if (err instanceof FormatError) throw err;
       throw err instanceof Error && !(err instanceof UsageError) && msg === undefined ? err : new UsageError(msg ?? err?.message ?? 'usage error');
     });
 
@@ -210,6 +211,11 @@ async function run(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       say(`seccomp-learn: ${err.message}\nTry seccomp-learn --help.`);
+      return EXIT.usage;
+    }
+    if (err instanceof FormatError) {
+      // a profile given to check, diff or merge that is not one: one line, naming the file
+      say(`seccomp-learn: ${err.message}`);
       return EXIT.usage;
     }
     if (err instanceof SourceError) {

@@ -60,23 +60,21 @@ function caps(a: AssumeArgs): string[] {
 
 /** A profile as runc gets it: a Docker template resolved for the assumed host, with what was assumed. */
 function asOci(l: LoadedProfile, native: Arch, a: AssumeArgs): { profile: Profile; notes: string[] } {
-  if (l.groups.length > 0) throw new UsageError(`${l.file}: systemd groups (${l.groups.join(', ')}) can only be expanded by systemd: list the names (systemd-analyze syscall-filter ${l.groups[0]})`);
+  if (l.groups.length > 0) throw new FormatError(`${l.file}: systemd groups (${l.groups.join(', ')}) can only be expanded by systemd: list the names (systemd-analyze syscall-filter ${l.groups[0]})`);
   if (l.kind !== 'docker') return { profile: l.profile, notes: [] };
   try {
     return resolveTemplate(l.profile, { host: native, caps: caps(a), kernel: a.kernel ?? release() }, l.file);
   } catch (err) {
-    if (err instanceof FormatError) throw new UsageError(err.message);
     throw err;
   }
 }
 
-/** Load a profile for a command: a bad one is a usage error (exit 2), one line naming the file. */
+/** Load a profile for a command: a bad one is a FormatError (exit 2, one line naming the file). */
 function load(file: string, command: string): LoadedProfile {
   try {
     return loadProfile(file);
   } catch (err) {
-    if (err instanceof StateInputError) throw new UsageError(`${err.message}: ${command} takes profiles (OCI, Docker, SPO, systemd)${command === 'merge' ? '; merging learn states comes with `merge STATE...` (issue #15)' : ''}`);
-    if (err instanceof FormatError) throw new UsageError(err.message);
+    if (err instanceof StateInputError) throw new FormatError(`${err.message}: ${command} takes profiles (OCI, Docker, SPO, systemd)${command === 'merge' ? '; merging learn states comes with `merge STATE...` (issue #15)' : ''}`);
     throw err;
   }
 }
@@ -96,7 +94,8 @@ export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<numb
   try {
     await readAll(a.files, io, learner, a['max-line-length']);
   } catch (err) {
-    if (err instanceof SourceError) throw new UsageError(err.message);
+    // an unreadable log: exit 2 here, where exit 1 means "something would be denied"
+    if (err instanceof SourceError) throw new FormatError(err.message);
     throw err;
   }
   learner.finish();
@@ -161,7 +160,7 @@ export function mergeCommand(a: MergeArgs, io: Io, say: Say): number {
   try {
     merged = mergeProfiles(inputs, native);
   } catch (err) {
-    if (err instanceof MergeError) throw new UsageError(err.message);
+    if (err instanceof MergeError) throw new FormatError(err.message);
     throw err;
   }
   const program = a.name ?? loaded.find((l) => l.name)?.name ?? basename(a.profiles[0]).replace(/\.[^.]*$/, '');

@@ -52,9 +52,12 @@ export function diffPolicies(a: Policy, b: Policy, sideA: Omit<DiffSide, 'defaul
   const onlyB = orderScmp(archesB.filter((x) => !archesA.includes(x)).map((x) => x.scmp!));
   const names = [...new Set([...a.names(), ...b.names()])].sort();
   const known = (n: string) => ARCHES.some((x) => x.column !== null && existsOn(x, n));
-  // per ABI and action: the names only one side gives that action
+  // per ABI and action: the names only one side gives that action. An ABI only
+  // one filter holds is said once (the architecture lines), not name by name,
+  // unless the two have no ABI in common.
   const per = new Map<string, { onlyA: string[]; onlyB: string[]; arches: string[] }>();
-  for (const abi of ARCHES.filter((x) => archesA.includes(x) || archesB.includes(x))) {
+  const common = ARCHES.filter((x) => archesA.includes(x) && archesB.includes(x));
+  for (const abi of common.length ? common : ARCHES.filter((x) => archesA.includes(x) || archesB.includes(x))) {
     const local = new Map<string, { onlyA: string[]; onlyB: string[] }>();
     for (const n of names) {
       if (known(n) && !existsOn(abi, n)) continue;

@@ -69,9 +69,10 @@ export function lets(e: Effect): boolean {
 }
 
 /**
- * How restrictive an action is, most first: the kernel's precedence when
- * several filters disagree (KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF,
- * TRACE, LOG, ALLOW; seccomp(2)). Used by merge: the least restrictive wins.
+ * How restrictive an action is: 8 for KILL_PROCESS down to 1 for ALLOW, the
+ * kernel's precedence when several filters disagree (KILL_PROCESS, KILL_THREAD,
+ * TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW; seccomp(2)); 0 for an unknown
+ * action. Used by merge: the least restrictive wins.
  */
 export function restriction(action: string): number {
   const order = ['SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_TRAP', 'SCMP_ACT_ERRNO', 'SCMP_ACT_NOTIFY', 'SCMP_ACT_TRACE', 'SCMP_ACT_LOG', 'SCMP_ACT_ALLOW'];

@@ -27,8 +27,9 @@ export interface MergeResult {
 /** Thrown when profiles cannot be merged (different listener paths). */
 export class MergeError extends Error {}
 
+/** Whether `a` lets more through than `b` (ALLOW over LOG over ... over KILL_PROCESS). */
 function lessRestrictive(a: Effect, b: Effect): boolean {
-  return restriction(a.action) > restriction(b.action);
+  return restriction(a.action) < restriction(b.action);
 }
 
 /** The union of `inputs` (two or more), on a host of architecture `native`. */
@@ -94,7 +95,7 @@ export function mergeProfiles(inputs: MergeInput[], native: Arch): MergeResult {
     if (!g) groups.set(k, (g = { effect: e, names: [] }));
     g.names.push(n);
   }
-  const rules: SyscallRule[] = [...groups.values()].sort((x, y) => restriction(y.effect.action) - restriction(x.effect.action) || showEffect(x.effect).localeCompare(showEffect(y.effect))).map((g) => ruleOf(g.names.sort(), g.effect));
+  const rules: SyscallRule[] = [...groups.values()].sort((x, y) => restriction(x.effect.action) - restriction(y.effect.action) || showEffect(x.effect).localeCompare(showEffect(y.effect))).map((g) => ruleOf(g.names.sort(), g.effect));
   const condGroups = new Map<string, SyscallRule>();
   for (const c of conds) {
     const k = `${showEffect(c.effect)} ${JSON.stringify(c.args)}`;

@@ -83,13 +83,13 @@ export interface SpoDocument {
  * text that holds no SeccompProfile or more than one.
  */
 export function parseSpo(text: string, file: string): SpoDocument {
-  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const docs = parseAllDocuments(text, { prettyErrors: true });
   if (!Array.isArray(docs)) throw new FormatError(`${file}: no YAML document`);
   for (const d of docs) {
     const e = d.errors[0];
     if (e) {
       const lp = e.linePos?.[0];
-      throw new FormatError(`${file}${lp ? `:${lp.line}:${lp.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+      throw new FormatError(`${file}${lp ? `:${lp.line}:${lp.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '')}`);
     }
   }
   const found = docs.map((d) => d.toJS() as Record<string, unknown> | null).filter((o) => o && typeof o === 'object' && o.kind === 'SeccompProfile') as Array<Record<string, unknown>>;
