@@ -72,7 +72,9 @@ export function mergeProfiles(inputs: MergeInput[], native: Arch): MergeResult {
     let best = each[0];
     for (const e of each) if (lessRestrictive(e.effect, best.effect)) best = e;
     const losers = each.filter((e) => !sameEffect(e.effect, best.effect));
-    if (losers.length) notes.push(`${n}: ${showEffect(best.effect)} (${inputs[best.i].file}${best.why === 'default action' ? ', default action' : ''}) wins over ${losers.map((e) => `${showEffect(e.effect)} (${inputs[e.i].file}${e.why === 'default action' ? ', default action' : ''})`).join(', ')}`);
+    // defaults against defaults: said once, above
+    const ruled = [best, ...losers].some((e) => e.why !== 'default action');
+    if (losers.length && ruled) notes.push(`${n}: ${showEffect(best.effect)} (${inputs[best.i].file}${best.why === 'default action' ? ', default action' : ''}) wins over ${losers.map((e) => `${showEffect(e.effect)} (${inputs[e.i].file}${e.why === 'default action' ? ', default action' : ''})`).join(', ')}`);
     if (!sameEffect(best.effect, def)) uncond.set(n, best.effect);
     for (const e of each)
       for (const c of e.conditions) {
