@@ -6,7 +6,7 @@
 // openAPIV3Schema (kubernetes-sigs/security-profiles-operator,
 // deploy/base-crds/crds/seccompprofile.yaml) does not allow is a FormatError
 // here, never dropped: the API server would prune an unknown field in silence.
-import { parseAllDocuments, stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import type { Profile } from '../profile.js';
 import { FormatError, SCMP_ACTIONS } from './model.js';
 
@@ -18,6 +18,14 @@ export const SPO_ARCHES: readonly string[] = [
   'SCMP_ARCH_MIPS64', 'SCMP_ARCH_MIPS64N32', 'SCMP_ARCH_MIPSEL', 'SCMP_ARCH_MIPSEL64', 'SCMP_ARCH_MIPSEL64N32', 'SCMP_ARCH_PPC',
   'SCMP_ARCH_PPC64', 'SCMP_ARCH_PPC64LE', 'SCMP_ARCH_S390', 'SCMP_ARCH_S390X', 'SCMP_ARCH_PARISC', 'SCMP_ARCH_PARISC64', 'SCMP_ARCH_RISCV64',
 ];
+
+// yaml is loaded when a SeccompProfile is read or written, not at start-up:
+// the CLI's start-up time is a target (README), and most runs never need it
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+function yaml(): Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
+}
 
 const SPEC_FIELDS = ['baseProfileName', 'defaultAction', 'architectures', 'flags', 'listenerPath', 'listenerMetadata', 'syscalls'];
 const RULE_FIELDS = ['names', 'action', 'errnoRet', 'args'];
@@ -69,7 +77,7 @@ export function renderSpo(p: Profile, name: string): string {
   for (const k of SPEC_FIELDS) if (k !== 'syscalls' && p[k] !== undefined) spec[k] = p[k];
   if (syscalls.length) spec.syscalls = syscalls;
   const doc = { apiVersion: SPO_API_VERSION, kind: 'SeccompProfile', metadata: { name }, spec };
-  return stringify(doc, { lineWidth: 0 });
+  return yaml().stringify(doc, { lineWidth: 0 });
 }
 
 export interface SpoDocument {
@@ -83,7 +91,7 @@ export interface SpoDocument {
  * text that holds no SeccompProfile or more than one.
  */
 export function parseSpo(text: string, file: string): SpoDocument {
-  const docs = parseAllDocuments(text, { prettyErrors: true });
+  const docs = yaml().parseAllDocuments(text, { prettyErrors: true });
   if (!Array.isArray(docs)) throw new FormatError(`${file}: no YAML document`);
   for (const d of docs) {
     const e = d.errors[0];
