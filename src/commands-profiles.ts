@@ -61,7 +61,11 @@ function caps(a: AssumeArgs): string[] {
 /** A profile as runc gets it: a Docker template resolved for the assumed host, with what was assumed. */
 function asOci(l: LoadedProfile, native: Arch, a: AssumeArgs): { profile: Profile; notes: string[] } {
   if (l.groups.length > 0) throw new FormatError(`${l.file}: systemd groups (${l.groups.join(', ')}) can only be expanded by systemd: list the names (systemd-analyze syscall-filter ${l.groups[0]})`);
-  if (l.kind !== 'docker') return { profile: l.profile, notes: [] };
+  const notes: string[] = [];
+  if (typeof l.profile.baseProfileName === 'string')
+    notes.push(`baseProfileName ${l.profile.baseProfileName}: the base profile the operator unions in is not read here, so what only it allows is reported as not allowed`);
+  if (l.kind === 'systemd' && l.profile.defaultAction !== 'SCMP_ACT_ALLOW') notes.push("a systemd allow list also allows systemd's @default set (systemd-analyze syscall-filter @default), which is not read here");
+  if (l.kind !== 'docker') return { profile: l.profile, notes };
   try {
     return resolveTemplate(l.profile, { host: native, caps: caps(a), kernel: a.kernel ?? release() }, l.file);
   } catch (err) {

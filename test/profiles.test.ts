@@ -223,6 +223,18 @@ describe('seccomp-learn diff', () => {
     expect(d.stdout).toMatch(/^\+architecture SCMP_ARCH_X32\n\+architecture SCMP_ARCH_X86\n$/m);
   });
 
+  it("says what it cannot read: systemd's @default set, an SPO baseProfileName", () => {
+    const dir = tmpDir();
+    const conf = join(dir, 'p.conf');
+    cli(['learn', '--format', 'systemd', '--comm', 'http-echo', '-q', '-o', conf, fixture('published/k8s-tutorial-syslog.log')]);
+    expect(cli(['diff', conf, AFTER]).stdout).toMatch(/^# assumed: a systemd allow list also allows systemd's @default set/m);
+    const spo = join(dir, 'b.yaml');
+    writeFileSync(spo, 'apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata:\n  name: x\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  baseProfileName: runc-v1.1.5\n  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names: [read]\n');
+    const r = cli(['check', spo, '--comm', 'http-echo', fixture('published/k8s-tutorial-syslog.log')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/assumed: baseProfileName runc-v1\.1\.5: the base profile the operator unions in is not read here/);
+  });
+
   it('exit 2 on a file that is not a profile', () => {
     const dir = tmpDir();
     writeFileSync(join(dir, 'x.txt'), 'hello: world\n');
