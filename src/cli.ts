@@ -2,6 +2,8 @@
 import yargs from 'yargs';
 import { ARCHES, DEFAULT_ACTIONS, DEFAULT_MAX_LINE, SourceError, TABLE_KERNEL_VERSION } from './index.js';
 import { learnCommand, parseCommand, reportCommand, resolveCommand } from './commands.js';
+import { checkCommand, diffCommand, mergeCommand } from './commands-profiles.js';
+import { FORMATS, FormatError, isDns1123Subdomain } from './formats/index.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
 export { EXIT, type Io } from './io.js';
@@ -47,6 +49,16 @@ async function run(argv: string[], io: Io): Promise<number> {
     pid: { type: 'string', default: [] as number[], coerce: list(toPid), describe: 'select processes by pid; repeatable' },
     'trust-any-source': { type: 'boolean', default: false, describe: 'also learn records that the kernel did not write (forgeable syslog lines)' },
   } as const;
+  // what reading a profile rests on: Docker templates and runc's implied native architecture
+  const assumeOptions = {
+    'native-arch': { type: 'string', describe: 'the host\'s architecture (runc always filters it; picks a Docker template\'s archMap entry) [default: from the records, else this machine\'s]' },
+    'cap-add': { type: 'string', default: [] as string[], coerce: list(String), describe: 'a capability the container has besides Docker\'s defaults, for a template\'s includes/excludes; repeatable' },
+    kernel: { type: 'string', describe: 'the host kernel\'s version, for a template\'s minKernel [default: this machine\'s]' },
+  } as const;
+  const formatOption = {
+    format: { type: 'string', choices: FORMATS as unknown as string[], default: 'oci', describe: 'oci: the runtime spec\'s linux.seccomp (runc, crun, kubelet); docker: the Docker/Podman template; spo: a Security Profiles Operator SeccompProfile (YAML); systemd: a [Service] drop-in' },
+    name: { type: 'string', coerce: (v: string) => (isDns1123Subdomain(v) ? v : (() => { throw new UsageError(`--name ${v}: not a valid Kubernetes name (lowercase letters, digits, '-' and '.')`); })()), describe: 'the SeccompProfile\'s name (--format spo) [default: from the program]' },
+  } as const;
 
   const parser = yargs(argv)
     .scriptName('seccomp-learn')
@@ -74,10 +86,16 @@ async function run(argv: string[], io: Io): Promise<number> {
             progress: { type: 'boolean', describe: 'say each newly learned syscall on stderr [default: when reading stdin]' },
             quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no progress and no summary on stderr' },
           })
+          .options(formatOption)
           .conflicts('output', 'out-dir')
-          .conflicts('merge', 'out-dir'),
+          .conflicts('merge', 'out-dir')
+          .conflicts('name', 'out-dir')
+          .example('$0 --comm httpd --format docker -o httpd.json /var/log/syslog', 'a template for docker/podman run --security-opt seccomp=httpd.json')
+          .example('$0 --exe /usr/bin/myapp --format spo --name myapp /var/log/audit/audit.log > myapp.yaml', 'a SeccompProfile for kubectl apply -f myapp.yaml')
+          .example('$0 --comm myd --format systemd -o /etc/systemd/system/myd.service.d/seccomp.conf /var/log/syslog', 'a systemd drop-in')
+          .example('$0 --out-dir profiles /var/log/syslog', 'one profile per program, and the Pod securityContext that uses each'),
       async (a) => {
-        result = await learnCommand(a, io, say);
+        result = await learnCommand(a as typeof a & { format: 'oci' }, io, say);
       },
     )
     .command(
@@ -123,11 +141,68 @@ async function run(argv: string[], io: Io): Promise<number> {
         result = resolveCommand(a, io, say);
       },
     )
+    .command(
+      'check <profile> [files..]',
+      'would PROFILE (any format) let the recorded processes run? the calls it would not allow, per process; exit 1 if any',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true, describe: 'an OCI profile, a Docker/Podman template, an SPO SeccompProfile (YAML)' })
+          .positional('files', { type: 'string', array: true, default: [] as string[] })
+          .options(selectOptions)
+          .options(inputOptions)
+          .options(assumeOptions)
+          .options({
+            json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' },
+            all: { type: 'boolean', default: false, describe: 'list the calls that would be allowed too' },
+          })
+          .example('$0 check profiles/fine-grained.json --comm http-echo /var/log/syslog', 'which calls of http-echo would the profile deny?')
+          .example('$0 check --json seccomp.yaml audit.log | jq .totals', 'the same, for a machine')
+          .epilogue('Exit codes: 0 every call would be allowed, 1 some would not (denied, allowed only for some arguments, or unknown) or no record matched, 2 usage error or unreadable profile or input.'),
+      async (a) => {
+        result = await checkCommand(a as typeof a & { profile: string }, io, say);
+      },
+    )
+    .command(
+      'diff <a> <b>',
+      'how two profiles (any formats) differ: per architecture and action, the names only in A and only in B',
+      (y) =>
+        y
+          .positional('a', { type: 'string', demandOption: true })
+          .positional('b', { type: 'string', demandOption: true })
+          .options(assumeOptions)
+          .options({ json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' } })
+          .example('$0 diff profiles/learned.json fine-grained.json', '-name: only the learned profile allows it; +name: only fine-grained.json')
+          .example('$0 diff seccomp.yaml /usr/share/containers/seccomp.json', 'an SPO resource against a Docker template')
+          .epilogue('Exit codes: 0 the same, 1 different, 2 usage error or unreadable profile.'),
+      (a) => {
+        result = diffCommand(a as typeof a & { a: string; b: string }, io);
+      },
+    )
+    .command(
+      'merge <profiles..>',
+      'the union of profiles (any formats; replicas or runs of one program): the less restrictive action wins per name, conditions kept',
+      (y) =>
+        y
+          .positional('profiles', { type: 'string', array: true, default: [] as string[] })
+          .options(assumeOptions)
+          .options(formatOption)
+          .options({
+            output: { alias: 'o', type: 'string', describe: 'write the profile here (atomically) instead of standard output' },
+            quiet: { alias: 'q', type: 'boolean', default: false, describe: 'do not say on stderr which action won where the profiles differ' },
+          })
+          .example('$0 merge replica-*.json -o profiles/web.json', 'one profile that lets every replica run')
+          .example('$0 merge web.json web.yaml --format spo --name web', 'an OCI profile and an SPO resource into one SeccompProfile')
+          .epilogue('Exit codes: 0 written, 1 the result cannot be written in --format, 2 usage error or unreadable profile.'),
+      (a) => {
+        result = mergeCommand(a as typeof a & { format: 'oci' }, io, say);
+      },
+    )
     .command('arches', 'list the architectures: audit token, name, libseccomp name, table', {}, () => {
       for (const a of ARCHES) io.stdout.write(`${a.name === 'x32' ? 'c000003e+x32' : a.token}\t${a.name}\t${a.scmp ?? '-'}\t${a.column ?? '-'}\n`);
     })
     .epilogue(`Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned or unreadable input, 2 usage, 3 records may be missing (--strict).`)
     .fail((msg, err) => {
+      if (err instanceof FormatError) throw err;
       throw err instanceof Error && !(err instanceof UsageError) && msg === undefined ? err : new UsageError(msg ?? err?.message ?? 'usage error');
     });
 
@@ -136,6 +211,11 @@ async function run(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       say(`seccomp-learn: ${err.message}\nTry seccomp-learn --help.`);
+      return EXIT.usage;
+    }
+    if (err instanceof FormatError) {
+      // a profile given to check, diff or merge that is not one: one line, naming the file
+      say(`seccomp-learn: ${err.message}`);
       return EXIT.usage;
     }
     if (err instanceof SourceError) {

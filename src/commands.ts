@@ -2,11 +2,13 @@
 // the Io, and returns an exit code; cli.ts wires them to yargs.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHES, buildProfile, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, serialiseProfile, SourceError, truncateComm, type Arch, type LineSink, type Profile } from './index.js';
+import { ARCHES, buildProfile, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type LineSink, type Profile } from './index.js';
 import { EXIT, readAll, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
 import { buildReport, renderReport } from './report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
 import { RecordWindow } from './window.js';
+import { podSnippet, programOf, renderLearned } from './commands-profiles.js';
+import { extensionOf, FormatError, type FormatName } from './formats/index.js';
 
 // ---------------------------------------------------------------- learn
 
@@ -31,6 +33,8 @@ export interface LearnArgs extends SelectArgs {
   'runtime-base': boolean;
   progress?: boolean;
   quiet: boolean;
+  format: FormatName;
+  name?: string;
 }
 
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
@@ -55,7 +59,14 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   const build = { defaultAction: a['default-action'], errnoRet: a['errno-ret'], archCompanions: a['arch-companions'] };
   const render = (learner: Learner): string => {
     const learned = learner.profile(build);
-    return serialiseProfile(base ? mergeProfile(base, learned, { defaultAction: a['default-action'], errnoRet: a['errno-ret'] }) : learned);
+    return renderLearned(a.format, base ? mergeProfile(base, learned, { defaultAction: a['default-action'], errnoRet: a['errno-ret'] }) : learned, programOf(a), a.name, say, quiet);
+  };
+  // a profile the format cannot express: said once, nothing written, exit 1
+  let formatError: FormatError | null = null;
+  const failed = (err: unknown): number => {
+    if (!(err instanceof FormatError)) throw err;
+    say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}`);
+    return EXIT.nothing;
   };
 
   const readsStdin = a.files.length === 0 || a.files.includes('-');
@@ -74,7 +85,14 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   const flush = () => {
     if (!dirty || a.output === undefined) return;
     dirty = false;
-    const text = render(learner);
+    let text: string;
+    try {
+      text = render(learner);
+    } catch (err) {
+      if (!(err instanceof FormatError)) throw err;
+      formatError = err;
+      return;
+    }
     if (text !== written) writeAtomic(a.output, (written = text));
   };
 
@@ -99,6 +117,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   }
   if (a['out-dir'] !== undefined) {
     mkdirSync(a['out-dir'], { recursive: true });
+    let code: number = EXIT.ok;
     const used = new Set<string>();
     for (const g of learner.programs().sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
       if (g.calls.size === 0) continue;
@@ -107,15 +126,33 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
       used.add(name);
       const names = new Set<string>();
       for (const set of g.calls.values()) for (const s of set) names.add(s);
-      const file = join(a['out-dir'], `${name}.json`);
-      writeAtomic(file, serialiseProfile(buildProfile(names, g.calls.keys(), build)));
+      const file = join(a['out-dir'], `${name}${extensionOf(a.format)}`);
+      let text: string;
+      try {
+        text = renderLearned(a.format, buildProfile(names, g.calls.keys(), build), g.name, undefined, say, quiet);
+      } catch (err) {
+        code = failed(err);
+        continue;
+      }
+      writeAtomic(file, text);
       if (!quiet) say(`seccomp-learn: wrote ${file} (${g.exe ?? g.name}: ${names.size} syscalls)`);
+      const pod = quiet ? null : podSnippet(file, a.format);
+      if (pod) say(pod);
     }
+    if (code !== EXIT.ok) return code;
     return strictCode(a.strict, found, say);
   }
-  const text = render(learner);
+  if (formatError) return failed(formatError);
+  let text: string;
+  try {
+    text = render(learner);
+  } catch (err) {
+    return failed(err);
+  }
   if (a.output !== undefined) {
     if (text !== written) writeAtomic(a.output, text);
+    const pod = quiet ? null : podSnippet(a.output, a.format);
+    if (pod) say(pod);
   } else {
     io.stdout.write(text);
   }

@@ -24,6 +24,17 @@ export { buildReport, renderReport, type Report, type ReportCall, type ReportFin
 // Syscall names and numbers, per architecture.
 export { ARCHES, X32_SYSCALL_BIT, TABLE_KERNEL_VERSION, findArch, archFromAudit, archFromToken, abiOf, nameOf, numberOf, resolve, listTable, type Arch, type Column, type Resolved } from './syscalls/index.js';
 
+// Profile formats, and what a profile does: check, diff, merge.
+export {
+  FORMATS as PROFILE_FORMATS, KIND_NAMES, FormatError, StateInputError, renderProfile, parseProfile, loadProfile, detectKind, extensionOf, archMapFor, resolveTemplate,
+  DOCKER_DEFAULT_CAPS, dnsName, isDns1123Subdomain, SPO_API_VERSION, SYSTEMD_ARCHES, errnoName, errnoNumber, showErrno,
+  type FormatName, type InputKind, type LoadedProfile, type RenderOptions, type TemplateAssumptions,
+} from './formats/index.js';
+export { Policy, effectOf, showEffect, restriction, BAD_ARCH, type Effect, type Outcome, type Verdict } from './policy.js';
+export { buildCheck, checkPassed, renderCheck, type CheckCall, type CheckProcess, type CheckReport } from './check.js';
+export { diffPolicies, renderDiff, type DiffReport, type DiffSection, type DiffSide } from './diff.js';
+export { mergeProfiles, MergeError, type MergeInput, type MergeResult } from './profile-merge.js';
+
 import type { SeccompEvent } from './event.js';
 
 /** The stable JSON form of an event (one line of `seccomp-learn parse`): the ABI by its short name, no internals. */
