@@ -5,6 +5,7 @@ import { learnCommand, parseCommand, reportCommand, resolveCommand } from './com
 import { checkCommand, diffCommand, mergeCommand } from './commands-profiles.js';
 import { FORMATS, FormatError, isDns1123Subdomain } from './formats/index.js';
 import { EXIT, UsageError, type Io } from './io.js';
+import { defaultJobs } from './parallel.js';
 
 export { EXIT, type Io } from './io.js';
 
@@ -41,6 +42,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   let result = EXIT.ok as number;
   const inputOptions = {
     'max-line-length': { type: 'number', default: DEFAULT_MAX_LINE, describe: 'longest line read, in bytes; longer lines are counted and skipped' },
+    jobs: { type: 'number', describe: `worker threads reading regular files (the result is the same) [default: the cores here, ${defaultJobs()}]` },
   } as const;
   const selectOptions = {
     // not `array: true`, which would swallow the FILEs after it: repeat the option instead

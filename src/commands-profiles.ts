@@ -20,7 +20,7 @@ import {
 } from './formats/index.js';
 import { familyHead } from './formats/model.js';
 import { Learner, SourceError, findArch, type Arch, type Profile } from './index.js';
-import { EXIT, readAll, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import { EXIT, jobsOf, readAll, UsageError, writeAtomic, type Io, type Say } from './io.js';
 import { MergeError, mergeProfiles } from './profile-merge.js';
 import { Policy } from './policy.js';
 import type { SelectArgs } from './commands.js';
@@ -93,10 +93,11 @@ export interface CheckArgs extends SelectArgs, AssumeArgs {
 
 export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<number> {
   if (!(a['max-line-length'] > 0)) throw new UsageError('--max-line-length must be a positive number of bytes');
+  const jobs = jobsOf(a);
   const loaded = load(a.profile, 'check');
   const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
   try {
-    await readAll(a.files, io, learner, a['max-line-length']);
+    await readAll(a.files, io, learner, a['max-line-length'], undefined, jobs);
   } catch (err) {
     // an unreadable log: exit 2 here, where exit 1 means "something would be denied"
     if (err instanceof SourceError) throw new FormatError(err.message);

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARCHES, buildProfile, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type LineSink, type Profile } from './index.js';
-import { EXIT, readAll, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import { EXIT, jobsOf, readAll, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
 import { buildReport, renderReport } from './report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
 import { RecordWindow } from './window.js';
@@ -20,6 +20,7 @@ export interface SelectArgs {
   pid: number[];
   'trust-any-source': boolean;
   'max-line-length': number;
+  jobs?: number;
 }
 
 export interface LearnArgs extends SelectArgs {
@@ -40,6 +41,7 @@ export interface LearnArgs extends SelectArgs {
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   if (a['errno-ret'] !== undefined && (!Number.isInteger(a['errno-ret']) || a['errno-ret'] < 0)) throw new UsageError(`--errno-ret ${a['errno-ret']} is not an errno number`);
   if (!(a['max-line-length'] > 0)) throw new UsageError('--max-line-length must be a positive number of bytes');
+  const jobs = jobsOf(a);
   const quiet = a.quiet;
   if (a['trust-any-source']) say('seccomp-learn: warning: --trust-any-source: learning records from any source, including lines any local user can write to syslog');
   for (const c of a.comm) {
@@ -97,7 +99,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   };
 
   try {
-    await readAll(a.files, io, learner, a['max-line-length'], flush);
+    await readAll(a.files, io, learner, a['max-line-length'], flush, jobs);
   } catch (err) {
     if (err instanceof SourceError) {
       say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}`);
@@ -168,8 +170,9 @@ export interface ReportArgs extends SelectArgs {
 }
 
 export async function reportCommand(a: ReportArgs, io: Io): Promise<number> {
+  const jobs = jobsOf(a);
   const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
-  await readAll(a.files, io, learner, a['max-line-length']);
+  await readAll(a.files, io, learner, a['max-line-length'], undefined, jobs);
   learner.finish();
   const report = buildReport(learner, a.denied);
   if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { MARKERS } from './event.js';
 import { closeInput, openInput, readLines, sourceName, type Input, type LineSink } from './source.js';
+import { defaultJobs, readParallel, workersFor, type RangedFile, type RangeSink } from './parallel.js';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, nothing: 1, usage: 2, loss: 3 } as const;
@@ -19,6 +20,13 @@ export interface Io {
 
 /** A mistake in the command line: exit 2. */
 export class UsageError extends Error {}
+
+/** --jobs, checked; the default: the cores here. */
+export function jobsOf(a: { jobs?: number }): number {
+  if (a.jobs === undefined) return defaultJobs();
+  if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new UsageError(`--jobs ${a.jobs} is not a number of threads (1 or more)`);
+  return a.jobs;
+}
 
 export type Say = (s: string) => void;
 
@@ -40,10 +48,19 @@ async function openAll(files: string[], io: Io): Promise<Array<{ name: string; i
 /**
  * Read every input in order. `onStreamChunk` runs after each chunk of standard
  * input or a FIFO (a stream that may never end), not of files: a batch run writes once.
+ * With `jobs` above 1 and a sink that takes results from workers (a Learner),
+ * regular files are read by worker threads (parallel.ts) when they are big
+ * enough for that to pay.
  */
-export async function readAll(files: string[], io: Io, sink: LineSink, maxLength: number, onStreamChunk?: () => void): Promise<void> {
+export async function readAll(files: string[], io: Io, sink: LineSink | (LineSink & RangeSink), maxLength: number, onStreamChunk?: () => void, jobs = 1): Promise<void> {
   const inputs = await openAll(files, io);
   try {
+    if (jobs > 1 && 'result' in sink && inputs.every(({ input }) => input.kind === 'file')) {
+      const ranged: RangedFile[] = [];
+      for (const { name, input } of inputs) if (input.kind === 'file') ranged.push({ path: name, name, size: (await input.file.stat()).size });
+      const workers = workersFor(jobs, ranged.reduce((n, f) => n + f.size, 0));
+      if (workers > 1) return await readParallel(ranged, sink, { jobs: workers, maxLength, markers: MARKERS, signal: io.signal });
+    }
     for (const { name, input } of inputs) {
       if (io.signal?.aborted) break;
       const onChunk = input.kind === 'stream' && input.live ? onStreamChunk : undefined;

@@ -5,7 +5,7 @@
 // process lives and the programs they make (lives.ts). What it counts on the
 // way (lost, skipped, untrusted, forged lines...) is turned into findings by
 // findings.ts.
-import type { Action, AuditMark, LossNotice, SeccompEvent, Skip, SkipCode } from './event.js';
+import type { Action, AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from './event.js';
 import { blankEvent, Parser } from './event.js';
 import type { Format } from './envelope.js';
 import { countIn, keepExample, type Counted, type Example } from './examples.js';
@@ -20,6 +20,7 @@ import { Sources, type SourceState } from './sources.js';
 import type { Arch } from './syscalls/index.js';
 import { judged, SUSPICIONS, type Suspicion } from './trust.js';
 import { RecordWindow } from './window.js';
+import type { ItemSink } from './wire.js';
 
 /** The kernel keeps 15 bytes of a thread's name (TASK_COMM_LEN 16, with the NUL). */
 export const COMM_MAX_BYTES = 15;
@@ -69,7 +70,7 @@ export interface Loss {
   first: Example;
 }
 
-export class Learner implements LineSink {
+export class Learner implements LineSink, ItemSink {
   readonly selection: Selection;
   private readonly comms: Set<string>;
   private readonly exes: Set<string>;
@@ -142,18 +143,26 @@ export class Learner implements LineSink {
     this.lines++;
     // one event object for every record: nothing of it is kept past the call (copies are made where kept)
     const r = this.parser.parseInto(buf, start, end, source, lineNo, this.scratch);
-    if (r === null) return;
+    if (r !== null) this.result(r, source, lineNo, headFor(r, buf, start, end));
+  }
+
+  /**
+   * A line's result, parsed here or elsewhere (a worker thread: wire.ts), of line
+   * `line` of `file`; `head` is headFor's description of the line. Lines are
+   * counted by line() and passed(), not here.
+   */
+  result(r: NonNullable<LineResult>, file: string, line: number, head: string | null): void {
     switch (r.kind) {
       case 'seccomp':
-        if (!r.trusted && !this.opts.trustAnySource) this.untrustedRecord(r, describeHead(buf, start, end));
+        if (!r.trusted && !this.opts.trustAnySource) this.untrustedRecord(r, head);
         else this.event(r);
         return;
       case 'skip':
-        return this.skip(r, source, lineNo);
+        return this.skip(r, file, line);
       case 'mark':
         return this.mark(r);
       case 'loss':
-        return this.lossNotice(r, source, lineNo, buf.toString('utf8', start, Math.min(end, start + 300)));
+        return this.lossNotice(r, file, line, head ?? '');
     }
   }
 
@@ -439,8 +448,14 @@ function keepCount(c: Counted, e: SeccompEvent, message: string): void {
   keepExample(c.examples, { file: e.file, line: e.line, message });
 }
 
-/** The first bytes of a line, shown safely, to say what kind of line it was. */
-function describeHead(b: Buffer, s: number, e: number): string {
+/**
+ * What the Learner keeps of a line besides its result: for an untrusted record,
+ * its first bytes shown safely (to say what kind of line it was); for a loss
+ * notice, its text (the notice's example). Null for anything else.
+ */
+export function headFor(r: NonNullable<LineResult>, b: Buffer, s: number, e: number): string | null {
+  if (r.kind === 'loss') return b.toString('utf8', s, Math.min(e, s + 300));
+  if (r.kind !== 'seccomp' || r.trusted) return null;
   const n = Math.min(e, s + 32);
   let t = '';
   for (let i = s; i < n; i++) {

@@ -51,9 +51,12 @@ export class LineSplitter {
     private readonly sink: LineSink,
     private readonly maxLength = DEFAULT_MAX_LINE,
     markers: readonly string[] = [],
+    /** Lines before the first one pushed (a range of a file read in pieces): numbers go on from there. */
+    linesBefore = 0,
   ) {
     this.markers = markers.map((m) => Buffer.from(m));
     this.next = this.markers.map(() => -1);
+    this.lineNo = linesBefore;
   }
 
   /** The nearest marker at or after `from`, or the chunk's length. */
@@ -152,6 +155,11 @@ export class LineSplitter {
 
   get lines(): number {
     return this.lineNo;
+  }
+
+  /** Whether a line begun in an earlier chunk is still waiting for its end. */
+  get holding(): boolean {
+    return this.pendingBytes > 0 || this.skipping;
   }
 
   private hold(part: Buffer): void {
@@ -356,3 +364,48 @@ function readStream(stream: Readable, source: string, sink: LineSink, opts: Read
     stream.once('error', (err) => finish(err));
   });
 }
+
+/**
+ * Read, with `splitter`, the lines that begin in bytes [start, end) of an open
+ * regular file: a line cut by `start` belongs to the range before it, and the
+ * range's last line is read to its end, past `end`. Synchronous, into `buf`.
+ * How a file is cut in ranges for worker threads (parallel.ts).
+ */
+export function readRangeSync(fd: number, start: number, end: number, splitter: LineSplitter, buf: Buffer): void {
+  let pos = start;
+  if (start > 0) {
+    // the first line that begins at or after start: just after a newline at or after start - 1
+    pos = start - 1;
+    for (;;) {
+      if (pos >= end) return splitter.end();
+      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n === 0) return splitter.end();
+      const nl = buf.indexOf(10);
+      if (nl >= 0 && nl < n) {
+        pos += nl + 1;
+        break;
+      }
+      pos += n;
+    }
+  }
+  while (pos < end) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+    if (n === 0) break;
+    splitter.push(n === buf.length ? buf : buf.subarray(0, n));
+    pos += n;
+  }
+  // the last line, to its end
+  while (splitter.holding) {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) break;
+    const nl = buf.indexOf(10);
+    if (nl >= 0 && nl < n) {
+      splitter.push(buf.subarray(0, nl + 1));
+      break;
+    }
+    splitter.push(buf.subarray(0, n));
+    pos += n;
+  }
+  splitter.end();
+}
+
