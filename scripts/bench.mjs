@@ -11,10 +11,12 @@
 // mismatch fails the run, --quick or not. --quick (for CI) uses small files and
 // does not fail on speed.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateClassic, PROCS } from './bench/classic.mjs';
+import { nr } from './bench/syscalls.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'dist/cli.js');
@@ -26,97 +28,8 @@ const AUDIT_MB = quick ? 8 : 86;
 
 // ------------------------------------------------------------------ generator
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// x86_64 and aarch64 numbers of common calls (checked against src/syscalls by the truth comparison)
-const CALLS = {
-  c000003e: { read: 0, write: 1, close: 3, mmap: 9, mprotect: 10, brk: 12, rt_sigaction: 13, ioctl: 16, futex: 202, epoll_wait: 232, openat: 257, newfstatat: 262, accept4: 288, getsockname: 51, setsockopt: 54, pselect6: 270, exit_group: 231, execve: 59, clone3: 435, getrandom: 318 },
-  c00000b7: { read: 63, write: 64, close: 57, mmap: 222, mprotect: 226, brk: 214, rt_sigaction: 134, ioctl: 29, futex: 98, openat: 56, newfstatat: 79, accept4: 242, getsockname: 204, setsockopt: 208, pselect6: 72, exit_group: 94, execve: 221, clone3: 435, getrandom: 278 },
-  40000003: { read: 3, write: 4, close: 6, brk: 45, ioctl: 54, futex: 240, openat: 295, exit_group: 252, execve: 11, mmap2: 192, rt_sigaction: 174 },
-};
-const PROCS = [
-  { comm: 'http-echo', exe: '/http-echo', arch: 'c000003e', calls: ['read', 'write', 'close', 'futex', 'accept4', 'getsockname', 'setsockopt', 'pselect6', 'epoll_wait', 'mmap'] },
-  { comm: 'nginx', exe: '/usr/sbin/nginx', arch: 'c000003e', calls: ['read', 'write', 'close', 'openat', 'newfstatat', 'accept4', 'epoll_wait', 'ioctl', 'brk'] },
-  { comm: 'java', exe: '/usr/lib/jvm/bin/java', arch: 'c00000b7', calls: ['read', 'write', 'futex', 'mmap', 'mprotect', 'clone3', 'getrandom', 'openat'] },
-  { comm: 'legacy32', exe: '/opt/legacy/bin/legacy32', arch: '40000003', calls: ['read', 'write', 'close', 'brk', 'mmap2', 'openat', 'ioctl'] },
-];
-const NOISE = [
-  (r) => `CRON[${1000 + Math.floor(r() * 9000)}]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)`,
-  (r) => `sshd[${1000 + Math.floor(r() * 9000)}]: Accepted publickey for deploy from 10.0.${Math.floor(r() * 255)}.${Math.floor(r() * 255)} port ${40000 + Math.floor(r() * 20000)} ssh2: ED25519 SHA256:Zm9vYmFyYmF6cXV4cXV1eGZvb2JhcmJhenF1eA`,
-  (r) => `systemd[1]: Started session-${Math.floor(r() * 99999)}.scope - Session ${Math.floor(r() * 999)} of User deploy.`,
-  (r) => `kernel: [${(r() * 99999).toFixed(6).padStart(13)}] eth0: renamed from veth${Math.floor(r() * 0xffffff).toString(16)}`,
-  (r) => `containerd[842]: time="2026-11-29T02:11:${String(Math.floor(r() * 60)).padStart(2, '0')}.123456789Z" level=info msg="StartContainer for \\"${Math.floor(r() * 0xffffffff).toString(16)}\\" returns successfully"`,
-  (r) => `kubelet[901]: I1129 02:11:0${Math.floor(r() * 10)}.000000     901 kubelet_pods.go:1082] "Clean up probes for terminated pods"`,
-];
-const MONTH = 'Nov';
-
-/** Writes the two inputs; returns the ground truth: per comm, the set of names it called. */
-async function generate(dir) {
-  const r = prng(42);
-  const truth = new Map(PROCS.map((p) => [p.comm, new Set()]));
-  const syslog = join(dir, 'syslog');
-  const audit = join(dir, 'audit.log');
-  let serial = 1000;
-  let uptime = 1000;
-  let t = 1795900000;
-  const seccomp = (p, nr) => `audit(${t}.${String(Math.floor(r() * 1000)).padStart(3, '0')}:${++serial}): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=${p.pid} comm="${p.comm}" exe="${p.exe}" sig=0 arch=${p.arch} syscall=${nr} compat=${p.arch === '40000003' ? 1 : 0} ip=0x7f${Math.floor(r() * 0xffffffff).toString(16)} code=0x7ffc0000`;
-  const pick = (p) => {
-    const name = p.calls[Math.floor(r() * p.calls.length)];
-    truth.get(p.comm).add(name);
-    return CALLS[p.arch][name];
-  };
-  for (const p of PROCS) p.pid = 2000 + Math.floor(r() * 30000);
-
-  const write = (path, mb, line) =>
-    new Promise((done) => {
-      const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-      let bytes = 0;
-      const target = mb * 1e6;
-      const pump = () => {
-        let ok = true;
-        while (ok && bytes < target) {
-          let chunk = '';
-          for (let i = 0; i < 2000; i++) chunk += line() + '\n';
-          bytes += chunk.length;
-          ok = out.write(chunk);
-        }
-        if (bytes >= target) out.end(done);
-        else out.once('drain', pump);
-      };
-      pump();
-    });
-
-  await write(syslog, SYSLOG_MB, () => {
-    if (r() < 0.001) t++;
-    uptime += 0.0001;
-    const hh = String(Math.floor((t / 3600) % 24)).padStart(2, '0');
-    const mm = String(Math.floor((t / 60) % 60)).padStart(2, '0');
-    const ss = String(t % 60).padStart(2, '0');
-    const stamp = `${MONTH} 29 ${hh}:${mm}:${ss} node-7`;
-    if (r() < 0.3) {
-      const p = PROCS[Math.floor(r() * PROCS.length)];
-      return `${stamp} kernel: [${uptime.toFixed(6).padStart(12)}] audit: type=1326 ${seccomp(p, pick(p))}`;
-    }
-    serial += r() < 0.05 ? 1 : 0; // other audit records the syslog never shows
-    return `${stamp} ${NOISE[Math.floor(r() * NOISE.length)](r)}`;
-  });
-  await write(audit, AUDIT_MB, () => {
-    const p = PROCS[Math.floor(r() * PROCS.length)];
-    if (r() < 0.01) t++;
-    return `type=SECCOMP msg=${seccomp(p, pick(p))}`;
-  });
-  return { syslog, audit, truth };
-}
+// scripts/bench/classic.mjs: the two inputs and their ground truth (per program, the calls made)
+const nr64 = (name) => nr('x86_64', name);
 
 // ------------------------------------------------------------------ measuring
 
@@ -160,7 +73,7 @@ async function followLatencyMs(dir, samples = 11) {
   const lat = [];
   // sample 0 warms up (the CLI's start-up is measured on its own): not counted
   for (let i = 0; i <= samples; i++) {
-    const nr = CALLS.c000003e[names[i]];
+    const nr = nr64(names[i]);
     const t0 = process.hrtime.bigint();
     child.stdin.write(`Nov 29 02:00:00 node-7 kernel: [ 100.${String(i).padStart(6, '0')}] audit: type=1326 audit(1795900000.000:${100 + i}): pid=7 comm="f" exe="/f" sig=0 arch=c000003e syscall=${nr} compat=0 ip=0x1 code=0x7ffc0000\n`);
     for (;;) {
@@ -188,7 +101,7 @@ if (!existsSync(CLI)) {
   process.exit(2);
 }
 const genStart = Date.now();
-const { syslog, audit, truth } = await generate(dir);
+const { syslog, audit, syslogTruth, auditTruth } = generateClassic(dir, { syslogMB: SYSLOG_MB, auditMB: AUDIT_MB });
 const syslogMB = statSync(syslog).size / 1e6;
 const auditMB = statSync(audit).size / 1e6;
 const auditRecords = Number(spawnSync('wc', ['-l', audit], { encoding: 'utf8' }).stdout.trim().split(' ')[0]); // one record a line
@@ -216,9 +129,9 @@ const ausearch = haveAusearch ? best(runs, () => timeRun('ausearch', ['-m', 'SEC
 
 // correctness: the learned profiles are the ground truth
 let wrong = 0;
-for (const [label, outDir] of [
-  ['syslog', join(dir, 'out-syslog')],
-  ['audit.log', join(dir, 'out-audit')],
+for (const [label, outDir, truth] of [
+  ['syslog', join(dir, 'out-syslog'), syslogTruth],
+  ['audit.log', join(dir, 'out-audit'), auditTruth],
 ]) {
   for (const p of PROCS) {
     const file = join(outDir, `${p.exe.split('/').pop()}.json`);
@@ -226,7 +139,7 @@ for (const [label, outDir] of [
     try {
       got = JSON.parse(readFileSync(file, 'utf8')).syscalls[0].names;
     } catch {}
-    const want = [...truth.get(p.comm)].sort();
+    const want = [...truth.get(p.exe.split('/').pop())].sort();
     if (JSON.stringify(got) !== JSON.stringify(want)) {
       wrong++;
       console.error(`bench: WRONG ${label} ${p.comm}: learned ${JSON.stringify(got)}, made ${JSON.stringify(want)}`);
