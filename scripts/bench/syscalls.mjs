@@ -19,7 +19,13 @@ export const ARCH = {
 let tables = null;
 
 function load() {
-  const lines = readFileSync(CSV, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  let text;
+  try {
+    text = readFileSync(CSV, 'utf8');
+  } catch (err) {
+    throw new Error(`bench: libseccomp's syscall table is not at ${CSV} (${err.code}); set SECCOMP_LEARN_SYSCALLS_CSV to its path`);
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
   const header = lines[0].split(',');
   const byColumn = new Map();
   for (const { column } of Object.values(ARCH)) {
