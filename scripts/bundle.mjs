@@ -4,12 +4,7 @@ import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 
 await build({
-  stdin: {
-    contents: "import { main } from './src/cli.ts';\nawait main(process.argv.slice(2));\n",
-    resolveDir: new URL('..', import.meta.url).pathname,
-    sourcefile: 'bin.ts',
-    loader: 'ts',
-  },
+  entryPoints: ['src/bin.ts'],
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -227,9 +227,10 @@ export class Parser {
   private into: SeccompEvent | null = null;
 
   /**
-   * parse, for a sink that keeps nothing of the event: a seccomp record is
-   * written into `target` (and `target` returned), not into a new object. Any
-   * other result is a new object. (bench: one object less per record: the young
+   * parse, for a sink that keeps nothing of the result: a seccomp record is
+   * written into `target` (and `target` returned), another record's serial into
+   * an AuditMark of the parser's, both rewritten by the next call; any other
+   * result is a new object. (bench: no object per record: the young
    * generation, and so the resident size, stays small.)
    */
   parseInto(b: Buffer, s: number, e: number, file: string, line: number, target: SeccompEvent): LineResult {
@@ -289,8 +290,22 @@ export class Parser {
     const colon = lastColon(b, s, e);
     const serial = colon > 0 ? intIn(b, colon + 1, e) : null;
     if (serial === null) return null;
-    return { kind: 'mark', serial, time: decimalIn(b, s, colon, true), trusted: env.trusted, format: env.format, host: env.host, printk: env.printk, file, line };
+    const time = decimalIn(b, s, colon, true);
+    if (this.into === null) return { kind: 'mark', serial, time, trusted: env.trusted, format: env.format, host: env.host, printk: env.printk, file, line };
+    // parseInto: most lines of an audit.log are other records (bench: one object each)
+    const m = this.intoMark;
+    m.serial = serial;
+    m.time = time;
+    m.trusted = env.trusted;
+    m.format = env.format;
+    m.host = env.host;
+    m.printk = env.printk;
+    m.file = file;
+    m.line = line;
+    return m;
   }
+
+  private readonly intoMark: AuditMark = { kind: 'mark', serial: 0, time: 0.5, trusted: false, format: 'unknown', host: null, printk: 0.5, file: '', line: 0 };
 
   private action(f: Fields): Action | null {
     if (f.code !== undefined && f.code !== null) return actionOf(f.code);
@@ -367,18 +382,12 @@ export class Parser {
     } else {
       if (f.syscall === null) return skip('bad-number', `syscall=${f.syscallRaw} is not a number`);
       nr = f.syscall;
-      let r = f.resolved;
-      if (r === undefined) {
-        let abi: Arch | null = null;
-        if (f.arch !== undefined) {
-          const a = f.arch === null ? undefined : archFromAudit(f.arch);
-          if (a === undefined) return skip('unknown-arch', `arch=${f.archRaw ?? f.arch!.toString(16)} is not an AUDIT_ARCH value this table knows`);
-          abi = abiOf(a, nr);
-        }
-        r = f.resolved = { arch: abi, name: abi ? nameOf(abi, nr) : null };
+      if (f.arch !== undefined) {
+        const a = f.arch === null ? undefined : archFromAudit(f.arch);
+        if (a === undefined) return skip('unknown-arch', `arch=${f.archRaw ?? f.arch!.toString(16)} is not an AUDIT_ARCH value this table knows`);
+        arch = abiOf(a, nr);
       }
-      arch = r.arch;
-      syscall = r.name;
+      syscall = arch ? nameOf(arch, nr) : null;
     }
     const sig = f.sig !== undefined && f.sig !== null ? f.sig : f.sigRaw !== undefined ? signalNumber(f.sigRaw, arch) : null;
     const logSecond = Number.isNaN(env.logTime) ? null : Math.floor(env.logTime);

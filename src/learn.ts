@@ -208,7 +208,7 @@ export class Learner implements LineSink, ItemSink {
       if (src.held !== null) this.resolveHeld(src, m);
       const v = src.forgery.judge(m, null, null);
       if (v === 'reboot-claim') {
-        src.held = m;
+        src.held = { ...m };
         return;
       }
       if (v !== null) return this.suspect(v, m.file, m.line);
@@ -312,7 +312,7 @@ export class Learner implements LineSink, ItemSink {
       if (e.action === null) keepCount(this.unknownAction, e, 'code= missing or unreadable: the action is unknown');
     }
 
-    const life = this.lives.get(e.host, e.pid);
+    const life = this.lives.get(e.host, e.pid, e.time ?? NaN);
     if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
     if (e.comm !== null) life.lastComm = e.comm;
     if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;

@@ -94,6 +94,8 @@ export class Life {
   readonly unnamed = new Set<string>();
   lastComm: string | null = null;
   lastExe: string | null = null;
+  /** The audit time of its latest record (seconds), or NaN. */
+  lastTime = NaN;
   /** The OCI runtime's init, when this process began as one. */
   runtime: { base: RuntimeBase; abi: Arch; added: boolean } | null = null;
   /** Per-call counts, kept only for `report` (LearnOptions.detail). */
@@ -134,6 +136,7 @@ export class Lives {
   /** Lives let go because too many were open at once. */
   evicted = 0;
 
+  /** `onEvict` retires a life let go before its end (too many open, or one older record read again). */
   constructor(
     private readonly max: number,
     private readonly onEvict: (life: Life) => void,
@@ -148,16 +151,28 @@ export class Lives {
     return m;
   }
 
-  /** The open life of `pid` on `host`, opened if there is none. */
-  get(host: string | null, pid: number): Life {
+  /**
+   * The open life of `pid` on `host` for a record of audit time `time` (NaN:
+   * none), opened if there is none. A record more than a second older than the
+   * life's latest cannot be the same process's (the same log read again, past
+   * what the record window remembers): the life is ended (`onEnd`) and a new one
+   * opened.
+   */
+  get(host: string | null, pid: number, time: number): Life {
     const m = this.map(host);
     let life = m.get(pid);
+    if (life && time < life.lastTime - 1) {
+      this.onEvict(life);
+      this.end(life);
+      life = undefined;
+    }
     if (!life) {
       life = new Life(host, pid);
       m.set(pid, life);
       this.order.add(life);
       if (this.order.size > this.max) this.evictOldest();
     }
+    if (!Number.isNaN(time) && !(time <= life.lastTime)) life.lastTime = time;
     return life;
   }
 

@@ -16,7 +16,6 @@
 //   there a value runs up to the next known key.
 
 import { Ch, ascii, decimalValue, digitsEnd, find, findSeq, has, hexDigit, hexEnd, hexIn, intIn, lit, scanDecimal, text, type Decimal } from './bytes.js';
-import type { Arch } from './syscalls/index.js';
 
 /**
  * What a line's audit text is, at a given position. Positions are byte indexes
@@ -64,9 +63,6 @@ const AUDIT_LOST = lit('audit_lost=');
 const BACKLOG_EXCEEDED = lit('backlog limit exceeded');
 const RATE_EXCEEDED = lit('rate limit exceeded');
 const HOLD_OVERFLOW = lit('kauditd hold queue overflow');
-const CODE_EQ = lit('code=');
-const SP_CODE_EQ_0 = lit(' code=0');
-const SP_IP_EQ = lit(' ip=');
 const NULL_VALUE = lit('(null)');
 const NONE = -1;
 
@@ -106,14 +102,8 @@ export class Fields {
   codeRaw: string | undefined = undefined;
   /** Whether ip= was there (a record cut before its end has neither ip= nor code=). */
   ip = false;
-  /**
-   * What arch= and syscall= name, once worked out (event.ts): Fields of a
-   * repeated record are shared, so this is worked out once per distinct text.
-   */
-  resolved: { arch: Arch | null; name: string | null } | undefined = undefined;
 }
 
-const KNOWN = new Set(['auid', 'uid', 'gid', 'ses', 'subj', 'pid', 'comm', 'exe', 'sig', 'arch', 'syscall', 'compat', 'ip', 'code', 'ppid']);
 
 /**
  * Classify the message text at `start` (up to `end`) of `b`. For a seccomp
@@ -286,6 +276,7 @@ const ARCH = lit('arch');
 const COMM = lit('comm');
 const CODE = lit('code');
 const SUBJ = lit('subj');
+const PPID = lit('ppid');
 
 /** The key in [from, eq), told by its length and first bytes. */
 function keyOf(b: Buffer, from: number, eq: number): K {
@@ -314,13 +305,13 @@ function keyOf(b: Buffer, from: number, eq: number): K {
   }
 }
 
-/** In `ausearch -i` text and for subj=, a value runs to the next ` key=` of a known key. */
+/** In `ausearch -i` text and for subj=, a value runs to the next ` key=` of a known key (told in place: no string per key). */
 function nextKnownKey(b: Buffer, from: number, end: number): number {
   let sp = find(b, Ch.Space, from, end);
   while (sp >= 0) {
     const eq = find(b, Ch.Eq, sp + 1, end);
     if (eq < 0) break;
-    if (eq - sp - 1 <= 7 && KNOWN.has(ascii(b, sp + 1, eq))) return sp;
+    if (eq - sp - 1 <= 7 && (keyOf(b, sp + 1, eq) !== K.other || (eq - sp - 1 === PPID.length && has(b, sp + 1, eq, PPID)))) return sp;
     sp = find(b, Ch.Space, sp + 1, end);
   }
   return end;
@@ -331,42 +322,20 @@ const QUOTED = 0;
 const OTHER = 1;
 const INTERPRETED = 2;
 const VALUE_SLOTS = 1024;
-const BODY_SLOTS = 4096;
-
-interface Body {
-  bytes: Buffer;
-  view: DataView;
-  /** The fields before ip=. */
-  prefix: Fields;
-  /** The record ended (0x1D) before ip=. */
-  ended: boolean;
-  /** A quoted value is still open at ip=. */
-  open: boolean;
-  /** The last code= read after this body, and the fields with it. */
-  code: number | null | undefined;
-  codeRaw: string | undefined;
-  fields: Fields;
-}
 
 /**
  * Reads record heads and fields. Holds what makes that fast, all of it private:
- * the fields of each distinct text before ` ip=` (a process makes the same
- * calls again and again, and only ip= and code= change), decoded comm/exe
- * values found again by their bytes, a DataView of the buffer being read, and
- * the reused head object. Owned by one Parser; never shared, never exported
- * state: Fields it returns are shared between equal records and must not be
- * changed (only `resolved`, which depends on nothing else, is filled in once).
+ * decoded comm/exe values found again by their bytes (a process logs the same
+ * names again and again), and the reused head and Fields objects. Owned by one
+ * Parser; never shared. A head and the Fields of readRecordFields are rewritten
+ * by the next call.
  */
 export class RecordReader {
   private readonly head: Head & { kind: 'seccomp' } = { kind: 'seccomp', stamp: NONE, stampEnd: NONE, fields: 0, time: NaN, serial: NONE, interpreted: false, decimal: { n: 0, scale: 1, intDigits: 0, fracDigits: -1 } };
-  private readonly bodies: Array<Body | undefined> = new Array(BODY_SLOTS).fill(undefined);
   private readonly slotBytes: Array<Buffer | undefined> = new Array(VALUE_SLOTS).fill(undefined);
   private readonly slotKind = new Int8Array(VALUE_SLOTS);
   private readonly slotValue: Array<Value | undefined> = new Array(VALUE_SLOTS).fill(undefined);
-  private viewed: Buffer | null = null;
-  private viewedAs: DataView = new DataView(new ArrayBuffer(0));
-  /** Whether the last readFields ended inside a quoted value never closed, or on text with no '=' (both run on into what follows them in a whole read). */
-  private unclosed = false;
+  private readonly scratch = new Fields();
 
   /** The head at `start` (see Head). A seccomp head is valid until the next call. */
   readHead(b: Buffer, start: number, end: number): Head {
@@ -396,19 +365,17 @@ export class RecordReader {
    * output, whose comm/exe values are printed raw and may hold spaces.
    */
   readFields(b: Buffer, start: number, end: number, interpreted: boolean): Fields {
-    const f = new Fields();
-    this.unclosed = false;
+    return this.readFieldsInto(new Fields(), b, start, end, interpreted);
+  }
+
+  private readFieldsInto(f: Fields, b: Buffer, start: number, end: number, interpreted: boolean): Fields {
     const gs = find(b, Ch.GS, start, end);
     if (gs >= 0) end = gs;
     let i = start;
     while (i < end) {
       while (b[i] === Ch.Space && i < end) i++;
       const eq = find(b, Ch.Eq, i, end);
-      if (eq < 0) {
-        // text with no '=' left over: a key read whole would run on into what follows
-        if (i < end) this.unclosed = true;
-        break;
-      }
+      if (eq < 0) break;
       // the key is recognised in place: no string is made for it, nor for values never used
       const key = keyOf(b, i, eq);
       let v = eq + 1;
@@ -419,7 +386,6 @@ export class RecordReader {
       } else if (b[v] === Ch.Quote && v < end) {
         const close = find(b, Ch.Quote, v + 1, end);
         vEnd = close < 0 ? end : close;
-        if (close < 0) this.unclosed = true;
         v++;
         quoted = true;
       } else {
@@ -474,104 +440,19 @@ export class RecordReader {
   }
 
   /**
-   * The fields of a seccomp record (not `ausearch -i`'s), read once per distinct
-   * text before ` ip=` and found again by its bytes in a direct-mapped table;
-   * what follows is read each time, and a record with anything there but ip=
-   * and code= is read whole. The result is what readFields gives on the whole
-   * record (a property test holds it to that). Fields returned are shared:
-   * never change them. (bench: reading fields was a third of the time per record.)
+   * The fields of a seccomp record (not `ausearch -i`'s), read into one Fields
+   * this reader owns and rewrites on the next call: nothing is allocated per
+   * record (bench: a cache of whole records' fields, keyed on everything before
+   * ip=, missed half the time on a busy node, and what it allocated on each miss
+   * survived into the old generation, which grew with the input).
    */
   readRecordFields(b: Buffer, start: number, end: number): Fields {
-    // The kernel's tail, read backwards in one pass: ` ip=V code=0xHEX` at the end.
-    let i = end - 1;
-    let hex = 0;
-    let mul = 1;
-    for (; i > start && mul <= 0x10000000; i--) {
-      const d = hexDigit(b[i]);
-      if (d < 0) break;
-      hex += d * mul;
-      mul *= 16;
-    }
-    if (mul > 1 && b[i] === Ch.LowerX && has(b, i - 7, end, SP_CODE_EQ_0)) {
-      // then the ip= value: no space, quote, '=' or 0x1D in it
-      let j = i - 8;
-      for (let c = b[j]; j > start && c !== Ch.Space && c !== Ch.Eq && c !== Ch.Quote && c !== Ch.GS; c = b[--j]);
-      const ip = j - 3;
-      if (b[j] !== Ch.Eq || !has(b, ip, end, SP_IP_EQ)) return this.readTail(b, start, end);
-      return this.readBody(b, start, ip, end, hex, undefined);
-    }
-    return this.readTail(b, start, end);
-  }
-
-  /** readRecordFields for any other tail: ` ip=` found from the end, the record cut at the first 0x1D. */
-  private readTail(b: Buffer, start: number, end: number): Fields {
-    let cut = end;
-    let ip = -1;
-    for (let i = end - 1; i >= start; i--) {
-      const c = b[i];
-      if (c === Ch.GS) cut = i;
-      else if (c === Ch.Space && i + 3 < cut && b[i + 1] === 105 && b[i + 2] === 112 && b[i + 3] === Ch.Eq) {
-        ip = i;
-        break;
-      }
-    }
-    // the tail: `ip=V` and, optionally, ` code=V`, and nothing else (a quoted value may hold spaces: read whole)
-    if (ip < 0 || b[ip + 4] === Ch.Quote) return this.readFields(b, start, end, false);
-    let code: number | null | undefined;
-    let codeRaw: string | undefined;
-    const sp = find(b, Ch.Space, ip + 4, cut);
-    if (sp >= 0) {
-      const v = sp + 1 + CODE_EQ.length;
-      if (!has(b, sp + 1, cut, CODE_EQ) || b[v] === Ch.Quote || find(b, Ch.Space, v, cut) >= 0) return this.readFields(b, start, end, false);
-      code = codeIn(b, v, cut);
-      if (code === null) codeRaw = text(b, v, cut);
-    }
-    return this.readBody(b, start, ip, end, code, codeRaw);
-  }
-
-  /** The fields before ` ip=` at `ip`, read once per distinct text, with this record's code=. */
-  private readBody(b: Buffer, start: number, ip: number, end: number, code: number | null | undefined, codeRaw: string | undefined): Fields {
-    // four bytes at a time through a DataView (bench: a quarter of the cost of a byte loop)
-    const view = this.viewOf(b);
-    const len = ip - start;
-    let h = Math.imul(len, 0x9e3779b1);
-    let i = start;
-    for (; i + 3 < ip; i += 4) h = Math.imul(h ^ view.getInt32(i, true), 0x01000193);
-    for (; i < ip; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    const slot = (h ^ (h >>> 15) ^ (h >>> 23)) & (BODY_SLOTS - 1);
-    let entry = this.bodies[slot];
-    if (entry === undefined || !sameBytes(entry, view, b, start, ip)) {
-      const prefix = this.readFields(b, start, ip, false);
-      const bytes = Buffer.from(b.subarray(start, ip));
-      // a 0x1D before ip= ends the record there: nothing after it counts;
-      // a quote never closed before ip= runs on over it: read such records whole
-      entry = { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, len), prefix, ended: find(b, Ch.GS, start, ip) >= 0, open: this.unclosed, code: undefined, codeRaw: undefined, fields: prefix };
-      this.bodies[slot] = entry;
-    }
-    if (entry.ended) return entry.prefix;
-    if (entry.open) return this.readFields(b, start, end, false);
-    if (code !== entry.code || codeRaw !== entry.codeRaw || entry.fields === entry.prefix) {
-      const f = Object.assign(new Fields(), entry.prefix);
-      f.ip = true;
-      // a code= after ip= wins over one before it, as in a whole read (the last of a key counts)
-      if (code !== undefined) {
-        f.code = code;
-        f.codeRaw = codeRaw;
-      }
-      entry.code = code;
-      entry.codeRaw = codeRaw;
-      entry.fields = f;
-    }
-    return entry.fields;
-  }
-
-  /** A DataView of the buffer being read, made once per buffer. */
-  private viewOf(b: Buffer): DataView {
-    if (b !== this.viewed) {
-      this.viewed = b;
-      this.viewedAs = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
-    return this.viewedAs;
+    const f = this.scratch;
+    f.auid = f.uid = f.pid = f.sig = f.compat = f.arch = f.syscall = f.code = undefined;
+    f.pidRaw = f.sigRaw = f.archRaw = f.syscallRaw = f.codeRaw = undefined;
+    f.comm = f.exe = undefined;
+    f.ip = false;
+    return this.readFieldsInto(f, b, start, end, false);
   }
 
   /** comm= and exe= values repeat from record to record: each is decoded once and found again by its bytes (no string is made to look it up). */
@@ -606,16 +487,6 @@ function looksLikeFields(b: Buffer, i: number, e: number): boolean {
   let k = i;
   while (k < lim && b[k] >= Ch.LowerA && b[k] <= Ch.LowerZ) k++;
   return k > i && b[k] === Ch.Eq;
-}
-
-function sameBytes(k: Body, view: DataView, b: Buffer, s: number, e: number): boolean {
-  const n = e - s;
-  if (k.bytes.length !== n) return false;
-  const kv = k.view;
-  let i = 0;
-  for (; i + 3 < n; i += 4) if (kv.getInt32(i, true) !== view.getInt32(s + i, true)) return false;
-  for (; i < n; i++) if (k.bytes[i] !== b[s + i]) return false;
-  return true;
 }
 
 function decodeValue(raw: Buffer, kind: number): Value {

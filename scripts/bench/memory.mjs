@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const { Learner, LineSplitter, MARKERS } = await import(join(root, 'dist/index.js'));
+const { Learner, LineSplitter } = await import(join(root, 'dist/index.js'));
+const { MARKERS } = await import(join(root, 'dist/event.js'));
 
 const args = process.argv.slice(2);
 const flag = (k) => (args.includes(k) ? (args.splice(args.indexOf(k), 1), true) : false);
