@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { ARCHES, DEFAULT_ACTIONS, DEFAULT_MAX_LINE, SourceError, TABLE_KERNEL_VERSION } from './index.js';
 import { learnCommand, parseCommand, reportCommand, resolveCommand } from './commands.js';
 import { checkCommand, diffCommand, mergeCommand } from './commands-profiles.js';
+import { isStateFile, stateMergeCommand, type StateMergeArgs } from './commands-states.js';
 import { FORMATS, FormatError, isDns1123Subdomain } from './formats/index.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { defaultJobs } from './parallel.js';
@@ -87,6 +88,9 @@ async function run(argv: string[], io: Io): Promise<number> {
             strict: { type: 'boolean', default: false, describe: 'exit 3 when records may be missing (rate limit, backlog, serial gaps)' },
             progress: { type: 'boolean', describe: 'say each newly learned syscall on stderr [default: when reading stdin]' },
             quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no progress and no summary on stderr' },
+            state: { type: 'string', describe: 'go on from this saved state (if it exists) and write it back: files already read are read on from where they stopped; without -o/--out-dir the state is the only output' },
+            node: { type: 'string', describe: 'this machine\'s name, for lines that name none (the kernel log, audit.log), so that states of many nodes merge apart [default: none]' },
+            'state-every': { type: 'number', describe: 'with --state, also write it every N seconds while following a stream [default: 60]' },
           })
           .options(formatOption)
           .conflicts('output', 'out-dir')
@@ -95,7 +99,8 @@ async function run(argv: string[], io: Io): Promise<number> {
           .example('$0 --comm httpd --format docker -o httpd.json /var/log/syslog', 'a template for docker/podman run --security-opt seccomp=httpd.json')
           .example('$0 --exe /usr/bin/myapp --format spo --name myapp /var/log/audit/audit.log > myapp.yaml', 'a SeccompProfile for kubectl apply -f myapp.yaml')
           .example('$0 --comm myd --format systemd -o /etc/systemd/system/myd.service.d/seccomp.conf /var/log/syslog', 'a systemd drop-in')
-          .example('$0 --out-dir profiles /var/log/syslog', 'one profile per program, and the Pod securityContext that uses each'),
+          .example('$0 --out-dir profiles /var/log/syslog', 'one profile per program, and the Pod securityContext that uses each')
+          .example('$0 --state node-1.json --node node-1 /var/log/audit/audit.log', 'learn on from where the last run stopped (run it again after rotation)'),
       async (a) => {
         result = await learnCommand(a as typeof a & { format: 'oci' }, io, say);
       },
@@ -182,20 +187,37 @@ async function run(argv: string[], io: Io): Promise<number> {
     )
     .command(
       'merge <profiles..>',
-      'the union of profiles (any formats; replicas or runs of one program): the less restrictive action wins per name, conditions kept',
+      'the union of profiles (any formats; replicas or runs of one program): the less restrictive action wins per name, conditions kept; or learn states (learn --state) of many nodes, merged into profiles, a report or one state',
       (y) =>
         y
-          .positional('profiles', { type: 'string', array: true, default: [] as string[] })
+          .positional('profiles', { type: 'string', array: true, default: [] as string[], describe: 'profiles, or learn states (not both)' })
           .options(assumeOptions)
           .options(formatOption)
           .options({
+            format: { type: 'string', choices: [...(FORMATS as unknown as string[]), 'state'], default: 'oci', describe: 'as for learn; `state`: the merged learn state (states only)' },
             output: { alias: 'o', type: 'string', describe: 'write the profile here (atomically) instead of standard output' },
+            'out-dir': { type: 'string', describe: 'states: one profile per program into this directory' },
+            report: { type: 'boolean', default: false, describe: 'states: the report of the merged states instead of a profile' },
+            json: { type: 'boolean', default: false, describe: 'with --report: as JSON' },
+            comm: { type: 'string', default: [] as string[], coerce: list(String), describe: 'states: only programs that ran with this comm; repeatable' },
+            exe: { type: 'string', default: [] as string[], coerce: list(String), describe: 'states: only programs of this executable; repeatable' },
             quiet: { alias: 'q', type: 'boolean', default: false, describe: 'do not say on stderr which action won where the profiles differ' },
           })
+          .conflicts('output', 'out-dir')
           .example('$0 merge replica-*.json -o profiles/web.json', 'one profile that lets every replica run')
           .example('$0 merge web.json web.yaml --format spo --name web', 'an OCI profile and an SPO resource into one SeccompProfile')
-          .epilogue('Exit codes: 0 written, 1 the result cannot be written in --format, 2 usage error or unreadable profile.'),
+          .example('$0 merge states/*.json --out-dir profiles', 'the states of every node: one profile per program')
+          .example('$0 merge states/*.json --format state -o fleet.json', 'the states of every node as one state')
+          .epilogue('Exit codes: 0 written, 1 the result cannot be written in --format (or, for states, nothing learned), 2 usage error or unreadable profile or state.'),
       (a) => {
+        const states = a.profiles.filter(isStateFile);
+        if (states.length > 0 && states.length < a.profiles.length) throw new UsageError(`merge takes profiles or learn states, not both (states: ${states.join(', ')})`);
+        if (states.length > 0) {
+          result = stateMergeCommand({ ...a, inputs: a.profiles, format: a.format as StateMergeArgs['format'], 'out-dir': a['out-dir'] }, io, say);
+          return;
+        }
+        if (a.format === 'state') throw new UsageError('--format state merges learn states; these are profiles');
+        if (a['out-dir'] !== undefined || a.report || a.comm.length > 0 || a.exe.length > 0) throw new UsageError('--out-dir, --report, --comm and --exe are for merging learn states');
         result = mergeCommand(a as typeof a & { format: 'oci' }, io, say);
       },
     )

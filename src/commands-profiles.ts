@@ -97,7 +97,7 @@ export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<numb
   const loaded = load(a.profile, 'check');
   const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
   try {
-    await readAll(a.files, io, learner, a['max-line-length'], undefined, jobs);
+    await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs });
   } catch (err) {
     // an unreadable log: exit 2 here, where exit 1 means "something would be denied"
     if (err instanceof SourceError) throw new FormatError(err.message);

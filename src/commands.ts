@@ -2,11 +2,14 @@
 // the Io, and returns an exit code; cli.ts wires them to yargs.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHES, buildProfile, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type LineSink, type Profile } from './index.js';
+import { ARCHES, buildProfile, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type SeccompEvent, type LineSink, type Profile } from './index.js';
 import { EXIT, jobsOf, readAll, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
 import { buildReport, renderReport } from './report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
 import { RecordWindow } from './window.js';
+import { InputLog } from './inputs.js';
+import { fromState, parseState, sameOptions, serialiseState, StateError, toState, type LearnState } from './state.js';
+import { describe } from './source.js';
 import { podSnippet, programOf, renderLearned } from './commands-profiles.js';
 import { extensionOf, FormatError, type FormatName } from './formats/index.js';
 
@@ -36,6 +39,26 @@ export interface LearnArgs extends SelectArgs {
   quiet: boolean;
   format: FormatName;
   name?: string;
+  state?: string;
+  node?: string;
+  'state-every'?: number;
+}
+
+/** The state in FILE, or null when there is none yet; a StateError (turned into a usage error) for one this version cannot read. */
+function loadState(file: string): LearnState | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UsageError(`--state ${file}: ${describe(err as NodeJS.ErrnoException)}`);
+  }
+  try {
+    return parseState(text);
+  } catch (err) {
+    if (err instanceof StateError) throw new UsageError(`--state ${file}: ${err.message}; nothing was written`);
+    throw err;
+  }
 }
 
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
@@ -74,15 +97,31 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   const readsStdin = a.files.length === 0 || a.files.includes('-');
   const progress = !quiet && (a.progress ?? readsStdin);
   let dirty = false;
-  const learner = new Learner({
+  const options = {
     selection: { comms: a.comm, exes: a.exe, pids: a.pid },
     trustAnySource: a['trust-any-source'],
     noRuntimeBase: !a['runtime-base'],
-    onLearn: (e, name, abi) => {
+    onLearn: (e: SeccompEvent, name: string, abi: Arch) => {
       dirty = true;
       if (progress) say(`+ ${e.comm ?? e.exe ?? e.pid} ${name} (${abi.name})`);
     },
-  });
+  };
+  // --state: go on from what an earlier run learned, and save what this one adds
+  const saved = a.state === undefined ? null : loadState(a.state);
+  if (saved) {
+    const asked = { selection: options.selection, trustAnySource: options.trustAnySource, noRuntimeBase: options.noRuntimeBase };
+    if (!sameOptions(saved.options, asked)) throw new UsageError(`--state ${a.state} was learned with other options (${describeOptions(saved.options)}): give the same, or start a new state`);
+    if (a.node !== undefined && a.node !== saved.node) throw new UsageError(`--state ${a.state} is node ${JSON.stringify(saved.node)}, not ${JSON.stringify(a.node)}`);
+  }
+  const learner = saved ? fromState(saved, { onLearn: options.onLearn }) : new Learner({ ...options, node: a.node, detail: a.state !== undefined });
+  const log = a.state === undefined ? undefined : new InputLog(saved ? saved.inputs : []);
+  const saveState = () => {
+    if (a.state !== undefined) writeAtomic(a.state, serialiseState(toState(learner, log!.records)));
+  };
+  const every = a['state-every'] ?? 60;
+  if (!(every > 0)) throw new UsageError(`--state-every ${every} is not a number of seconds`);
+  const timer = a.state !== undefined ? setInterval(saveState, every * 1000) : null;
+  timer?.unref();
   let written = '';
   const flush = () => {
     if (!dirty || a.output === undefined) return;
@@ -99,19 +138,28 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   };
 
   try {
-    await readAll(a.files, io, learner, a['max-line-length'], flush, jobs);
+    await readAll(a.files, io, learner, { maxLength: a['max-line-length'], onStreamChunk: flush, jobs, log });
   } catch (err) {
     if (err instanceof SourceError) {
-      say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}`);
+      say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}${a.state ? ` (${a.state} not written)` : ''}`);
       if (!quiet) summary(learner, findings(learner), say);
       return EXIT.nothing;
     }
     throw err;
+  } finally {
+    if (timer) clearInterval(timer);
   }
+  // the state before finish(): open processes, a reboot still unconfirmed, go on in the next run
+  saveState();
   learner.finish();
   const found = findings(learner);
   if (!quiet) summary(learner, found, say);
   if (io.signal?.aborted && !quiet) say('seccomp-learn: stopped by a signal: the profile holds what was read until then');
+  if (a.state !== undefined && a.output === undefined && a['out-dir'] === undefined) {
+    // the state is what this run was for
+    if (!quiet) say(`seccomp-learn: saved ${a.state}`);
+    return strictCode(a.strict, found, say);
+  }
 
   if (learner.union.size === 0) {
     say(nothingLearned(learner));
@@ -161,6 +209,14 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   return strictCode(a.strict, found, say);
 }
 
+/** A state's selection and options, as the command line would give them. */
+export function describeOptions(o: LearnState['options']): string {
+  const parts = [...o.selection.comms.map((c) => `--comm '${c}'`), ...o.selection.exes.map((e) => `--exe '${e}'`), ...o.selection.pids.map((p) => `--pid ${p}`)];
+  if (o.trustAnySource) parts.push('--trust-any-source');
+  if (o.noRuntimeBase) parts.push('--no-runtime-base');
+  return parts.length ? parts.join(' ') : 'every process, no other option';
+}
+
 // ---------------------------------------------------------------- report
 
 export interface ReportArgs extends SelectArgs {
@@ -172,7 +228,7 @@ export interface ReportArgs extends SelectArgs {
 export async function reportCommand(a: ReportArgs, io: Io): Promise<number> {
   const jobs = jobsOf(a);
   const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
-  await readAll(a.files, io, learner, a['max-line-length'], undefined, jobs);
+  await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs });
   learner.finish();
   const report = buildReport(learner, a.denied);
   if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -209,7 +265,7 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
     if (out) io.stdout.write(out);
     out = '';
   };
-  await readAll(a.files, io, sink, a['max-line-length'], flush);
+  await readAll(a.files, io, sink, { maxLength: a['max-line-length'], onStreamChunk: flush });
   flush();
   return EXIT.ok;
 }

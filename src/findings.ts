@@ -90,7 +90,8 @@ export function findings(l: Learner): Finding[] {
   const add = (kind: FindingKind, count: number, at: { file: string; line: number }, detail: string, message: string) =>
     out.push({ kind, severity: SEVERITY[kind], count, file: at.file, line: at.line, detail, message });
 
-  for (const [reason, x] of l.loss) {
+  const sorted = <K, V>(m: Map<K, V>): Array<[K, V]> => [...m].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0));
+  for (const [reason, x] of sorted(l.loss)) {
     const kind: FindingKind = reason === 'printk-suppressed' ? 'printk-suppressed' : reason === 'journald-suppressed' ? 'journald-suppressed' : 'audit-loss';
     const what =
       kind === 'printk-suppressed'
@@ -100,7 +101,7 @@ export function findings(l: Learner): Finding[] {
           : `the audit subsystem reported lost records (${reason}${x.count ? `, ${x.count}` : ''})`;
     add(kind, x.notices, x.first, kind === 'audit-loss' ? reason : `about ${x.count} lines dropped`, `warning: ${what} (${plural(x.notices, 'notice')}, first at ${x.first.file}:${x.first.line}): the profile may be incomplete. ${ADVICE}`);
   }
-  for (const [source, g] of l.gaps) {
+  for (const [source, g] of sorted(l.gaps)) {
     const span = g.from !== null && g.to !== null ? `, between ${iso(g.from)} and ${iso(g.to)}` : '';
     add(
       'serial-gap',
@@ -110,12 +111,12 @@ export function findings(l: Learner): Finding[] {
       `warning: up to ${plural(g.missing, 'audit record')} may be missing from ${source} (${plural(g.gaps, 'gap')} in the serial numbers${span}; first at ${g.first.file}:${g.first.line}, ${g.first.message}): the profile may be incomplete. ${ADVICE}`,
     );
   }
-  for (const [code, c] of l.skipped) {
+  for (const [code, c] of sorted(l.skipped)) {
     const ex = c.examples[0];
     add('skipped', c.count, ex, `${code}: ${ex.message}`, `skipped ${plural(c.count, 'line')}: ${code}; ${c.examples.map((e) => `${e.file}:${e.line}: ${e.message}`).join('; ')}`);
   }
   if (l.unnamed.size > 0) {
-    const first = [...l.unnamed.keys()];
+    const first = [...l.unnamed.keys()].sort();
     add(
       'unnamed-syscall',
       l.unnamed.size,
@@ -128,7 +129,7 @@ export function findings(l: Learner): Finding[] {
     const ex = l.noArch.examples[0];
     add('no-arch', l.noArch.count, ex, 'records without arch= (kernel before 3.16)', `warning: ${plural(l.noArch.count, 'record')} without arch= (kernel before 3.16, first at ${ex.file}:${ex.line}): their syscalls cannot be named and are not in the profile`);
   }
-  for (const [format, c] of l.untrusted) {
+  for (const [format, c] of sorted(l.untrusted)) {
     const ex = c.examples[0];
     const how = TRUSTED_SOURCE[format] ?? "their envelope does not say the kernel wrote them (a program's own message)";
     add(
@@ -139,7 +140,7 @@ export function findings(l: Learner): Finding[] {
       `${plural(c.count, 'record')} in ${format} lines ${c.count === 1 ? 'was' : 'were'} not learned (first: ${ex.file}:${ex.line}, ${ex.message}): ${how}; --trust-any-source learns them`,
     );
   }
-  for (const [why, c] of l.suspicious) {
+  for (const [why, c] of sorted(l.suspicious)) {
     const ex = c.examples[0];
     add(
       'likely-forged',
@@ -163,11 +164,12 @@ export function findings(l: Learner): Finding[] {
   if (l.denied.size > 0) {
     let count = 0;
     let first: { file: string; line: number } | null = null;
-    for (const d of l.denied.values()) {
+    const denied = sorted(l.denied).map(([, d]) => d);
+    for (const d of denied) {
       count += d.count;
       if (first === null || d.first.file < first.file || (d.first.file === first.file && d.first.line < first.line)) first = d.first;
     }
-    const list = [...l.denied.values()].slice(0, 10).map((d) => `${d.comm}: ${d.syscall} (${d.action}, ${plural(d.count, 'time')})`).join(', ');
+    const list = denied.slice(0, 10).map((d) => `${d.comm}: ${d.syscall} (${d.action}, ${plural(d.count, 'time')})`).join(', ');
     add('denied', count, first!, `calls denied by a profile in force: ${list}`, `note: ${plural(l.denied.size, 'call')} denied by a profile already in force (learned anyway): ${list}`);
   }
   return out;

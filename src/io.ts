@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { MARKERS } from './event.js';
 import { closeInput, openInput, readLines, sourceName, type Input, type LineSink } from './source.js';
 import { defaultJobs, readParallel, workersFor, type RangedFile, type RangeSink } from './parallel.js';
+import type { InputLog } from './inputs.js';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, nothing: 1, usage: 2, loss: 3 } as const;
@@ -32,12 +33,12 @@ export type Say = (s: string) => void;
 
 
 /** Open every input first, so an unreadable file stops the run before anything is written. */
-async function openAll(files: string[], io: Io): Promise<Array<{ name: string; input: Input }>> {
+async function openAll(files: string[], io: Io): Promise<Array<{ path: string; name: string; input: Input }>> {
   const list = files.length === 0 ? ['-'] : files;
   if (list.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
-  const opened: Array<{ name: string; input: Input }> = [];
+  const opened: Array<{ path: string; name: string; input: Input }> = [];
   try {
-    for (const f of list) opened.push({ name: sourceName(f), input: await openInput(f, io.stdin) });
+    for (const f of list) opened.push({ path: f, name: sourceName(f), input: await openInput(f, io.stdin) });
   } catch (err) {
     for (const o of opened) closeInput(o.input, io.stdin);
     throw err;
@@ -45,32 +46,44 @@ async function openAll(files: string[], io: Io): Promise<Array<{ name: string; i
   return opened;
 }
 
+/** How readAll reads. */
+export interface ReadAllOptions {
+  maxLength: number;
+  /** Runs after each chunk of standard input or a FIFO (a stream that may never end), not of files: a batch run writes once. */
+  onStreamChunk?: () => void;
+  /** Threads for regular files (parallel.ts), when the sink takes results from workers (a Learner) and no log is kept. */
+  jobs?: number;
+  /** What was read of each file before (a saved state): files are read on from there, and the log says how far they were read now. */
+  log?: InputLog;
+}
+
 /**
- * Read every input in order. `onStreamChunk` runs after each chunk of standard
- * input or a FIFO (a stream that may never end), not of files: a batch run writes once.
- * With `jobs` above 1 and a sink that takes results from workers (a Learner),
- * regular files are read by worker threads (parallel.ts) when they are big
- * enough for that to pay.
+ * Read every input in order. With `jobs` above 1 and a sink that takes results
+ * from workers (a Learner), regular files are read by worker threads when they
+ * are big enough for that to pay.
  */
-export async function readAll(files: string[], io: Io, sink: LineSink | (LineSink & RangeSink), maxLength: number, onStreamChunk?: () => void, jobs = 1): Promise<void> {
+export async function readAll(files: string[], io: Io, sink: LineSink | (LineSink & RangeSink), opts: ReadAllOptions): Promise<void> {
+  const { maxLength, onStreamChunk, jobs = 1, log } = opts;
   const inputs = await openAll(files, io);
   try {
-    if (jobs > 1 && 'result' in sink && inputs.every(({ input }) => input.kind === 'file')) {
+    if (jobs > 1 && !log && 'result' in sink && inputs.every(({ input }) => input.kind === 'file')) {
       const ranged: RangedFile[] = [];
       for (const { name, input } of inputs) if (input.kind === 'file') ranged.push({ path: name, name, size: (await input.file.stat()).size });
       const workers = workersFor(jobs, ranged.reduce((n, f) => n + f.size, 0));
       if (workers > 1) return await readParallel(ranged, sink, { jobs: workers, maxLength, markers: MARKERS, signal: io.signal });
     }
-    for (const { name, input } of inputs) {
+    for (const { path, name, input } of inputs) {
       if (io.signal?.aborted) break;
-      const onChunk = input.kind === 'stream' && input.live ? onStreamChunk : undefined;
-      await readLines(input, name, sink, { maxLength, onChunk, signal: io.signal, markers: MARKERS });
+      const live = input.kind === 'stream' && input.live;
+      const onChunk = live ? onStreamChunk : undefined;
+      const placed = log && path !== '-' ? await log.place(path, name, input, path.endsWith('.gz')) : null;
+      const r = await readLines(input, placed?.source ?? name, sink, { maxLength, onChunk, signal: io.signal, markers: MARKERS, start: placed?.start, linesBefore: placed?.lines, holdPartial: placed !== null });
+      if (placed) log!.update(placed, r);
     }
   } finally {
     for (const { input } of inputs) closeInput(input, io.stdin);
   }
 }
-
 
 /**
  * Write a file atomically: a temporary file in the same directory, then rename.

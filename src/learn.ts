@@ -40,6 +40,12 @@ export interface LearnOptions {
   detail?: boolean;
   /** Leave out what an OCI runtime's init can do after loading the filter (see runtime.ts). */
   noRuntimeBase?: boolean;
+  /**
+   * The machine's name for lines that name none (the kernel log, audit.log): a
+   * node's name, so that states learned on many nodes merge without their
+   * processes, serials and sources taken for one another's.
+   */
+  node?: string;
   /** Called when a syscall enters the profile for the first time on an ABI (the event is valid during the call only). */
   onLearn?: (event: SeccompEvent, name: string, abi: Arch) => void;
 }
@@ -123,7 +129,11 @@ export class Learner implements LineSink, ItemSink {
   private readonly programsByExe: Programs;
   private readonly lives: Lives;
 
+  /** LearnOptions.node, or null. */
+  readonly node: string | null;
+
   constructor(private readonly opts: LearnOptions = {}) {
+    this.node = opts.node ?? null;
     this.selection = opts.selection ?? { comms: [], exes: [], pids: [] };
     this.comms = new Set(this.selection.comms.map(truncateComm));
     this.exes = new Set(this.selection.exes);
@@ -194,7 +204,10 @@ export class Learner implements LineSink, ItemSink {
   private machine(host: string | null): number {
     if (host === this.lastMachineHost) return this.lastMachine;
     let id = this.machines.get(host);
-    if (id === undefined) this.machines.set(host, (id = this.machines.size));
+    if (id === undefined) {
+      this.machines.set(host, (id = this.machines.size));
+      this.window.nameMachine(id, host !== null);
+    }
     this.lastMachineHost = host;
     return (this.lastMachine = id);
   }
@@ -203,7 +216,7 @@ export class Learner implements LineSink, ItemSink {
 
   private mark(m: AuditMark): void {
     if (!m.trusted) return;
-    const src = this.sources.get(m.file, m.host);
+    const src = this.sources.get(m.file, m.host ?? this.node);
     if (!this.opts.trustAnySource && judged(m)) {
       if (src.held !== null) this.resolveHeld(src, m);
       const v = src.forgery.judge(m, null, null);
@@ -260,7 +273,7 @@ export class Learner implements LineSink, ItemSink {
   /** One parsed record. An untrusted one is only counted, unless LearnOptions.trustAnySource. */
   event(e: SeccompEvent): void {
     if (!e.trusted && !this.opts.trustAnySource) return this.untrustedRecord(e, null);
-    const src = this.sources.get(e.file, e.host);
+    const src = this.sources.get(e.file, e.host ?? this.node);
     if (!this.opts.trustAnySource && judged(e)) {
       if (src.held !== null) this.resolveHeld(src, e);
       const v = src.forgery.judge(e, e.pid, e.tagPid);
@@ -279,7 +292,8 @@ export class Learner implements LineSink, ItemSink {
     // every source's serials, duplicates included: each source has its own gaps
     // (not ausearch -i's: it prints only the record types asked for, and the others leave gaps)
     if (e.trusted && e.serial !== null && e.format !== 'ausearch-i') this.observeSerial(src, e.serial, e.time, e.file, e.line);
-    const machine = this.machine(e.host);
+    const host = e.host ?? this.node;
+    const machine = this.machine(host);
     if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
       // journald's other transport: the record was counted with its twin (its key is still remembered)
       this.window.check(e, machine);
@@ -312,7 +326,7 @@ export class Learner implements LineSink, ItemSink {
       if (e.action === null) keepCount(this.unknownAction, e, 'code= missing or unreadable: the action is unknown');
     }
 
-    const life = this.lives.get(e.host, e.pid, e.time ?? NaN);
+    const life = this.lives.get(host, e.pid, e.time ?? NaN);
     if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
     if (e.comm !== null) life.lastComm = e.comm;
     if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
@@ -441,6 +455,29 @@ export class Learner implements LineSink, ItemSink {
   openLives(): Iterable<Life> {
     return this.lives.open();
   }
+
+  /** The options it learns with (a saved state keeps them). */
+  get options(): Readonly<LearnOptions> {
+    return this.opts;
+  }
+
+  /**
+   * What a saved state holds besides the public counts (state.ts): read to save,
+   * filled to load. Not for other uses.
+   */
+  parts(): LearnerParts {
+    return { sources: this.sources, window: this.window, machines: this.machines, programs: this.programsByExe, lives: this.lives, seen: this.seenCounts };
+  }
+}
+
+/** The Learner's private parts, for state.ts. */
+export interface LearnerParts {
+  sources: Sources;
+  window: RecordWindow;
+  machines: Map<string | null, number>;
+  programs: Programs;
+  lives: Lives;
+  seen: Map<string, { n: number }>;
 }
 
 function keepCount(c: Counted, e: SeccompEvent, message: string): void {

@@ -208,6 +208,12 @@ export class Lives {
   open(): Iterable<Life> {
     return this.order;
   }
+
+  /** Put back an open life (loading a state), as the newest. */
+  restore(life: Life): void {
+    this.map(life.host).set(life.pid, life);
+    this.order.add(life);
+  }
 }
 
 /** Programs made of retired lives, by executable (or comm when no exe was logged). */

@@ -6,7 +6,8 @@
 // are paired here: same source, same pid, call, ABI, action, comm and exe, log
 // times within a second. Each unpaired line waits in a short list of its kind;
 // a line that finds its twin there is the record's second read.
-import type { SeccompEvent } from './event.js';
+import type { Action, SeccompEvent } from './event.js';
+import type { Arch } from './syscalls/index.js';
 
 /** How many unpaired lines of each transport a source remembers. */
 const KEPT = 64;
@@ -44,6 +45,22 @@ class Ring {
     this.next = (i + 1) % KEPT;
   }
 
+  /** The waiting lines, oldest first (a saved state). */
+  export(): PairEntry[] {
+    const out: PairEntry[] = [];
+    for (let k = 0; k < KEPT; k++) {
+      const i = (this.next + k) % KEPT;
+      if (this.used[i] === 0) continue;
+      out.push({ pid: this.pid[i], nr: this.nr[i], logSecond: Number.isNaN(this.logSecond[i]) ? null : this.logSecond[i], arch: this.arch[i] as Arch | null, action: this.action[i] as Action | null, comm: this.comm[i], exe: this.exe[i] });
+    }
+    return out;
+  }
+
+  /** Take back what export gave. */
+  load(entries: readonly PairEntry[]): void {
+    for (const x of entries) this.push({ pid: x.pid, nr: x.nr, logSecond: x.logSecond, arch: x.arch, action: x.action, comm: x.comm, exe: x.exe } as SeccompEvent);
+  }
+
   /** Take out the oldest line that is `e`'s twin: same pid, call, ABI, action, comm and exe, log times within a second. */
   take(e: SeccompEvent): boolean {
     if (this.waiting === 0) return false;
@@ -66,10 +83,21 @@ export function kernelTransport(e: SeccompEvent): boolean {
   return e.trusted && e.serial !== null && (e.format === 'syslog' || e.format === 'syslog-rfc3339' || e.format === 'journal-full' || e.format === 'journal-unix' || e.format === 'journal-monotonic');
 }
 
+/** A waiting line, as a saved state keeps it. */
+export interface PairEntry {
+  pid: number;
+  nr: number;
+  logSecond: number | null;
+  arch: Arch | null;
+  action: Action | null;
+  comm: string | null;
+  exe: string | null;
+}
+
 /** One source's unpaired lines of each transport. */
 export class JournalPairs {
-  private readonly audit = new Ring();
-  private readonly kernel = new Ring();
+  readonly audit = new Ring();
+  readonly kernel = new Ring();
 
   /**
    * Whether `e` is the second read of a record whose other transport's line was

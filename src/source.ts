@@ -36,6 +36,7 @@ export class LineSplitter {
   private skipping = false;
   private skippedBytes = 0;
   private lineNo = 0;
+  private pushed = 0;
 
   private readonly markers: Buffer[];
   /** Per marker, where it next occurs in the current chunk (chunk length: nowhere). */
@@ -74,6 +75,7 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer): void {
+    this.pushed += chunk.length;
     let start = 0;
     // a line begun in an earlier chunk: it ends here, or goes on
     if (this.pendingBytes > 0 || this.skipping) {
@@ -138,8 +140,22 @@ export class LineSplitter {
     this.emitRange(this.carry, 0, n);
   }
 
-  /** Flush a last line that had no newline. */
-  end(): void {
+  /** Bytes pushed so far up to the end of the last whole line (the rest is a line not yet ended). */
+  get consumed(): number {
+    return this.pushed - (this.skipping ? this.skippedBytes : this.pendingBytes);
+  }
+
+  /**
+   * The input has ended: a last line with no newline is read as a line, unless
+   * `holdPartial` (a file still being written, read again from `consumed` later).
+   */
+  end(holdPartial = false): void {
+    if (holdPartial) {
+      this.pendingBytes = 0;
+      this.skipping = false;
+      this.skippedBytes = 0;
+      return;
+    }
     if (this.skipping) {
       this.lineNo++;
       this.sink.overlong(this.source, this.lineNo, this.skippedBytes);
@@ -295,16 +311,30 @@ export interface ReadOptions {
   onChunk?: () => void;
   /** Stop reading (SIGINT): what was read so far stands. */
   signal?: AbortSignal;
+  /** Where to begin: a byte offset (of the decompressed content, for a stream: bytes skipped) where a line begins. */
+  start?: number;
+  /** Lines before `start`: line numbers go on from there. */
+  linesBefore?: number;
+  /** A last line with no newline is not read: it may not be whole yet (see LineSplitter.end). */
+  holdPartial?: boolean;
+}
+
+/** What readLines read: lines (counting those before `start`), and bytes up to the end of the last whole line (counting `start`). */
+export interface ReadResult {
+  lines: number;
+  bytes: number;
 }
 
 /** Read one input to its end, line by line. Rejects with a SourceError naming the input. */
-export function readLines(input: Input | Readable, source: string, sink: LineSink, opts: ReadOptions = {}): Promise<number> {
+export function readLines(input: Input | Readable, source: string, sink: LineSink, opts: ReadOptions = {}): Promise<ReadResult> {
   if ('kind' in input && input.kind === 'file') return readFile(input.file, source, sink, opts);
   return readStream('kind' in input ? input.stream : input, source, sink, opts);
 }
 
-async function readFile(file: FileHandle, source: string, sink: LineSink, opts: ReadOptions): Promise<number> {
-  const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers);
+async function readFile(file: FileHandle, source: string, sink: LineSink, opts: ReadOptions): Promise<ReadResult> {
+  const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers, opts.linesBefore ?? 0);
+  const start = opts.start ?? 0;
+  let pos = start;
   // Synchronous reads into one reused buffer: a file in the page cache is a
   // copy away, where an asynchronous read waits a turn of the event loop per
   // chunk (bench: 7% of the time idle). Every YIELD_EVERY chunks the loop lets
@@ -315,42 +345,55 @@ async function readFile(file: FileHandle, source: string, sink: LineSink, opts: 
   let n = 0;
   try {
     for (;;) {
-      const bytesRead = readSync(file.fd, buf, 0, FILE_CHUNK, null);
+      const bytesRead = readSync(file.fd, buf, 0, FILE_CHUNK, pos);
       if (bytesRead === 0 || opts.signal?.aborted) break;
+      pos += bytesRead;
       splitter.push(bytesRead === FILE_CHUNK ? buf : buf.subarray(0, bytesRead));
       opts.onChunk?.();
       if (++n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
     }
   } catch (err) {
-    splitter.end();
+    splitter.end(opts.holdPartial);
     throw new SourceError(source, describe(err as NodeJS.ErrnoException));
   } finally {
     spareBuffers.push(buf);
   }
-  splitter.end();
+  const bytes = start + splitter.consumed;
+  splitter.end(opts.holdPartial);
   opts.onChunk?.();
-  return splitter.lines;
+  return { lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed };
 }
 
 const YIELD_EVERY = 16;
 const spareBuffers: Buffer[] = [];
 
-function readStream(stream: Readable, source: string, sink: LineSink, opts: ReadOptions): Promise<number> {
-  const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers);
-  return new Promise<number>((resolve, reject) => {
+function readStream(stream: Readable, source: string, sink: LineSink, opts: ReadOptions): Promise<ReadResult> {
+  const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers, opts.linesBefore ?? 0);
+  const start = opts.start ?? 0;
+  let skip = start;
+  return new Promise<ReadResult>((resolve, reject) => {
     let done = false;
     const finish = (err?: unknown) => {
       if (done) return;
       done = true;
-      splitter.end();
+      const bytes = start + splitter.consumed;
+      splitter.end(opts.holdPartial);
       opts.onChunk?.();
       stream.off('data', onData);
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) reject(err instanceof SourceError ? err : new SourceError(source, describe(err as NodeJS.ErrnoException)));
-      else resolve(splitter.lines);
+      else resolve({ lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed });
     };
     const onData = (chunk: Buffer | string) => {
-      splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      let b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (skip > 0) {
+        // bytes already read by an earlier run (a state's offset)
+        const n = Math.min(skip, b.length);
+        skip -= n;
+        if (n === b.length) return;
+        b = b.subarray(n);
+      }
+      splitter.push(b);
       opts.onChunk?.();
     };
     const onAbort = () => {

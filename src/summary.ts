@@ -2,6 +2,8 @@
 // finding (findings.ts) as a sentence. Text only; the Learner holds the facts.
 import { mayBeIncomplete, type Finding } from './findings.js';
 import type { Learner } from './learn.js';
+import { RUNTIME_BASES } from './runtime.js';
+import { ARCHES } from './syscalls/index.js';
 import { EXIT, type Say } from './io.js';
 
 /** With --strict, a profile learned from a log that may have lost records is not a success. */
@@ -25,7 +27,7 @@ export function nothingLearned(l: Learner): string {
     if (why.length === 0) return 'seccomp-learn: no seccomp records (type=1326) in the input: nothing to learn';
     return `seccomp-learn: nothing learned: the input holds seccomp records, but none that could be learned (${why.join(', ')}; see above)`;
   }
-  const seen = [...l.seen].sort((x, y) => y[1] - x[1]).slice(0, 20).map(([k, n]) => `  ${k} (${n})`).join('\n');
+  const seen = [...l.seen].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).slice(0, 20).map(([k, n]) => `  ${k} (${n})`).join('\n');
   return `seccomp-learn: no record matched ${wanted || 'the selection'}; processes seen (comm or exe, records):\n${seen || '  none that the kernel wrote'}`;
 }
 
@@ -35,10 +37,12 @@ function plural(n: number, one: string, many = one + 's'): string {
 
 export function summary(l: Learner, fs: readonly Finding[], say: Say): void {
   const names = l.names();
-  const abis = [...l.union.keys()].map((x) => x.name).join(', ');
+  const abis = ARCHES.filter((a) => l.union.has(a)).map((x) => x.name).join(', ');
   say(`seccomp-learn: ${plural(l.lines, 'line')} read, ${plural(l.records, 'seccomp record')}${l.duplicates ? ` (and ${plural(l.duplicates, 'duplicate')} read twice)` : ''}, ${l.used} used; learned ${plural(names.length, 'syscall')}${abis ? ` (${abis})` : ''}`);
-  for (const [base, abis] of l.runtimes) {
-    say(`seccomp-learn: ${base.runtime}'s init (${base.comm}) was seen: added what it can make after loading the filter on ${[...abis].map((a) => a.name).join(', ')} (${base.names.join(' ')}); --no-runtime-base leaves them out`);
+  for (const base of RUNTIME_BASES) {
+    const abis = l.runtimes.get(base);
+    if (!abis) continue;
+    say(`seccomp-learn: ${base.runtime}'s init (${base.comm}) was seen: added what it can make after loading the filter on ${ARCHES.filter((a) => abis.has(a)).map((a) => a.name).join(', ')} (${base.names.join(' ')}); --no-runtime-base leaves them out`);
   }
   for (const f of fs) say(`seccomp-learn: ${f.message}`);
 }

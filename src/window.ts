@@ -33,6 +33,13 @@ export class RecordWindow {
   private readonly serials = new Uint32Array(DEDUP_WINDOW);
   private readonly times = new Uint32Array(DEDUP_WINDOW);
   private readonly sigs = new Uint32Array(DEDUP_WINDOW);
+  /** Per machine number: 1 when the machine has a name (a host a line names), 0 for the unnamed one (the kernel log). */
+  private readonly named = new Uint8Array(256);
+
+  /** Say whether machine number `m` has a name (the Learner numbers hosts; null is the unnamed one). */
+  nameMachine(m: number, named: boolean): void {
+    this.named[m & 0xff] = named ? 1 : 0;
+  }
 
   /**
    * Whether `e` was read before. `machine` is a small number for the host the
@@ -44,14 +51,63 @@ export class RecordWindow {
     const sig = (Math.imul(e.pid, 0x9e3779b1) ^ Math.imul(e.nr + 1, 0x85ebca6b) ^ (e.arch ? e.arch.audit + e.arch.base : 0)) & 0xffffff;
     const ms = Math.round(e.time * 1000) >>> 0;
     const i = e.serial % DEDUP_WINDOW;
+    const m = machine & 0xff;
     if (this.serials[i] === e.serial + 1 && this.times[i] === ms) {
       const had = this.sigs[i];
-      if ((had & 0xffffff) !== sig) return 'conflict';
-      return had >>> 24 === (machine & 0xff) ? 'duplicate' : 'elsewhere';
+      const hadMachine = had >>> 24;
+      if ((had & 0xffffff) === sig) return hadMachine === m ? 'duplicate' : 'elsewhere';
+      // two machines that both say their names, and not the same: two records
+      // that happen to share a serial and a millisecond (a log server's file, a fleet)
+      if (hadMachine !== m && this.named[hadMachine] === 1 && this.named[m] === 1) {
+        this.sigs[i] = (sig | (m << 24)) >>> 0;
+        return 'new';
+      }
+      return 'conflict';
     }
     this.serials[i] = e.serial + 1;
     this.times[i] = ms;
     this.sigs[i] = (sig | ((machine & 0xff) << 24)) >>> 0;
     return 'new';
   }
+
+  /** The remembered records, slot order: serial, time (low 32 bits of ms) and hash with machine, as three arrays (a saved state). */
+  export(): { serials: Uint32Array; times: Uint32Array; sigs: Uint32Array } {
+    let n = 0;
+    for (let i = 0; i < DEDUP_WINDOW; i++) if (this.serials[i] !== 0) n++;
+    const out = { serials: new Uint32Array(n), times: new Uint32Array(n), sigs: new Uint32Array(n) };
+    let k = 0;
+    for (let i = 0; i < DEDUP_WINDOW; i++) {
+      if (this.serials[i] === 0) continue;
+      out.serials[k] = this.serials[i] - 1;
+      out.times[k] = this.times[i];
+      out.sigs[k] = this.sigs[i];
+      k++;
+    }
+    return out;
+  }
+
+  /**
+   * Take remembered records in (a saved state, or another window being merged);
+   * `machine` maps their machine numbers to this window's. A slot both hold for
+   * the same record counts as read in both (returned: how many); otherwise the
+   * later serial stays.
+   */
+  load(x: { serials: Uint32Array; times: Uint32Array; sigs: Uint32Array }, machine: (m: number) => number = (m) => m): number {
+    let both = 0;
+    for (let k = 0; k < x.serials.length; k++) {
+      const serial = x.serials[k];
+      const i = serial % DEDUP_WINDOW;
+      const sig = ((x.sigs[k] & 0xffffff) | ((machine(x.sigs[k] >>> 24) & 0xff) << 24)) >>> 0;
+      if (this.serials[i] === serial + 1 && this.times[i] === x.times[k] && (this.sigs[i] & 0xffffff) === (sig & 0xffffff)) {
+        both++;
+        continue;
+      }
+      if (this.serials[i] !== 0 && this.serials[i] > serial + 1) continue;
+      this.serials[i] = serial + 1;
+      this.times[i] = x.times[k];
+      this.sigs[i] = sig;
+    }
+    return both;
+  }
 }
+

@@ -1,0 +1,132 @@
+// `seccomp-learn merge STATE...`: learn states of many nodes or shards, merged
+// (in any order: the same result) into one state, profiles or a report.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { podSnippet, renderLearned } from './commands-profiles.js';
+import { extensionOf } from './formats/index.js';
+import { findings } from './findings.js';
+import type { FormatName } from './formats/index.js';
+import { EXIT, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import type { Learner } from './learn.js';
+import type { Group } from './lives.js';
+import { buildProfile } from './profile.js';
+import { buildReport, renderReport } from './report.js';
+import { describe } from './source.js';
+import { mergeStates, parseState, serialiseState, StateError, toState, type LearnState } from './state.js';
+import { summary } from './summary.js';
+
+/** Whether FILE holds a learn state (a JSON object with "seccompLearnState"), judged by its first bytes. */
+export function isStateFile(file: string): boolean {
+  try {
+    const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096);
+    return /^\s*\{[^]*"seccompLearnState"\s*:/.test(head);
+  } catch {
+    return false;
+  }
+}
+
+export interface StateMergeArgs {
+  inputs: string[];
+  output?: string;
+  'out-dir'?: string;
+  format: FormatName | 'state';
+  name?: string;
+  report: boolean;
+  json: boolean;
+  comm: string[];
+  exe: string[];
+  quiet: boolean;
+  width?: number;
+}
+
+function load(file: string): { file: string; state: LearnState } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: ${describe(err as NodeJS.ErrnoException)}`);
+  }
+  try {
+    return { file, state: parseState(text) };
+  } catch (err) {
+    if (err instanceof StateError) throw new UsageError(`${file}: ${err.message}; nothing was written`);
+    throw err;
+  }
+}
+
+/** The programs a --comm/--exe selection keeps (none given: all). */
+function selected(l: Learner, a: StateMergeArgs): Group[] {
+  const all = l.programs();
+  if (a.comm.length === 0 && a.exe.length === 0) return all;
+  return all.filter((g) => a.comm.some((c) => g.comms.has(c)) || (g.exe !== null && a.exe.includes(g.exe)));
+}
+
+export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
+  if (a.inputs.length === 0) throw new UsageError('merge needs one or more STATE files');
+  const states = a.inputs.map(load);
+  let merged;
+  try {
+    merged = mergeStates(states);
+  } catch (err) {
+    if (err instanceof StateError) throw new UsageError(`${err.message}; nothing was written`);
+    throw err;
+  }
+  const { learner, overlap } = merged;
+  if (!a.quiet) {
+    say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
+    summary(learner, findings(learner), say);
+    if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once each in the totals; the profile is the same`);
+  }
+  if (a.format === 'state') {
+    const text = serialiseState(toState(learner, states.flatMap((s) => s.state.inputs)));
+    if (a.output !== undefined) writeAtomic(a.output, text);
+    else io.stdout.write(text);
+    return EXIT.ok;
+  }
+  if (a.report) {
+    const r = buildReport(learner, false);
+    const keep = new Set(selected(learner, a).map((g) => g.exe ?? g.name));
+    if (a.comm.length > 0 || a.exe.length > 0) r.processes = r.processes.filter((p) => keep.has(p.exe ?? p.name));
+    const text = a.json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r, a.width ?? 80, false);
+    if (a.output !== undefined) writeAtomic(a.output, text);
+    else io.stdout.write(text);
+    return EXIT.ok;
+  }
+  const format = a.format;
+  const groups = selected(learner, a);
+  if (groups.every((g) => g.calls.size === 0)) {
+    say('seccomp-learn: the merged states hold no learned call for the selection: nothing written');
+    return EXIT.nothing;
+  }
+  if (a['out-dir'] !== undefined) {
+    mkdirSync(a['out-dir'], { recursive: true });
+    const used = new Set<string>();
+    for (const g of [...groups].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
+      if (g.calls.size === 0) continue;
+      let name = safeFileName(g.name);
+      for (let n = 2; used.has(name); n++) name = `${safeFileName(g.name)}-${n}`;
+      used.add(name);
+      const names = new Set<string>();
+      for (const set of g.calls.values()) for (const s of set) names.add(s);
+      const file = join(a['out-dir'], `${name}${extensionOf(format)}`);
+      writeAtomic(file, renderLearned(format, buildProfile(names, g.calls.keys(), {}), g.name, undefined, say, a.quiet));
+      if (!a.quiet) {
+        say(`seccomp-learn: wrote ${file} (${g.exe ?? g.name}: ${names.size} syscalls)`);
+        const pod = podSnippet(file, format);
+        if (pod) say(pod);
+      }
+    }
+    return EXIT.ok;
+  }
+  const names = new Set<string>();
+  const abis = new Set<import('./syscalls/index.js').Arch>();
+  for (const g of groups) for (const [abi, set] of g.calls) {
+    abis.add(abi);
+    for (const s of set) names.add(s);
+  }
+  const program = a.name ?? (groups.length === 1 ? groups[0].name : 'merged');
+  const text = renderLearned(format, buildProfile(names, abis, {}), program, a.name, say, a.quiet);
+  if (a.output !== undefined) writeAtomic(a.output, text);
+  else io.stdout.write(text);
+  return EXIT.ok;
+}

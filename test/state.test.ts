@@ -1,0 +1,203 @@
+// Saved learn states (issue #15): reading on from a state gives what reading
+// everything at once gives; states of many nodes merge, in any order, into what
+// learning all their logs at once gives; rotation reads no record twice and
+// loses none; a state this version cannot read is refused, nothing written.
+import fc from 'fast-check';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { buildReport, Learner, LineSplitter } from '../src/index.js';
+import { mergeStates, parseState, serialiseState, toState, type LearnState } from '../src/state.js';
+import { cli, fixture, readFixture, ROOT, tmpDir } from './helpers.js';
+import { generateBusySyslog } from '../scripts/bench/busy.mjs';
+
+/** The report and profile a command prints, for comparing runs. */
+const outputs = (args: string[], cwd?: string) => {
+  const report = cli(['report', '--json', ...args], { cwd });
+  const profile = cli(['learn', '--no-runtime-base', ...args], { cwd });
+  return { report: report.stdout, profile: profile.stdout };
+};
+const merged = (states: string[], cwd?: string) => {
+  const report = cli(['merge', '--report', '--json', ...states], { cwd });
+  expect(report.code, report.stderr).toBe(0);
+  return { report: report.stdout, profile: cli(['merge', ...states], { cwd }).stdout };
+};
+
+describe('learn --state, read on in pieces', () => {
+  // real fixtures of the kinds that keep state across lines: processes (runc's
+  // init, exit_group), serial gaps and rate limits, forged lines, journald's two
+  // transports, ausearch -i
+  const files = ['real/syslog-traditional.log', 'real/syslog-ratelimited.log', 'real/journalctl-o-short.log', 'real/audit-raw.log', 'real/kmsg.log', 'real/ausearch-i.log', 'real/busybox-syslog.log'];
+
+  it.each(files)('%s: cut anywhere (inside lines too), read on run after run, gives what one run gives', (name) => {
+    const text = readFileSync(fixture(name));
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: text.length - 1 }), { maxLength: 3 }), (cuts) => {
+        const dir = tmpDir();
+        const log = join(dir, 'log');
+        const state = join(dir, 'state.json');
+        writeFileSync(log, '');
+        let at = 0;
+        for (const c of [...cuts].sort((a, b) => a - b)) {
+          appendFileSync(log, text.subarray(at, c));
+          at = c;
+          const r = cli(['learn', '--no-runtime-base', '-q', '--state', state, log]);
+          expect(r.code, r.stderr).toBe(0);
+        }
+        appendFileSync(log, text.subarray(at));
+        expect(cli(['learn', '--no-runtime-base', '-q', '--state', state, log]).code).toBe(0);
+        // the state's report and profile, against the whole file's, read at once
+        const whole = outputs([log]);
+        const pieces = merged([state]);
+        expect(pieces.report).toBe(whole.report);
+        expect(pieces.profile).toBe(whole.profile);
+      }),
+      { numRuns: 3 },
+    );
+  });
+
+  it('refuses a state of another version, or a corrupt one, naming the file, and writes nothing', () => {
+    const dir = tmpDir();
+    const state = join(dir, 'state.json');
+    writeFileSync(state, JSON.stringify({ seccompLearnState: 99 }));
+    const r = cli(['learn', '--state', state, '-o', join(dir, 'p.json'), fixture('real/dmesg.log')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 1 only`);
+    expect(existsSync(join(dir, 'p.json'))).toBe(false);
+    expect(readFileSync(state, 'utf8')).toBe(JSON.stringify({ seccompLearnState: 99 }));
+    writeFileSync(state, '{"seccompLearnState":1,"options"');
+    const c = cli(['merge', state]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(new RegExp(`${state.replace(/[.]/g, '\\.')}: (not JSON|not a seccomp-learn state)`));
+    expect(c.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('refuses to read on with another selection than the state was learned with', () => {
+    const dir = tmpDir();
+    const state = join(dir, 'state.json');
+    expect(cli(['learn', '-q', '--comm', 'busybox', '--state', state, fixture('real/dmesg.log')]).code).toBe(0);
+    const r = cli(['learn', '-q', '--comm', 'uname', '--state', state, fixture('real/dmesg.log')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/was learned with other options \(--comm 'busybox'\)/);
+  });
+});
+
+describe('rotation', () => {
+  it('reads no record twice and loses none: syslog renamed to syslog.1, then compressed to syslog.2.gz', () => {
+    const lines = readFixture('real/syslog-traditional.log').split('\n').filter(Boolean);
+    const [a, b, c, d] = [0.3, 0.5, 0.8].reduce<string[][]>((parts, f, i, fs) => [...parts, lines.slice(Math.floor((i === 0 ? 0 : fs[i - 1]) * lines.length), Math.floor(f * lines.length))], []).concat([lines.slice(Math.floor(0.8 * lines.length))]);
+    const dir = tmpDir();
+    const state = join(dir, 'state.json');
+    const run = (...files: string[]) => {
+      const r = cli(['learn', '--no-runtime-base', '-q', '--state', state, ...files], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+    };
+    // the first log, read while it is written
+    writeFileSync(join(dir, 'syslog'), a.join('\n') + '\n');
+    run('syslog');
+    appendFileSync(join(dir, 'syslog'), b.join('\n') + '\n');
+    // rotation: the log renamed, a new one opened
+    renameSync(join(dir, 'syslog'), join(dir, 'syslog.1'));
+    writeFileSync(join(dir, 'syslog'), c.join('\n') + '\n');
+    run('syslog.1', 'syslog');
+    // and again, the oldest compressed (a new file: known by its content)
+    writeFileSync(join(dir, 'syslog.2.gz'), gzipSync(readFileSync(join(dir, 'syslog.1'))));
+    renameSync(join(dir, 'syslog'), join(dir, 'syslog.1'));
+    writeFileSync(join(dir, 'syslog'), d.join('\n') + '\n');
+    run('syslog.2.gz', 'syslog.1', 'syslog');
+    const resumed = JSON.parse(cli(['merge', '--report', '--json', 'state.json'], { cwd: dir }).stdout);
+    // against the three files read at once
+    writeFileSync(join(dir, 'all'), [...a, ...b, ...c, ...d].join('\n') + '\n');
+    const whole = JSON.parse(cli(['report', '--json', 'all'], { cwd: dir }).stdout);
+    expect(resumed.totals).toEqual(whole.totals);
+    expect(resumed.totals.duplicates).toBe(0);
+    expect(resumed.processes.map((p: { syscalls: unknown }) => p.syscalls)).toEqual(whole.processes.map((p: { syscalls: unknown }) => p.syscalls));
+    expect(cli(['merge', 'state.json'], { cwd: dir }).stdout).toBe(cli(['learn', '--no-runtime-base', 'all'], { cwd: dir }).stdout);
+  });
+});
+
+/** A busy node's syslog, as the bench makes it, on host `node-N`. */
+function nodeLog(dir: string, n: number, bytes: number): string {
+  const path = join(dir, `node-${n}.log`);
+  generateBusySyslog(path, bytes, 100 + n);
+  writeFileSync(path, readFileSync(path, 'latin1').replaceAll(' node-7 ', ` node-${n} `), 'latin1');
+  return path;
+}
+
+/** What a Learner learns from files, read one after another (as `learn FILE...` does). */
+function learnFiles(files: string[]): Learner {
+  const l = new Learner({ detail: true, noRuntimeBase: true });
+  for (const f of files) {
+    const s = new LineSplitter(f, l);
+    s.push(readFileSync(f));
+    s.end();
+  }
+  return l;
+}
+
+const reportOf = (l: Learner) => JSON.stringify(buildReport(l));
+
+describe('merge of states', () => {
+  it('of nodes learned apart, in any order and any grouping, gives what learning them all at once gives', () => {
+    const dir = tmpDir();
+    const logs = Array.from({ length: 6 }, (_, n) => nodeLog(dir, n, 120_000));
+    const whole = learnFiles(logs);
+    whole.finish();
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: logs.length, maxLength: logs.length }), fc.infiniteStream(fc.nat()), (shardOf, order) => {
+        const shards = new Map<number, string[]>();
+        logs.forEach((f, i) => shards.set(shardOf[i], [...(shards.get(shardOf[i]) ?? []), f]));
+        // each shard alone, saved and read back as JSON
+        const states = [...shards.values()].map((files, i) => ({ file: `shard-${i}`, state: parseState(serialiseState(toState(learnFiles(files), []))) }));
+        const shuffled = [...states].sort(() => (order.next().value % 3) - 1);
+        const { learner, overlap } = mergeStates(shuffled);
+        expect(overlap).toBe(0);
+        expect(reportOf(learner)).toBe(reportOf(whole));
+        expect(learner.profile()).toEqual(whole.profile());
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('of 100 shards (a fleet), with the time it takes and the size of the states', () => {
+    const dir = tmpDir();
+    const logs = Array.from({ length: 100 }, (_, n) => nodeLog(dir, n, 30_000));
+    const t0 = process.hrtime.bigint();
+    const states: Array<{ file: string; state: LearnState }> = [];
+    let bytes = 0;
+    for (const f of logs) {
+      const text = serialiseState(toState(learnFiles([f]), []));
+      bytes += text.length;
+      states.push({ file: f, state: parseState(text) });
+    }
+    const t1 = process.hrtime.bigint();
+    const { learner } = mergeStates(states.reverse());
+    const t2 = process.hrtime.bigint();
+    const whole = learnFiles(logs);
+    whole.finish();
+    expect(reportOf(learner)).toBe(reportOf(whole));
+    console.log(`100 shards: learned and saved in ${Number(t1 - t0) / 1e6} ms, merged in ${Number(t2 - t1) / 1e6} ms; states ${(bytes / 1e6).toFixed(2)} MB in all (${(bytes / 100 / 1e3).toFixed(1)} kB each), ${logs.length} logs of 30 kB`);
+  });
+
+  it('of states that hold the same records (one log learned twice) says so, and the profile is the same', () => {
+    const dir = tmpDir();
+    const s1 = join(dir, 'a.json');
+    const s2 = join(dir, 'b.json');
+    cli(['learn', '-q', '--state', s1, fixture('real/dmesg.log')]);
+    cli(['learn', '-q', '--state', s2, fixture('real/kmsg.log')]);
+    const r = cli(['merge', s1, s2]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: 417 records were held by more than one state/);
+    expect(r.stdout).toBe(cli(['learn', fixture('real/dmesg.log')]).stdout);
+  });
+
+  it('takes states or profiles, not both, and says which was which', () => {
+    const dir = tmpDir();
+    const s1 = join(dir, 'a.json');
+    cli(['learn', '-q', '--state', s1, fixture('real/dmesg.log')]);
+    const r = cli(['merge', s1, join(ROOT, 'test/golden/http-echo.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/merge takes profiles or learn states, not both/);
+  });
+});
