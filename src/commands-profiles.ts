@@ -78,7 +78,7 @@ function load(file: string, command: string): LoadedProfile {
   try {
     return loadProfile(file);
   } catch (err) {
-    if (err instanceof StateInputError) throw new FormatError(`${err.message}: ${command} takes profiles (OCI, Docker, SPO, systemd)${command === 'merge' ? '; merging learn states comes with `merge STATE...` (issue #15)' : ''}`);
+    if (err instanceof StateInputError) throw new FormatError(`${err.message}: ${command} takes profiles (OCI, Docker, SPO, systemd); learn states are merged with \`merge STATE...\` (then check the profile it writes)`);
     throw err;
   }
 }

@@ -298,14 +298,17 @@ describe('seccomp-learn merge', () => {
     expect(r.stderr).toMatch(/merge: ptrace: SCMP_ACT_ERRNO \(EPERM\) \(.*b\.yaml, default action\) wins over SCMP_ACT_KILL_PROCESS \(.*a\.json\)/);
   });
 
-  it('a learn state is refused with a clear message (merge STATE... is issue #15), so is a non-profile', () => {
+  it('a learn state among profiles is refused with a clear message; check takes profiles only', () => {
     const dir = tmpDir();
     const state = join(dir, 'state.json');
     writeFileSync(state, JSON.stringify({ seccompLearnState: 1, processes: [] }));
     const r = cli(['merge', AFTER, state]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`seccomp-learn: ${state}: a seccomp-learn state, not a profile: merge takes profiles (OCI, Docker, SPO, systemd); merging learn states comes with \`merge STATE...\` (issue #15)\n`);
+    expect(r.stderr).toBe(`seccomp-learn: merge takes profiles or learn states, not both (states: ${state})\nTry seccomp-learn --help.\n`);
     expect(r.stdout).toBe('');
+    const c = cli(['check', state, fixture('real/dmesg.log')]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toBe(`seccomp-learn: ${state}: a seccomp-learn state, not a profile: check takes profiles (OCI, Docker, SPO, systemd); learn states are merged with \`merge STATE...\` (then check the profile it writes)\n`);
     expect(cli(['merge']).code).toBe(2);
   });
 });
