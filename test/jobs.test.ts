@@ -1,0 +1,113 @@
+// --jobs (issue #13): reading regular files in byte ranges with worker threads
+// learns exactly what one thread learns: the same report, summary and profile,
+// byte for byte, wherever the ranges are cut (inside lines, inside multi-byte
+// characters, inside a gzip-free file's CRLF), for every real fixture and for a
+// busy node's log with its gaps, forks and exits.
+//
+// The workers are the built ones (dist/parse-worker.js: `npm test` builds
+// first), so this test loads the built library throughout: a Learner from src/
+// and results from dist/ would be two different classes.
+import fc from 'fast-check';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture, ROOT, tmpDir } from './helpers.js';
+import { generateBusySyslog } from '../scripts/bench/busy.mjs';
+
+type Lib = typeof import('../src/index.js');
+type Parallel = typeof import('../src/parallel.js');
+type Io = typeof import('../src/io.js');
+type Learner = InstanceType<Lib['Learner']>;
+
+let lib: Lib;
+let parallel: Parallel;
+let io: Io;
+beforeAll(async () => {
+  lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
+  parallel = (await import(join(ROOT, 'dist/parallel.js'))) as Parallel;
+  io = (await import(join(ROOT, 'dist/io.js'))) as Io;
+});
+
+const options = { detail: true, noRuntimeBase: true } as const;
+
+/** Report, summary-bearing report JSON and profile of a learner, for comparing. */
+function outputsOf(l: Learner): string {
+  l.finish();
+  const report = lib.buildReport(l);
+  return JSON.stringify(report, null, 1) + '\n' + lib.renderReport(report) + '\n' + lib.serialiseProfile(l.profile());
+}
+
+/** One thread, as `learn FILE...` reads files without --jobs. */
+async function single(files: string[]): Promise<string> {
+  const l = new lib.Learner(options);
+  await io.readAll(files, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr } as never, l, { maxLength: lib.DEFAULT_MAX_LINE, jobs: 1 });
+  return outputsOf(l);
+}
+
+/** `jobs` threads, ranges of `rangeBytes`. */
+async function ranged(files: string[], jobs: number, rangeBytes: number): Promise<string> {
+  const l = new lib.Learner(options);
+  const { statSync } = await import('node:fs');
+  const { MARKERS } = await import(join(ROOT, 'dist/event.js'));
+  await parallel.readParallel(
+    files.map((f) => ({ path: f, name: f, size: statSync(f).size })),
+    l,
+    { jobs, rangeBytes, maxLength: lib.DEFAULT_MAX_LINE, markers: MARKERS },
+  );
+  return outputsOf(l);
+}
+
+const realFixtures = readdirSync(fixture('real'))
+  .filter((f) => f.endsWith('.log'))
+  .sort()
+  .map((f) => fixture(`real/${f}`));
+
+describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
+  it('has real fixtures to read', () => {
+    expect(realFixtures.length).toBeGreaterThan(50);
+  });
+
+  it.each(realFixtures.map((f) => [f.slice(f.lastIndexOf('/') + 1), f]))('%s', async (_name, file) => {
+    const want = await single([file]);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2048 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
+        expect(await ranged([file], jobs, rangeBytes)).toBe(want);
+      }),
+      { numRuns: 3 },
+    );
+  });
+
+  it('every real fixture at once, one after another (line numbers go on per file, duplicates across files)', async () => {
+    const want = await single(realFixtures);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 64, max: 65536 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
+        expect(await ranged(realFixtures, jobs, rangeBytes)).toBe(want);
+      }),
+      { numRuns: 3 },
+    );
+  });
+
+  it("a busy node's syslog: forks, exits, rate-limit gaps, other programs' lines", async () => {
+    const dir = tmpDir();
+    const log = join(dir, 'busy.log');
+    generateBusySyslog(log, 3 << 20, 11);
+    const want = await single([log]);
+    expect(want).toContain('"syscalls"');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 4096, max: 1 << 20 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
+        expect(await ranged([log], jobs, rangeBytes)).toBe(want);
+      }),
+      { numRuns: 3 },
+    );
+  });
+
+  it('a line longer than the limit, cut across ranges, is counted once as too long', async () => {
+    const dir = tmpDir();
+    const log = join(dir, 'long.log');
+    const rec = 'audit: type=1326 audit(1594067860.484:14536): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=29064 comm="http-echo" exe="/http-echo" sig=0 arch=c000003e syscall=51 compat=0 ip=0x46fe1f code=0x7ffc0000';
+    writeFileSync(log, `${rec}\n${'x'.repeat(lib.DEFAULT_MAX_LINE + 100)} ${rec}\n${rec.replace(':14536', ':14537')}\n`);
+    const want = await single([log]);
+    expect(want).toMatch(/too-long|overlong|longer/);
+    for (const rangeBytes of [7, 1000, 40000, 65536]) expect(await ranged([log], 2, rangeBytes)).toBe(want);
+  });
+});
