@@ -17,6 +17,9 @@ export type { Counted, Example } from './examples.js';
 export type { Suspicion } from './trust.js';
 export { findings, mayBeIncomplete, FINDING_KINDS, type Finding, type FindingKind, type Severity } from './findings.js';
 
+// Saved learn states: read on later, merge many nodes'.
+export { toState, fromState, parseState, serialiseState, mergeStates, StateError, STATE_VERSION, type LearnState, type InputRecord } from './state.js';
+
 // Profiles and reports.
 export { buildProfile, checkProfile, mergeProfile, serialiseProfile, ProfileError, DEFAULT_ACTIONS, type BuildOptions, type DefaultAction, type Profile, type SyscallRule } from './profile.js';
 export { buildReport, renderReport, type Report, type ReportCall, type ReportFinding, type ReportProcess } from './report.js';
