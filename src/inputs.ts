@@ -72,18 +72,20 @@ export class InputLog {
       r.dev = dev;
       r.ino = ino;
       r.compressed = compressed;
+      r.size = Number.isFinite(size) ? size : -1;
       return { source: r.name, start: r.offset, lines: r.lines, record: r };
     }
     const n = Math.min(FINGERPRINT_BYTES, Number.isFinite(size) ? size : FINGERPRINT_BYTES);
     const head = headOf(path, n, compressed);
-    const record: InputRecord = { name, dev, ino, offset: 0, lines: 0, fingerprint: fingerprint(head), fingerprintBytes: head.length, compressed };
+    const record: InputRecord = { name, dev, ino, offset: 0, lines: 0, fingerprint: fingerprint(head), fingerprintBytes: head.length, compressed, size: Number.isFinite(size) ? size : -1, lastSerials: [] };
     this.records.push(record);
     return { source: name, start: 0, lines: 0, record };
   }
 
   /** After reading: how far the input was read. */
-  update(p: Placed, r: ReadResult): void {
+  update(p: Placed, r: ReadResult, lastSerials: InputRecord['lastSerials']): void {
     p.record.offset = r.bytes;
     p.record.lines = r.lines;
+    p.record.lastSerials = lastSerials;
   }
 }

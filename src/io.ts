@@ -7,6 +7,7 @@ import { MARKERS } from './event.js';
 import { closeInput, openInput, readLines, sourceName, type Input, type LineSink } from './source.js';
 import { defaultJobs, readParallel, workersFor, type RangedFile, type RangeSink } from './parallel.js';
 import type { InputLog } from './inputs.js';
+import type { Learner } from './learn.js';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, nothing: 1, usage: 2, loss: 3 } as const;
@@ -78,7 +79,7 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
       const onChunk = live ? onStreamChunk : undefined;
       const placed = log && path !== '-' ? await log.place(path, name, input, path.endsWith('.gz')) : null;
       const r = await readLines(input, placed?.source ?? name, sink, { maxLength, onChunk, signal: io.signal, markers: MARKERS, start: placed?.start, linesBefore: placed?.lines, holdPartial: placed !== null });
-      if (placed) log!.update(placed, r);
+      if (placed) log!.update(placed, r, 'lastSerials' in sink ? (sink as Learner).lastSerials(placed.source) : []);
     }
   } finally {
     for (const { input } of inputs) closeInput(input, io.stdin);

@@ -44,6 +44,10 @@ export interface InputRecord {
   fingerprint: string;
   fingerprintBytes: number;
   compressed: boolean;
+  /** The file's size in bytes (on disk) when it was last read; -1 for a gzip stream. */
+  size: number;
+  /** The last audit serial read when reading it stopped, per host its lines name (null: lines without a host). */
+  lastSerials: Array<{ host: string | null; serial: number }>;
 }
 
 type ArchName = string;

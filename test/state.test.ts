@@ -106,6 +106,22 @@ describe('rotation', () => {
     renameSync(join(dir, 'syslog'), join(dir, 'syslog.1'));
     writeFileSync(join(dir, 'syslog'), d.join('\n') + '\n');
     run('syslog.2.gz', 'syslog.1', 'syslog');
+    // each file read is known by inode and first bytes, with its size, offset and last serial
+    const saved = parseState(readFileSync(state, 'utf8'));
+    // (three files, each under the name it was first read by: all were `syslog` once)
+    expect(saved.inputs.map((i) => i.name)).toEqual(['syslog', 'syslog', 'syslog']);
+    expect(saved.inputs.filter((i) => i.compressed)).toHaveLength(1);
+    for (const i of saved.inputs) {
+      expect(i.offset).toBeGreaterThan(0);
+      expect(i.lastSerials.length).toBe(1);
+      expect(i.lastSerials[0].serial).toBeGreaterThan(0);
+    }
+    // the first file holds the oldest records: each file's last serial is past the one before's
+    const lasts = saved.inputs.map((i) => i.lastSerials[0].serial);
+    expect([...lasts].sort((x, y) => x - y)).toEqual(lasts);
+    expect(new Set(lasts).size).toBe(3);
+    const plain = saved.inputs.filter((i) => !i.compressed);
+    for (const i of plain) expect(i.size).toBe(i.offset);
     const resumed = JSON.parse(cli(['merge', '--report', '--json', 'state.json'], { cwd: dir }).stdout);
     // against the three files read at once
     writeFileSync(join(dir, 'all'), [...a, ...b, ...c, ...d].join('\n') + '\n');
