@@ -83,9 +83,18 @@ export class InputLog {
   }
 
   /** After reading: how far the input was read. */
-  update(p: Placed, r: ReadResult, lastSerials: InputRecord['lastSerials']): void {
+  /**
+   * After reading: how far the input was read, and the last serial of each host
+   * whose serial this read moved (`before` and `after`: the log's last serials
+   * around the read; a rotated file shares its log's, so one read of nothing
+   * new must not take the next file's).
+   */
+  update(p: Placed, r: ReadResult, before: InputRecord['lastSerials'], after: InputRecord['lastSerials']): void {
     p.record.offset = r.bytes;
     p.record.lines = r.lines;
-    p.record.lastSerials = lastSerials;
+    const was = new Map(before.map((s) => [s.host, s.serial]));
+    const kept = new Map(p.record.lastSerials.map((s) => [s.host, s.serial]));
+    for (const s of after) if (was.get(s.host) !== s.serial) kept.set(s.host, s.serial);
+    p.record.lastSerials = [...kept].map(([host, serial]) => ({ host, serial })).sort((a, b) => ((a.host ?? '') < (b.host ?? '') ? -1 : (a.host ?? '') > (b.host ?? '') ? 1 : 0));
   }
 }

@@ -7,6 +7,7 @@ import { MARKERS } from './event.js';
 import { closeInput, openInput, readLines, sourceName, type Input, type LineSink } from './source.js';
 import { defaultJobs, readParallel, workersFor, type RangedFile, type RangeSink } from './parallel.js';
 import type { InputLog } from './inputs.js';
+import type { InputRecord } from './state.js';
 import type { Learner } from './learn.js';
 
 /** Exit codes: documented in the README. */
@@ -78,8 +79,10 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
       const live = input.kind === 'stream' && input.live;
       const onChunk = live ? onStreamChunk : undefined;
       const placed = log && path !== '-' ? await log.place(path, name, input, path.endsWith('.gz')) : null;
+      const serials = (): InputRecord['lastSerials'] => (placed && 'lastSerials' in sink ? (sink as Learner).lastSerials(placed.source) : []);
+      const before = serials();
       const r = await readLines(input, placed?.source ?? name, sink, { maxLength, onChunk, signal: io.signal, markers: MARKERS, start: placed?.start, linesBefore: placed?.lines, holdPartial: placed !== null });
-      if (placed) log!.update(placed, r, 'lastSerials' in sink ? (sink as Learner).lastSerials(placed.source) : []);
+      if (placed) log!.update(placed, r, before, serials());
     }
   } finally {
     for (const { input } of inputs) closeInput(input, io.stdin);
