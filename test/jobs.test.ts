@@ -12,7 +12,8 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, ROOT, tmpDir } from './helpers.js';
-import { generateBusySyslog } from '../scripts/bench/busy.mjs';
+import { generateBusyAudit, generateBusySyslog } from '../scripts/bench/busy.mjs';
+import { generateClassic } from '../scripts/bench/classic.mjs';
 
 type Lib = typeof import('../src/index.js');
 type Parallel = typeof import('../src/parallel.js');
@@ -98,6 +99,34 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
         expect(await ranged([log], jobs, rangeBytes)).toBe(want);
       }),
       { numRuns: 3 },
+    );
+  });
+
+  it("a busy node's audit.log: SYSCALL, PATH, PROCTITLE and the rest around the SECCOMP records", async () => {
+    const dir = tmpDir();
+    const log = join(dir, 'audit.log');
+    generateBusyAudit(log, 2 << 20, 13);
+    const want = await single([log]);
+    expect(want).toContain('"syscalls"');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 4096, max: 1 << 20 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
+        expect(await ranged([log], jobs, rangeBytes)).toBe(want);
+      }),
+      { numRuns: 3 },
+    );
+  });
+
+  it("the classic bench files, syslog then audit.log in one run", async () => {
+    const dir = tmpDir();
+    const files = generateClassic(dir, { syslogMB: 2, auditMB: 1 });
+    const logs = [files.syslog, files.audit].filter(Boolean);
+    expect(logs).toHaveLength(2);
+    const want = await single(logs);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 4096, max: 1 << 20 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
+        expect(await ranged(logs, jobs, rangeBytes)).toBe(want);
+      }),
+      { numRuns: 2 },
     );
   });
 
