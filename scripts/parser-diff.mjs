@@ -8,38 +8,16 @@
 // every difference is a finding. (Session 2 found the tail of a repeated record
 // read wrongly after a quote left open, this way.) Not a test: a change in
 // behaviour may be intended; the output says what changed.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { revisionArg, root, withRevision } from './lib/revision.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const rev = args[0];
-if (!rev || rev.startsWith('-')) {
-  console.error('usage: node scripts/parser-diff.mjs REV [--mutations N] [--ignore KEY,KEY...]');
-  process.exit(2);
-}
-const mutations = args.includes('--mutations') ? Number(args[args.indexOf('--mutations') + 1]) : 300_000;
+const { rev, opt } = revisionArg('node scripts/parser-diff.mjs REV [--mutations N] [--ignore KEY,KEY...]');
+const mutations = Number(opt('--mutations', 300_000));
 // keys one side has and the other never had (a field added on purpose): left out of the comparison
-const ignored = new Set(args.includes('--ignore') ? args[args.indexOf('--ignore') + 1].split(',') : []);
+const ignored = new Set(opt('--ignore', '').split(',').filter(Boolean));
 
-const tmp = mkdtempSync(join(tmpdir(), 'parser-diff-'));
-try {
-  // REV's src/ into a temporary tree, then both bundled the same way
-  const files = execFileSync('git', ['ls-tree', '-r', '--name-only', rev, 'src'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of files) {
-    mkdirSync(join(tmp, dirname(f)), { recursive: true });
-    writeFileSync(join(tmp, f), execFileSync('git', ['show', `${rev}:${f}`], { cwd: root }));
-  }
-  const bundle = (entry, out) => build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error' });
-  await bundle(join(tmp, 'src/index.ts'), join(tmp, 'old.mjs'));
-  await bundle(join(root, 'src/index.ts'), join(tmp, 'new.mjs'));
-  const O = await import(pathToFileURL(join(tmp, 'old.mjs')).href);
-  const N = await import(pathToFileURL(join(tmp, 'new.mjs')).href);
-
+await withRevision(rev, (O, N) => {
   const show = (r) =>
     r === null
       ? null
@@ -98,6 +76,4 @@ try {
   for (const [kind, k] of [...kinds].sort((x, y) => y[1].count - x[1].count)) {
     console.log(`\n${k.count} x ${kind}\n  line: ${JSON.stringify(k.text).slice(0, 400)}\n  was:  ${k.a?.slice(0, 400)}\n  now:  ${k.b?.slice(0, 400)}`);
   }
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
-}
+});

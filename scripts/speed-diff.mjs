@@ -8,42 +8,19 @@
 // meant for something else did not cost any: on a shared machine, the ratio of
 // two runs side by side is steadier than two wall times taken apart (the bench's
 // figures). Not a test.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, openSync, readSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { existsSync, openSync, readSync } from 'node:fs';
+import { revisionArg, withRevision } from './lib/revision.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const rev = args[0];
-if (!rev || rev.startsWith('-')) {
-  console.error('usage: node scripts/speed-diff.mjs REV [FILE] [--mb N] [--runs N]');
-  process.exit(2);
-}
-const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
-const mb = opt('--mb', 100);
-const runs = opt('--runs', 7);
+const { rev, args, opt } = revisionArg('node scripts/speed-diff.mjs REV [FILE] [--mb N] [--runs N]');
+const mb = Number(opt('--mb', 100));
+const runs = Number(opt('--runs', 7));
 const file = args[1] && !args[1].startsWith('--') ? args[1] : null;
 if (!file) {
   console.error('speed-diff: give a FILE (npm run bench -- --keep DIR leaves DIR/syslog)');
   process.exit(2);
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'speed-diff-'));
-try {
-  const files = execFileSync('git', ['ls-tree', '-r', '--name-only', rev, 'src'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of files) {
-    mkdirSync(join(tmp, dirname(f)), { recursive: true });
-    writeFileSync(join(tmp, f), execFileSync('git', ['show', `${rev}:${f}`], { cwd: root }));
-  }
-  const bundle = (entry, out) => build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error' });
-  await bundle(join(tmp, 'src/index.ts'), join(tmp, 'old.mjs'));
-  await bundle(join(root, 'src/index.ts'), join(tmp, 'new.mjs'));
-  const O = await import(pathToFileURL(join(tmp, 'old.mjs')).href);
-  const N = await import(pathToFileURL(join(tmp, 'new.mjs')).href);
-
+await withRevision(rev, (O, N) => {
   const input = file;
   if (!existsSync(input)) throw new Error(`${input}: no such file`);
   const buf = Buffer.allocUnsafe(mb * 1e6);
@@ -74,6 +51,4 @@ try {
   console.log(`  ${rev}: ${min(a).toFixed(3)} s (${mbs(min(a))} MB/s)`);
   console.log(`  now: ${min(b).toFixed(3)} s (${mbs(min(b))} MB/s)`);
   console.log(`  now / ${rev}: ${(min(b) / min(a)).toFixed(3)}`);
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
-}
+});

@@ -58,6 +58,18 @@ async function ranged(files: string[], jobs: number, rangeBytes: number): Promis
   return outputsOf(l);
 }
 
+/** Asserts that `files` cut in ranges of `min`..`max` bytes, read by 2 to 4 threads, learn what one thread learns. */
+async function sameAsOneThread(files: string[], min: number, max: number, numRuns: number): Promise<string> {
+  const want = await single(files);
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min, max }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
+      expect(await ranged(files, jobs, rangeBytes)).toBe(want);
+    }),
+    { numRuns },
+  );
+  return want;
+}
+
 const realFixtures = readdirSync(fixture('real'))
   .filter((f) => f.endsWith('.log'))
   .sort()
@@ -69,51 +81,25 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
   });
 
   it.each(realFixtures.map((f) => [f.slice(f.lastIndexOf('/') + 1), f]))('%s', async (_name, file) => {
-    const want = await single([file]);
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2048 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
-        expect(await ranged([file], jobs, rangeBytes)).toBe(want);
-      }),
-      { numRuns: 3 },
-    );
+    await sameAsOneThread([file], 1, 2048, 3);
   });
 
   it('every real fixture at once, one after another (line numbers go on per file, duplicates across files)', async () => {
-    const want = await single(realFixtures);
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 64, max: 65536 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
-        expect(await ranged(realFixtures, jobs, rangeBytes)).toBe(want);
-      }),
-      { numRuns: 3 },
-    );
+    await sameAsOneThread(realFixtures, 64, 65536, 3);
   });
 
   it("a busy node's syslog: forks, exits, rate-limit gaps, other programs' lines", async () => {
     const dir = tmpDir();
     const log = join(dir, 'busy.log');
     generateBusySyslog(log, 3 << 20, 11);
-    const want = await single([log]);
-    expect(want).toContain('"syscalls"');
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 4096, max: 1 << 20 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
-        expect(await ranged([log], jobs, rangeBytes)).toBe(want);
-      }),
-      { numRuns: 3 },
-    );
+    expect(await sameAsOneThread([log], 4096, 1 << 20, 3)).toContain('"syscalls"');
   });
 
   it("a busy node's audit.log: SYSCALL, PATH, PROCTITLE and the rest around the SECCOMP records", async () => {
     const dir = tmpDir();
     const log = join(dir, 'audit.log');
     generateBusyAudit(log, 2 << 20, 13);
-    const want = await single([log]);
-    expect(want).toContain('"syscalls"');
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 4096, max: 1 << 20 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
-        expect(await ranged([log], jobs, rangeBytes)).toBe(want);
-      }),
-      { numRuns: 3 },
-    );
+    expect(await sameAsOneThread([log], 4096, 1 << 20, 3)).toContain('"syscalls"');
   });
 
   it("the classic bench files, syslog then audit.log in one run", async () => {
@@ -121,13 +107,7 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
     const files = generateClassic(dir, { syslogMB: 2, auditMB: 1 });
     const logs = [files.syslog, files.audit].filter(Boolean);
     expect(logs).toHaveLength(2);
-    const want = await single(logs);
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 4096, max: 1 << 20 }), fc.integer({ min: 2, max: 4 }), async (rangeBytes, jobs) => {
-        expect(await ranged(logs, jobs, rangeBytes)).toBe(want);
-      }),
-      { numRuns: 2 },
-    );
+    await sameAsOneThread(logs, 4096, 1 << 20, 2);
   });
 
   it('a line longer than the limit, cut across ranges, is counted once as too long', async () => {

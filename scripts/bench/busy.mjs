@@ -678,6 +678,20 @@ function stampText(node, serial) {
   return `${node.stampSec}.${pad3(node.stampMs)}:${serial}`;
 }
 
+
+/** A seccomp record from its head (`K.seccomp`: up to `audit(`) on: stamp, serial, fields (`K.fields`), the call; the line's end is the caller's. */
+function seccompRecord(w, node, K) {
+  w.b(K.seccomp);
+  const serial = node.stamp();
+  w.n(node.stampSec);
+  w.c(46); // .
+  w.pad(node.stampMs, 3, 48);
+  w.c(58); // :
+  w.n(serial);
+  w.b(K.fields);
+  node.seccompBody(w);
+}
+
 /**
  * The busy node's syslog: `bytes` bytes (at a line's end), 30% seccomp lines.
  * Returns { truth, stats }.
@@ -727,15 +741,7 @@ export function generateBusySyslog(path, bytes, seed = 7) {
       // the hot path, written piece by piece
       w.begin();
       kernel();
-      w.b(S.seccomp);
-      const serial = node.stamp();
-      w.n(node.stampSec);
-      w.c(46);
-      w.pad(node.stampMs, 3, 48);
-      w.c(58);
-      w.n(serial);
-      w.b(S.fields);
-      node.seccompBody(w);
+      seccompRecord(w, node, S);
       w.end();
       continue;
     }
@@ -893,15 +899,7 @@ export function generateBusyAudit(path, bytes, seed = 11) {
     const x = r();
     if (x < 0.67) {
       w.begin();
-      w.b(A.seccomp);
-      const serial = node.stamp();
-      w.n(node.stampSec);
-      w.c(46);
-      w.pad(node.stampMs, 3, 48);
-      w.c(58);
-      w.n(serial);
-      w.b(A.fields);
-      node.seccompBody(w);
+      seccompRecord(w, node, A);
       w.end();
       continue;
     }
