@@ -22,7 +22,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Job } from 'kubernetes-models/batch/v1/Job';
-import { CLI, cli, fixture, readFixture, ROOT, tmpDir, waitFor } from './helpers.js';
+import { CLI, cli, fixture, IN_CI, readFixture, ROOT, tmpDir, waitFor } from './helpers.js';
 import { spoValidator } from './schemas.js';
 
 const DEPLOY = join(ROOT, 'deploy/kubernetes');
@@ -460,7 +460,7 @@ describe('deploy/kubernetes: the command lines, run here', () => {
     writeFileSync(join(varlog, 'syslog'), first);
     // the first pod: one run, then it sleeps; stopped there
     let child = start(run, bin);
-    await waitFor(() => existsSync(state), 10_000, `the first run's state (stderr: ${child.err})`);
+    await waitFor(() => existsSync(state), 20_000, `the first run's state (stderr: ${child.err})`);
     child.kill('SIGTERM');
     expect(await child.exited, child.err).toBe(0);
     const before = statSync(state).ino;
@@ -471,7 +471,7 @@ describe('deploy/kubernetes: the command lines, run here', () => {
     copyFileSync(fixture('real/rotated/syslog'), join(varlog, 'syslog'));
     // the pod again (a restart, or the next round of its loop)
     child = start(run, bin);
-    await waitFor(() => statSync(state).ino !== before, 10_000, 'the second run\'s state');
+    await waitFor(() => statSync(state).ino !== before, 20_000, 'the second run\'s state');
     child.kill('SIGTERM');
     expect(await child.exited, child.err).toBe(0);
     // every line of the pair read once: none twice, none lost
@@ -519,10 +519,67 @@ describe('deploy/kubernetes: the command lines, run here', () => {
     const dest = tmpDir();
     const inst = containerRun(find(install, 'DaemonSet'), 'node-a', { scripts: scriptsDir, profiles: configMapDir(cm.data), seccomp: dest });
     const installer = start(inst, bin);
-    await waitFor(() => existsSync(join(dest, 'profiles')) && readdirSync(join(dest, 'profiles')).filter((f) => f.endsWith('.json')).length === Object.keys(cm.data).length, 10_000, 'the profiles installed');
+    await waitFor(() => existsSync(join(dest, 'profiles')) && readdirSync(join(dest, 'profiles')).filter((f) => f.endsWith('.json')).length === Object.keys(cm.data).length, 20_000, 'the profiles installed');
     installer.kill('SIGTERM');
     expect(await installer.exited, installer.err).toBe(0);
     for (const [k, v] of Object.entries(cm.data)) expect(readFileSync(join(dest, 'profiles', k), 'utf8')).toBe(v);
+  });
+});
+
+// ------------------------------------------------------------------ the journal source
+
+// a binary journal, made by systemd-journal-remote from real `journalctl -o export` output
+const JOURNAL_REMOTE = '/lib/systemd/systemd-journal-remote';
+const journalWhy = !existsSync(JOURNAL_REMOTE) ? `${JOURNAL_REMOTE} is missing (apt-get install systemd-journal-remote)` : spawnSync('journalctl', ['--version']).status !== 0 ? 'journalctl is missing' : null;
+if (journalWhy && !IN_CI) console.warn(`skipping the journal source's run: ${journalWhy} (CI installs it and never skips)`);
+
+describe.skipIf(journalWhy !== null && !IN_CI)('deploy/kubernetes: the journal source, run here', () => {
+  it('reads the kernel transport from a cursor beside the state: two pods, each reading only what is new', async () => {
+    const t = tmpDir();
+    const varlog = join(t, 'varlog');
+    mkdirSync(join(varlog, 'journal'), { recursive: true });
+    mkdirSync(join(t, 'state'));
+    mkdirSync(join(t, 'tmp'));
+    // the operator's one edit to components/files: SECCOMP_LEARN_SOURCE=journal
+    const ds = jsonPatch(find(withFiles, 'DaemonSet'), [
+      { op: 'test', path: '/spec/template/spec/containers/0/env/0/name', value: 'SECCOMP_LEARN_SOURCE' },
+      { op: 'replace', path: '/spec/template/spec/containers/0/env/0/value', value: 'journal' },
+    ], 'the test');
+    const run = containerRun(ds, 'node-j', { scripts: configMapDir(scripts), state: join(t, 'state'), varlog, tmp: join(t, 'tmp') });
+    const bin = binDir();
+    const state = join(t, 'state', 'node-j.json');
+    const cursor = `${state}.cursor`;
+    // the export's entries, cut in two: the journal as the first pod finds it, then later
+    const entries = readFixture('real/journalctl-o-export.log').split(/\n\n/).filter((e) => e.trim());
+    const half = Math.floor(entries.length / 2);
+    const remote = (name: string, part: string[]) => {
+      const r = spawnSync(JOURNAL_REMOTE, ['-o', join(varlog, 'journal', name), '-'], { input: part.join('\n\n') + '\n\n', encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    remote('one.journal', entries.slice(0, half));
+    let child = start(run, bin);
+    await waitFor(() => existsSync(cursor), 20_000, 'the first pod\'s cursor');
+    child.kill('SIGTERM');
+    expect(await child.exited, child.err).toBe(0);
+    const before = JSON.parse(readFileSync(state, 'utf8')).totals;
+    remote('two.journal', entries.slice(half));
+    const cursorBefore = readFileSync(cursor, 'utf8');
+    child = start(run, bin);
+    await waitFor(() => readFileSync(cursor, 'utf8') !== cursorBefore, 20_000, 'the second pod\'s cursor');
+    child.kill('SIGTERM');
+    expect(await child.exited, child.err).toBe(0);
+    // one run over all of it, with no state: the same profile, every line once
+    const all = spawnSync('journalctl', ['--no-pager', '-D', join(varlog, 'journal'), '-k', '-o', 'json'], { encoding: 'utf8' });
+    expect(all.status, all.stderr).toBe(0);
+    const one = cli(['learn', '-o', join(t, 'once.json')], { input: all.stdout });
+    expect(one.code, one.stderr).toBe(0);
+    const totals = JSON.parse(readFileSync(state, 'utf8')).totals;
+    expect(totals.lines).toBe(all.stdout.split('\n').length - 1);
+    expect(totals.lines).toBeGreaterThan(before.lines);
+    expect(totals.duplicates).toBe(0);
+    const merged = cli(['merge', '-q', state, '-o', join(t, 'merged.json')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(t, 'merged.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(t, 'once.json'), 'utf8')));
   });
 });
 
