@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { Learner, LineSplitter, Parser, parseLine, recordKey, type LineResult, type SeccompEvent } from '../src/index.js';
 import { EnvelopeReader } from '../src/envelope.js';
 import { MARKERS } from '../src/event.js';
@@ -298,7 +298,8 @@ describe('the byte prefilter', () => {
   it('never passes over a line that means something: every such fixture line holds a marker', () => {
     let meaningful = 0;
     for (const dir of ['real', 'published']) {
-      for (const f of readdirSync(fixture(dir))) {
+      // subdirectories too (real/rotated: a rotated pair of files)
+      for (const f of readdirSync(fixture(dir), { recursive: true, encoding: 'utf8' }).filter((f) => statSync(fixture(`${dir}/${f}`)).isFile())) {
         lines(`${dir}/${f}`).forEach((l, i) => {
           const r = parseLine(l, f, i + 1);
           if (r === null) return;
