@@ -431,10 +431,14 @@ describe('deploy/kubernetes: the command lines, run here', () => {
     mkdirSync(join(t, 'state'));
     const run = containerRun(find(base, 'DaemonSet'), 'node-a', { scripts: scriptsDir, state: join(t, 'state'), kmsg });
     const child = start(run, bin);
-    // /dev/kmsg never ends: the writer stays open until the pod is stopped
+    // /dev/kmsg never ends: the writer stays open until the pod is stopped. After the
+    // fixture, 256 KiB of lines of another kind (more than a pipe holds): once they are
+    // written, the reader has read every fixture line
     const writer = createWriteStream(kmsg);
-    await new Promise<void>((resolve, reject) => writer.write(readFileSync(fixture('real/kmsg.log')), (err) => (err ? reject(err) : resolve())));
-    await sleep(1500);
+    const write = (b: Buffer | string) => new Promise<void>((resolve, reject) => writer.write(b, (err) => (err ? reject(err) : resolve())));
+    await write(readFileSync(fixture('real/kmsg.log')));
+    await write('6,9999999,9999999999,-;seccomp-learn-test: not a record, padding\n'.repeat(4096));
+    await sleep(500);
     child.kill('SIGTERM');
     expect(await child.exited, child.err).toBe(0);
     writer.destroy();
