@@ -424,26 +424,36 @@ describe('deploy/kubernetes: the command lines, run here', () => {
   const states = tmpDir();
   const scriptsDir = configMapDir(scripts);
 
-  it('the learn DaemonSet (kmsg) follows /dev/kmsg, writes its state on SIGTERM, and the state merges to what learn gives', async () => {
+  it('the learn DaemonSet (kmsg) follows /dev/kmsg, writes its state on SIGTERM, counts nothing twice after a restart, and the state merges to what learn gives', async () => {
     const t = tmpDir();
     const kmsg = join(t, 'kmsg');
     execFileSync('mkfifo', [kmsg]);
     mkdirSync(join(t, 'state'));
     const run = containerRun(find(base, 'DaemonSet'), 'node-a', { scripts: scriptsDir, state: join(t, 'state'), kmsg });
-    const child = start(run, bin);
-    // /dev/kmsg never ends: the writer stays open until the pod is stopped. After the
-    // fixture, 256 KiB of lines of another kind (more than a pipe holds): once they are
-    // written, the reader has read every fixture line
-    const writer = createWriteStream(kmsg);
-    const write = (b: Buffer | string) => new Promise<void>((resolve, reject) => writer.write(b, (err) => (err ? reject(err) : resolve())));
-    await write(readFileSync(fixture('real/kmsg.log')));
-    await write('6,9999999,9999999999,-;seccomp-learn-test: not a record, padding\n'.repeat(4096));
-    await sleep(500);
-    child.kill('SIGTERM');
-    expect(await child.exited, child.err).toBe(0);
-    writer.destroy();
     const state = join(t, 'state', 'node-a.json');
-    expect(existsSync(state), `${state} written on SIGTERM`).toBe(true);
+    // one pod's life: /dev/kmsg from the start of the kernel's buffer, stopped with SIGTERM
+    const pod = async () => {
+      const child = start(run, bin);
+      // /dev/kmsg never ends: the writer stays open until the pod is stopped. After the
+      // fixture, 256 KiB of lines of another kind (more than a pipe holds): once they are
+      // written, the reader has read every fixture line
+      const writer = createWriteStream(kmsg);
+      const write = (b: Buffer | string) => new Promise<void>((resolve, reject) => writer.write(b, (err) => (err ? reject(err) : resolve())));
+      await write(readFileSync(fixture('real/kmsg.log')));
+      await write('6,9999999,9999999999,-;seccomp-learn-test: not a record, padding\n'.repeat(4096));
+      await sleep(500);
+      child.kill('SIGTERM');
+      expect(await child.exited, child.err).toBe(0);
+      writer.destroy();
+      expect(existsSync(state), `${state} written on SIGTERM`).toBe(true);
+      return JSON.parse(readFileSync(state, 'utf8')).totals;
+    };
+    const first = await pod();
+    // the pod restarted: /dev/kmsg is read again from the start of the buffer, and every
+    // record already in the state is known as one (its audit serial)
+    const again = await pod();
+    expect(again.records).toBe(first.records);
+    expect(again.duplicates).toBe(first.duplicates + first.records);
     copyFileSync(state, join(states, 'node-a.json'));
     const merged = cli(['merge', '-q', state, '-o', join(t, 'merged.json')]);
     expect(merged.code, merged.stderr).toBe(0);
