@@ -499,6 +499,18 @@ describe('deploy/kubernetes: the command lines, run here', () => {
     expect(JSON.parse(readFileSync(join(t, 'merged.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(t, 'learned.json'), 'utf8')));
   });
 
+  it('a state it cannot read stops the pod (exit 2, the reason in its log) instead of looping', async () => {
+    const t = tmpDir();
+    mkdirSync(join(t, 'varlog'));
+    mkdirSync(join(t, 'state'));
+    writeFileSync(join(t, 'varlog', 'syslog'), rotatedFirstPart());
+    writeFileSync(join(t, 'state', 'node-x.json'), '{"seccompLearnState": 99}');
+    const child = start(containerRun(find(withFiles, 'DaemonSet'), 'node-x', { scripts: scriptsDir, state: join(t, 'state'), varlog: join(t, 'varlog'), tmp: join(t, 'tmp') }), bin);
+    expect(await child.exited).toBe(2);
+    expect(child.err).toMatch(/node-x\.json/);
+    expect(readFileSync(join(t, 'state', 'node-x.json'), 'utf8')).toBe('{"seccompLearnState": 99}');
+  });
+
   it('the merge Job (merge/, on the claim of components/rwx) merges both nodes\' states and prints a ConfigMap of OCI profiles and the SeccompProfiles', async () => {
     const t = tmpDir();
     mkdirSync(join(t, 'claim', 'nodes'), { recursive: true });
