@@ -410,6 +410,14 @@ function start(run: { argv: string[]; env: Record<string, string> }, bin: string
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Wait for a file a pod writes; on failure, say what the pod said. */
+async function waitChild(child: { err: string }, pred: () => boolean, what: string): Promise<void> {
+  try {
+    await waitFor(pred, 20_000, what);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; the pod's stderr: ${child.err || '(nothing)'}`);
+  }
+}
 
 /** syslog.1's first part: the file as a first run read it, up to the end of the stop marker's line. */
 function rotatedFirstPart(): string {
@@ -419,7 +427,8 @@ function rotatedFirstPart(): string {
   return s1.slice(0, m!.index + m![0].length + 1);
 }
 
-describe('deploy/kubernetes: the command lines, run here', () => {
+// pods started and stopped, waiting for files: generous on a loaded machine
+describe('deploy/kubernetes: the command lines, run here', { timeout: 90_000 }, () => {
   const bin = binDir();
   const states = tmpDir();
   const scriptsDir = configMapDir(scripts);
@@ -474,7 +483,7 @@ describe('deploy/kubernetes: the command lines, run here', () => {
     writeFileSync(join(varlog, 'syslog'), first);
     // the first pod: one run, then it sleeps; stopped there
     let child = start(run, bin);
-    await waitFor(() => existsSync(state), 20_000, `the first run's state (stderr: ${child.err})`);
+    await waitChild(child, () => existsSync(state), 'the first run\'s state');
     child.kill('SIGTERM');
     expect(await child.exited, child.err).toBe(0);
     const before = statSync(state).ino;
@@ -485,7 +494,7 @@ describe('deploy/kubernetes: the command lines, run here', () => {
     copyFileSync(fixture('real/rotated/syslog'), join(varlog, 'syslog'));
     // the pod again (a restart, or the next round of its loop)
     child = start(run, bin);
-    await waitFor(() => statSync(state).ino !== before, 20_000, 'the second run\'s state');
+    await waitChild(child, () => statSync(state).ino !== before, 'the second run\'s state');
     child.kill('SIGTERM');
     expect(await child.exited, child.err).toBe(0);
     // every line of the pair read once: none twice, none lost
@@ -545,7 +554,7 @@ describe('deploy/kubernetes: the command lines, run here', () => {
     const dest = tmpDir();
     const inst = containerRun(find(install, 'DaemonSet'), 'node-a', { scripts: scriptsDir, profiles: configMapDir(cm.data), seccomp: dest });
     const installer = start(inst, bin);
-    await waitFor(() => existsSync(join(dest, 'profiles')) && readdirSync(join(dest, 'profiles')).filter((f) => f.endsWith('.json')).length === Object.keys(cm.data).length, 20_000, 'the profiles installed');
+    await waitChild(installer, () => existsSync(join(dest, 'profiles')) && readdirSync(join(dest, 'profiles')).filter((f) => f.endsWith('.json')).length === Object.keys(cm.data).length, 'the profiles installed');
     installer.kill('SIGTERM');
     expect(await installer.exited, installer.err).toBe(0);
     for (const [k, v] of Object.entries(cm.data)) expect(readFileSync(join(dest, 'profiles', k), 'utf8')).toBe(v);
@@ -559,7 +568,7 @@ const JOURNAL_REMOTE = '/lib/systemd/systemd-journal-remote';
 const journalWhy = !existsSync(JOURNAL_REMOTE) ? `${JOURNAL_REMOTE} is missing (apt-get install systemd-journal-remote)` : spawnSync('journalctl', ['--version']).status !== 0 ? 'journalctl is missing' : null;
 if (journalWhy && !IN_CI) console.warn(`skipping the journal source's run: ${journalWhy} (CI installs it and never skips)`);
 
-describe.skipIf(journalWhy !== null && !IN_CI)('deploy/kubernetes: the journal source, run here', () => {
+describe.skipIf(journalWhy !== null && !IN_CI)('deploy/kubernetes: the journal source, run here', { timeout: 90_000 }, () => {
   it('reads the kernel transport from a cursor beside the state: two pods, each reading only what is new', async () => {
     const t = tmpDir();
     const varlog = join(t, 'varlog');
@@ -584,14 +593,14 @@ describe.skipIf(journalWhy !== null && !IN_CI)('deploy/kubernetes: the journal s
     };
     remote('one.journal', entries.slice(0, half));
     let child = start(run, bin);
-    await waitFor(() => existsSync(cursor), 20_000, 'the first pod\'s cursor');
+    await waitChild(child, () => existsSync(cursor), 'the first pod\'s cursor');
     child.kill('SIGTERM');
     expect(await child.exited, child.err).toBe(0);
     const before = JSON.parse(readFileSync(state, 'utf8')).totals;
     remote('two.journal', entries.slice(half));
     const cursorBefore = readFileSync(cursor, 'utf8');
     child = start(run, bin);
-    await waitFor(() => readFileSync(cursor, 'utf8') !== cursorBefore, 20_000, 'the second pod\'s cursor');
+    await waitChild(child, () => readFileSync(cursor, 'utf8') !== cursorBefore, 'the second pod\'s cursor');
     child.kill('SIGTERM');
     expect(await child.exited, child.err).toBe(0);
     // one run over all of it, with no state: the same profile, every line once
