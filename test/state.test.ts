@@ -193,7 +193,7 @@ describe('merge of states', () => {
     const whole = learnFiles(logs);
     whole.finish();
     expect(reportOf(learner)).toBe(reportOf(whole));
-    console.log(`100 shards: learned and saved in ${Number(t1 - t0) / 1e6} ms, merged in ${Number(t2 - t1) / 1e6} ms; states ${(bytes / 1e6).toFixed(2)} MB in all (${(bytes / 100 / 1e3).toFixed(1)} kB each), ${logs.length} logs of 30 kB`);
+    console.log(`100 shards: learned and saved in ${Math.round(Number(t1 - t0) / 1e6)} ms, merged in ${Math.round(Number(t2 - t1) / 1e6)} ms; states ${(bytes / 1e6).toFixed(2)} MB in all (${(bytes / 100 / 1e3).toFixed(1)} kB each), ${logs.length} logs of 30 kB`);
   });
 
   it('of states that hold the same records (one log learned twice) says so, and the profile is the same', () => {
