@@ -9,7 +9,7 @@ import type { Action, AuditMark, LineResult, LossNotice, SeccompEvent, Skip, Ski
 import { blankEvent, Parser } from './event.js';
 import type { Format } from './envelope.js';
 import { countIn, keepExample, type Counted, type Example } from './examples.js';
-import type { Gap } from './gaps.js';
+import { GapChange, type Gap } from './gaps.js';
 import { addCall, addDetail, Lives, newDetail, Programs, type Calls, type Group, type Life } from './lives.js';
 import { kernelTransport } from './pairing.js';
 import { buildProfile, type BuildOptions, type Profile } from './profile.js';
@@ -231,8 +231,9 @@ export class Learner implements LineSink, ItemSink {
   }
 
   private observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
-    const opened = src.serials.observe(serial, time, file, line);
-    if (opened) this.gaps.set(src.label, opened);
+    const change = src.serials.observe(serial, time, file, line);
+    if (change === GapChange.Opened) this.gaps.set(src.label, src.serials.gap!);
+    else if (change === GapChange.Closed) this.gaps.delete(src.label);
   }
 
   private suspect(why: Suspicion, file: string, line: number): void {

@@ -15,7 +15,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Action, AuditMark, SeccompEvent } from './event.js';
 import type { Format } from './envelope.js';
 import { keepExample, mergeCounted, type Counted, type Example } from './examples.js';
-import type { Gap } from './gaps.js';
+import type { Gap, Jump } from './gaps.js';
 import { Learner, type LearnOptions, type Loss, type Selection, type SkipReason } from './learn.js';
 import { addCall, Life, mergeDetail, newDetail, type CallStat, type Calls, type Detail, type Group } from './lives.js';
 import type { PairEntry } from './pairing.js';
@@ -91,7 +91,7 @@ interface SourceJSON {
   file: string;
   host: string | null;
   forgery: { stamped: number; lastPrintk: number | null; lastSerial: number | null; maxSerial: number; lastTime: number | null };
-  serials: { last: number; time: number | null; gap: Gap | null };
+  serials: { last: number; time: number | null; gap: Gap | null; jumps: Jump[] };
   pairs: { audit: PairJSON[]; kernel: PairJSON[] };
   held: Held | null;
 }
@@ -181,7 +181,7 @@ export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState 
       file: s.file,
       host: s.host,
       forgery: { stamped: f.stamped, lastPrintk: f.lastPrintk, lastSerial: f.lastSerial, maxSerial: f.maxSerial, lastTime: f.lastTime },
-      serials: { last: s.serials.last, time: s.serials.time, gap: s.serials.gap },
+      serials: { last: s.serials.last, time: s.serials.time, gap: s.serials.gap, jumps: s.serials.jumps },
       pairs: { audit: s.pairs.audit.export().map(pairJSON), kernel: s.pairs.kernel.export().map(pairJSON) },
       held,
     });
@@ -398,6 +398,7 @@ function absorb(l: Learner, s: LearnState, resume: boolean): number {
     src.serials.last = j.serials.last;
     src.serials.time = j.serials.time;
     src.serials.gap = j.serials.gap;
+    src.serials.jumps = j.serials.jumps.map((x) => ({ ...x, holes: [...x.holes], example: { ...x.example } }));
     if (j.serials.gap) l.gaps.set(src.label, j.serials.gap);
     const unpair = (x: PairJSON): PairEntry => ({ ...x, arch: x.arch === null ? null : arch(x.arch, 'pairs') });
     src.pairs.audit.load(j.pairs.audit.map(unpair));
