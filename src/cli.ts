@@ -71,7 +71,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     .wrap(Math.min(100, (io.stdout as { columns?: number }).columns ?? 100))
     .command(
       ['learn [files..]', '$0 [files..]'],
-      'learn a minimal seccomp profile from audit records (FILEs, - or no FILE: stdin; .gz read transparently)',
+      'learn a minimal seccomp profile from audit records (FILEs, - or no FILE: stdin; gzip is read)',
       (y) =>
         y
           .positional('files', { type: 'string', array: true, default: [] as string[] })

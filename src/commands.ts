@@ -141,8 +141,8 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     await readAll(a.files, io, learner, { maxLength: a['max-line-length'], onStreamChunk: flush, jobs, log });
   } catch (err) {
     if (err instanceof SourceError) {
+      // one line: what was read before an input failed is not a result
       say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}${a.state ? ` (${a.state} not written)` : ''}`);
-      if (!quiet) summary(learner, findings(learner), say);
       return EXIT.nothing;
     }
     throw err;

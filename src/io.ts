@@ -78,7 +78,7 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
       if (io.signal?.aborted) break;
       const live = input.kind === 'stream' && input.live;
       const onChunk = live ? onStreamChunk : undefined;
-      const placed = log && path !== '-' ? await log.place(path, name, input, path.endsWith('.gz')) : null;
+      const placed = log && path !== '-' ? await log.place(path, name, input, input.kind === 'stream' && !input.live) : null;
       const serials = (): InputRecord['lastSerials'] => (placed && 'lastSerials' in sink ? (sink as Learner).lastSerials(placed.source) : []);
       const before = serials();
       const r = await readLines(input, placed?.source ?? name, sink, { maxLength, onChunk, signal: io.signal, markers: MARKERS, start: placed?.start, linesBefore: placed?.lines, holdPartial: placed !== null });
