@@ -1,12 +1,15 @@
 // The command line: yargs wiring only. The commands are in commands.ts, the work in the library.
+import { existsSync } from 'node:fs';
 import yargs from 'yargs';
 import { ARCHES, DEFAULT_ACTIONS, DEFAULT_MAX_LINE, SourceError, TABLE_KERNEL_VERSION } from './index.js';
 import { learnCommand, parseCommand, reportCommand, resolveCommand } from './commands.js';
 import { checkCommand, diffCommand, mergeCommand } from './commands-profiles.js';
 import { isStateFile, stateMergeCommand, type StateMergeArgs } from './commands-states.js';
 import { FORMATS, FormatError, isDns1123Subdomain } from './formats/index.js';
+import { examples } from './help.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { defaultJobs } from './parallel.js';
+import { closest } from './suggest.js';
 
 export { EXIT, type Io } from './io.js';
 
@@ -38,9 +41,51 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   return code;
 }
 
+/** The command line's own commands (yargs' list: it includes every command registered). */
+function commandNames(parser: { getInternalMethods?: () => { getCommandInstance: () => { getCommands: () => string[] } } }): string[] {
+  try {
+    return parser.getInternalMethods?.().getCommandInstance().getCommands().filter((c) => c !== '$0') ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** The word given where a command goes, when it is not a file but (close to) a command: a usage error. */
+function checkCommandWord(files: string[], argv: string[], commands: string[]): void {
+  const word = files[0];
+  if (word === undefined || word === '-' || existsSync(word)) return;
+  if (commands.includes(word)) throw new UsageError(`'${word}' is a command: it comes first (seccomp-learn ${word} [OPTIONS] ...)`);
+  if (argv[0] !== word || !/^[a-z][a-z0-9-]*$/.test(word)) return;
+  const near = closest(word, commands);
+  if (near) throw new UsageError(`Unknown command '${word}'. Did you mean '${near}'?`);
+}
+
+/** yargs' "Unknown argument(s): a, b", with the closest valid option for each that was given as one. */
+function unknownOptions(msg: string, argv: string[], options: { key: Record<string, unknown>; alias: Record<string, string[]> }): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return msg;
+  const valid = new Set([...Object.keys(options.key), ...Object.values(options.alias).flat()]);
+  const given = (name: string) => argv.find((a) => a === `--${name}` || a === `-${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}`);
+  const names = m[1].split(', ');
+  // yargs names an unknown --max-line-lenght twice, the second time as maxLineLenght
+  const kebab = (n: string) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const parts = names.filter((n) => !(/[A-Z]/.test(n) && names.includes(kebab(n)))).map((name) => {
+    const as = given(name);
+    if (as === undefined) return `Unknown argument: ${name}`;
+    const dash = (n: string) => (n.length === 1 ? `-${n}` : `--${n}`);
+    // yargs reads --no-X as X set to false: name it, and the closest, as typed
+    const shown = (n: string) => (as === `--no-${name}` ? `--no-${n}` : dash(n));
+    const near = closest(name, valid);
+    return `Unknown option ${shown(name)}${near ? `. Did you mean ${shown(near)}?` : ''}`;
+  });
+  return parts.join('; ');
+}
+
 async function run(argv: string[], io: Io): Promise<number> {
   const say = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
   let result = EXIT.ok as number;
+  // every command registered below, read before parsing (inside a command, yargs lists none)
+  let commands: string[] = [];
   const inputOptions = {
     'max-line-length': { type: 'number', default: DEFAULT_MAX_LINE, describe: 'longest line read, in bytes; longer lines are counted and skipped' },
     jobs: { type: 'number', describe: `worker threads reading regular files (the result is the same) [default: the cores here, ${defaultJobs()}]` },
@@ -96,12 +141,9 @@ async function run(argv: string[], io: Io): Promise<number> {
           .conflicts('output', 'out-dir')
           .conflicts('merge', 'out-dir')
           .conflicts('name', 'out-dir')
-          .example('$0 --comm httpd --format docker -o httpd.json /var/log/syslog', 'a template for docker/podman run --security-opt seccomp=httpd.json')
-          .example('$0 --exe /usr/bin/myapp --format spo --name myapp /var/log/audit/audit.log > myapp.yaml', 'a SeccompProfile for kubectl apply -f myapp.yaml')
-          .example('$0 --comm myd --format systemd -o /etc/systemd/system/myd.service.d/seccomp.conf /var/log/syslog', 'a systemd drop-in')
-          .example('$0 --out-dir profiles /var/log/syslog', 'one profile per program, and the Pod securityContext that uses each')
-          .example('$0 --state node-1.json --node node-1 /var/log/audit/audit.log', 'learn on from where the last run stopped (run it again after rotation)'),
+          .example(examples('learn')),
       async (a) => {
+        checkCommandWord(a.files, argv, commands);
         result = await learnCommand(a as typeof a & { format: 'oci' }, io, say);
       },
     )
@@ -117,7 +159,8 @@ async function run(argv: string[], io: Io): Promise<number> {
             json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' },
             denied: { type: 'boolean', default: false, describe: 'only the syscalls a profile in force denied: why does my pod crash?' },
             width: { type: 'number', describe: 'terminal width [default: the terminal\'s, or 80]' },
-          }),
+          })
+          .example(examples('report')),
       async (a) => {
         result = await reportCommand(a, io);
       },
@@ -129,7 +172,8 @@ async function run(argv: string[], io: Io): Promise<number> {
         y
           .positional('files', { type: 'string', array: true, default: [] as string[] })
           .options(inputOptions)
-          .options({ all: { type: 'boolean', default: false, describe: 'keep records read twice (same audit(TIME:SERIAL))' } }),
+          .options({ all: { type: 'boolean', default: false, describe: 'keep records read twice (same audit(TIME:SERIAL))' } })
+          .example(examples('parse')),
       async (a) => {
         result = await parseCommand(a, io, say);
       },
@@ -143,7 +187,8 @@ async function run(argv: string[], io: Io): Promise<number> {
           .options({
             arch: { type: 'string', demandOption: true, describe: 'x86_64, x32, i386, aarch64, SCMP_ARCH_*, or the audit hex (c000003e)' },
             all: { type: 'boolean', default: false, describe: 'print the whole table: NUMBER<TAB>NAME' },
-          }),
+          })
+          .example(examples('resolve')),
       (a) => {
         result = resolveCommand(a, io, say);
       },
@@ -162,8 +207,7 @@ async function run(argv: string[], io: Io): Promise<number> {
             json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' },
             all: { type: 'boolean', default: false, describe: 'list the calls that would be allowed too' },
           })
-          .example('$0 check profiles/fine-grained.json --comm http-echo /var/log/syslog', 'which calls of http-echo would the profile deny?')
-          .example('$0 check --json seccomp.yaml audit.log | jq .totals', 'the same, for a machine')
+          .example(examples('check'))
           .epilogue('Exit codes: 0 every call would be allowed, 1 some would not (denied, allowed only for some arguments, or unknown) or no record matched, 2 usage error or unreadable profile or input.'),
       async (a) => {
         result = await checkCommand(a as typeof a & { profile: string }, io, say);
@@ -178,8 +222,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           .positional('b', { type: 'string', demandOption: true })
           .options(assumeOptions)
           .options({ json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' } })
-          .example('$0 diff profiles/learned.json fine-grained.json', '-name: only the learned profile allows it; +name: only fine-grained.json')
-          .example('$0 diff seccomp.yaml /usr/share/containers/seccomp.json', 'an SPO resource against a Docker template')
+          .example(examples('diff'))
           .epilogue('Exit codes: 0 the same, 1 different, 2 usage error or unreadable profile.'),
       (a) => {
         result = diffCommand(a as typeof a & { a: string; b: string }, io);
@@ -204,10 +247,7 @@ async function run(argv: string[], io: Io): Promise<number> {
             quiet: { alias: 'q', type: 'boolean', default: false, describe: 'do not say on stderr which action won where the profiles differ' },
           })
           .conflicts('output', 'out-dir')
-          .example('$0 merge replica-*.json -o profiles/web.json', 'one profile that lets every replica run')
-          .example('$0 merge web.json web.yaml --format spo --name web', 'an OCI profile and an SPO resource into one SeccompProfile')
-          .example('$0 merge states/*.json --out-dir profiles', 'the states of every node: one profile per program')
-          .example('$0 merge states/*.json --format state -o fleet.json', 'the states of every node as one state')
+          .example(examples('merge'))
           .epilogue('Exit codes: 0 written, 1 the result cannot be written in --format (or, for states, nothing learned), 2 usage error or unreadable profile or state.'),
       (a) => {
         const states = a.profiles.filter(isStateFile);
@@ -221,15 +261,17 @@ async function run(argv: string[], io: Io): Promise<number> {
         result = mergeCommand(a as typeof a & { format: 'oci' }, io, say);
       },
     )
-    .command('arches', 'list the architectures: audit token, name, libseccomp name, table', {}, () => {
+    .command('arches', 'list the architectures: audit token, name, libseccomp name, table', (y) => y.example(examples('arches')), () => {
       for (const a of ARCHES) io.stdout.write(`${a.name === 'x32' ? 'c000003e+x32' : a.token}\t${a.name}\t${a.scmp ?? '-'}\t${a.column ?? '-'}\n`);
     })
     .epilogue(`Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned or unreadable input, 2 usage, 3 records may be missing (--strict).`)
     .fail((msg, err) => {
       if (err instanceof FormatError) throw err;
-      throw err instanceof Error && !(err instanceof UsageError) && msg === undefined ? err : new UsageError(msg ?? err?.message ?? 'usage error');
+      if (err instanceof Error && !(err instanceof UsageError) && msg === undefined) throw err;
+      throw new UsageError(unknownOptions(msg ?? err?.message ?? 'usage error', argv, (parser as unknown as { getOptions(): never }).getOptions()));
     });
 
+  commands = commandNames(parser as never);
   try {
     await parser.parseAsync();
   } catch (err) {

@@ -115,3 +115,49 @@ describe('compressed inputs, known by their first bytes', () => {
   });
 });
 
+describe('help and mistakes', () => {
+  it('every command\'s --help has examples', () => {
+    for (const command of commands()) {
+      const h = cli([command, '--help']);
+      expect(h.code).toBe(0);
+      // what it does as a comment, the command below it
+      expect(h.stdout, command).toMatch(/\nExamples:\n {2}# .+\n {2}.*seccomp-learn /);
+    }
+    expect(cli(['--help']).stdout).toContain('tail -n +1 -F /var/log/syslog | seccomp-learn --comm http-echo -o profiles/http-echo.json');
+  });
+
+  it('a misspelled command is not taken for a file name', () => {
+    for (const [word, near] of [
+      ['lern', 'learn'],
+      ['reprot', 'report'],
+      ['prase', 'parse'],
+      ['resolv', 'resolve'],
+      ['arch', 'arches'],
+    ]) {
+      const r = cli([word, 'x.log']);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(`seccomp-learn: Unknown command '${word}'. Did you mean '${near}'?`);
+    }
+    // a word far from every command is a file name that does not exist
+    expect(cli(['syslog', '--comm', 'x']).stderr).toBe('seccomp-learn: syslog: no such file\n');
+  });
+
+  it('a file named like a misspelled command is read: learn is the default command', () => {
+    const dir = tmpDir();
+    writeFileSync(join(dir, 'lern'), readFixture('published/k8s-tutorial-syslog.log'));
+    const r = cli(['lern', '--comm', 'http-echo'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(golden('http-echo.json'));
+  });
+
+  it('a misspelled option gets the closest valid one, for the command given', () => {
+    expect(cli(['--comn', 'http-echo', LOG]).stderr.split('\n')[0]).toBe('seccomp-learn: Unknown option --comn. Did you mean --comm?');
+    expect(cli(['--ouptut', 'p.json', LOG]).stderr.split('\n')[0]).toBe('seccomp-learn: Unknown option --ouptut. Did you mean --output?');
+    expect(cli(['report', '--jsn', LOG]).stderr.split('\n')[0]).toBe('seccomp-learn: Unknown option --jsn. Did you mean --json?');
+    expect(cli(['parse', '--json', LOG]).stderr.split('\n')[0]).toBe('seccomp-learn: Unknown option --json');
+    const r = cli(['--max-line-lenght', '10', LOG]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('seccomp-learn: Unknown option --max-line-lenght. Did you mean --max-line-length?\nTry seccomp-learn --help.\n');
+  });
+});
+
