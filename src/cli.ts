@@ -7,7 +7,7 @@ import { checkCommand, diffCommand, mergeCommand } from './commands-profiles.js'
 import { isStateFile, stateMergeCommand, type StateMergeArgs } from './commands-states.js';
 import { FORMATS, FormatError, isDns1123Subdomain } from './formats/index.js';
 import { examples } from './help.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, OutputError, UsageError, type Io, type StopReason } from './io.js';
 import { defaultJobs } from './parallel.js';
 import { closest } from './suggest.js';
 
@@ -25,19 +25,72 @@ function toPid(v: string): number {
   return Number(v);
 }
 
+/** A positive whole number for `option`. */
+function positive(option: string, what: string): (v: number) => number {
+  return (v) => {
+    if (!Number.isInteger(v) || v <= 0) throw new UsageError(`${option} must be a positive number of ${what}`);
+    return v;
+  };
+}
+
+/** An error no input or option should cause: one line, exit 70; the stack with SECCOMP_LEARN_DEBUG=1. */
+function internalError(err: unknown, io: Io): number {
+  const debug = process.env.SECCOMP_LEARN_DEBUG === '1';
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`seccomp-learn: internal error: ${message.split('\n')[0]} (please report)\n`);
+  if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  return EXIT.internal;
+}
+
 /** Run the command line; resolves to the exit code (and sets process.exitCode when run as the CLI). */
 export async function main(argv: string[], io?: Io): Promise<number> {
   const own = !io;
-  let controller: AbortController | undefined;
+  let brokenPipe = false;
   if (!io) {
-    controller = new AbortController();
-    const stop = () => controller!.abort();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal };
+    const controller = new AbortController();
+    const stop = (why: StopReason) => () => controller.abort(why);
+    // a second signal ends the process at once: the listener is gone
+    process.once('SIGINT', stop('SIGINT'));
+    process.once('SIGTERM', stop('SIGTERM'));
+    const ownIo: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal };
+    io = ownIo;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') {
+        // the reader went away (`| head -1`): stop reading, say nothing, exit as cat would
+        brokenPipe = true;
+        process.exitCode = EXIT.pipe;
+        controller.abort('EPIPE');
+        return;
+      }
+      ownIo.stderr.write(`seccomp-learn: cannot write standard output: ${err.message.replace(/^[A-Z]+: /, '')}\n`);
+      process.exit(EXIT.nothing);
+    });
+    // with stderr gone there is nowhere to say anything: go on
+    process.stderr.on('error', () => {});
+    // a failure outside a command's own path (the --state timer's write): one line all the same
+    const crash = (err: unknown) => {
+      if (err instanceof OutputError || err instanceof SourceError) {
+        ownIo.stderr.write(`seccomp-learn: ${err.message}\n`);
+        process.exit(EXIT.nothing);
+      }
+      process.exit(internalError(err, ownIo));
+    };
+    process.on('uncaughtException', crash);
+    process.on('unhandledRejection', crash);
   }
-  const code = await run(argv, io);
-  if (own) process.exitCode = code;
+  let code: number;
+  try {
+    code = await run(argv, io);
+  } catch (err) {
+    code = internalError(err, io);
+  }
+  if (brokenPipe) code = EXIT.pipe;
+  if (own) {
+    process.exitCode = code;
+    // nothing more is read: a stdin stopped from inside its own 'data' event (a
+    // failed write while following) would otherwise be read on, and keep the process
+    process.stdin.destroy();
+  }
   return code;
 }
 
@@ -87,7 +140,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   // every command registered below, read before parsing (inside a command, yargs lists none)
   let commands: string[] = [];
   const inputOptions = {
-    'max-line-length': { type: 'number', default: DEFAULT_MAX_LINE, describe: 'longest line read, in bytes; longer lines are counted and skipped' },
+    'max-line-length': { type: 'number', default: DEFAULT_MAX_LINE, coerce: positive('--max-line-length', 'bytes'), describe: 'longest line read, in bytes; longer lines are counted and skipped' },
     jobs: { type: 'number', describe: `worker threads reading regular files (the result is the same) [default: the cores here, ${defaultJobs()}]` },
   } as const;
   const selectOptions = {
@@ -158,11 +211,11 @@ async function run(argv: string[], io: Io): Promise<number> {
           .options({
             json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' },
             denied: { type: 'boolean', default: false, describe: 'only the syscalls a profile in force denied: why does my pod crash?' },
-            width: { type: 'number', describe: 'terminal width [default: the terminal\'s, or 80]' },
+            width: { type: 'number', coerce: positive('--width', 'columns'), describe: 'terminal width [default: the terminal\'s, or 80]' },
           })
           .example(examples('report')),
       async (a) => {
-        result = await reportCommand(a, io);
+        result = await reportCommand(a, io, say);
       },
     )
     .command(
@@ -264,7 +317,9 @@ async function run(argv: string[], io: Io): Promise<number> {
     .command('arches', 'list the architectures: audit token, name, libseccomp name, table', (y) => y.example(examples('arches')), () => {
       for (const a of ARCHES) io.stdout.write(`${a.name === 'x32' ? 'c000003e+x32' : a.token}\t${a.name}\t${a.scmp ?? '-'}\t${a.column ?? '-'}\n`);
     })
-    .epilogue(`Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned or unreadable input, 2 usage, 3 records may be missing (--strict).`)
+    .epilogue(
+      `Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned, an unreadable input or an unwritable output, 2 usage, 3 records may be missing (--strict), 70 internal error, 130/143 a run over files cut short by SIGINT/SIGTERM (the profile holds what was read), 141 standard output closed by its reader.`,
+    )
     .fail((msg, err) => {
       if (err instanceof FormatError) throw err;
       if (err instanceof Error && !(err instanceof UsageError) && msg === undefined) throw err;
@@ -284,7 +339,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       say(`seccomp-learn: ${err.message}`);
       return EXIT.usage;
     }
-    if (err instanceof SourceError) {
+    if (err instanceof SourceError || err instanceof OutputError) {
       say(`seccomp-learn: ${err.message}`);
       return EXIT.nothing;
     }
