@@ -9,6 +9,7 @@ import { FORMATS, FormatError, isDns1123Subdomain } from './formats/index.js';
 import { examples } from './help.js';
 import { EXIT, OutputError, UsageError, type Io, type StopReason } from './io.js';
 import { defaultJobs } from './parallel.js';
+import { Progress } from './progress.js';
 import { closest } from './suggest.js';
 
 export { EXIT, type Io } from './io.js';
@@ -37,6 +38,7 @@ function positive(option: string, what: string): (v: number) => number {
 function internalError(err: unknown, io: Io): number {
   const debug = process.env.SECCOMP_LEARN_DEBUG === '1';
   const message = err instanceof Error ? err.message : String(err);
+  io.progress?.end();
   io.stderr.write(`seccomp-learn: internal error: ${message.split('\n')[0]} (please report)\n`);
   if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
   return EXIT.internal;
@@ -52,7 +54,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     // a second signal ends the process at once: the listener is gone
     process.once('SIGINT', stop('SIGINT'));
     process.once('SIGTERM', stop('SIGTERM'));
-    const ownIo: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal };
+    const ownIo: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal, progress: Progress.forTerminal(process.stderr, process.env) };
     io = ownIo;
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') {
@@ -135,7 +137,10 @@ function unknownOptions(msg: string, argv: string[], options: { key: Record<stri
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
-  const say = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  const say = (s: string) => {
+    io.progress?.clear();
+    io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  };
   let result = EXIT.ok as number;
   // every command registered below, read before parsing (inside a command, yargs lists none)
   let commands: string[] = [];

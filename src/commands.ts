@@ -99,8 +99,8 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   if (a['out-dir'] !== undefined) prepareOutDir(a['out-dir']);
   if (a.state !== undefined) prepareOutput(a.state, '--state');
 
-  const readsStdin = a.files.length === 0 || a.files.includes('-');
-  const progress = !quiet && (a.progress ?? readsStdin);
+  // said when following a stream (stdin, a FIFO) unless told otherwise: set once the inputs are open
+  let progress = false;
   let dirty = false;
   const options = {
     selection: { comms: a.comm, exes: a.exe, pids: a.pid },
@@ -144,7 +144,16 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
 
   let read: ReadAllResult;
   try {
-    read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], onStreamChunk: flush, jobs, log });
+    read = await readAll(a.files, io, learner, {
+      maxLength: a['max-line-length'],
+      onStreamChunk: flush,
+      jobs,
+      log,
+      quiet: quiet || a.progress === false,
+      count: () => learner.records,
+      say,
+      onOpen: (follows) => (progress = !quiet && (a.progress ?? follows)),
+    });
   } catch (err) {
     if (err instanceof SourceError) {
       // one line: what was read before an input failed is not a result
@@ -242,7 +251,7 @@ export interface ReportArgs extends SelectArgs {
 export async function reportCommand(a: ReportArgs, io: Io, say: Say): Promise<number> {
   const jobs = jobsOf(a);
   const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
-  const read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs });
+  const read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs, count: () => learner.records, say });
   learner.finish();
   const report = buildReport(learner, a.denied);
   if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -262,6 +271,7 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
   const parser = new Parser();
   let out = '';
   let skipped = 0;
+  let printed = 0;
   const sink: LineSink = {
     line(buf, start, end, source, lineNo) {
       const r = parser.parse(buf, start, end, source, lineNo);
@@ -269,6 +279,7 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
       if (r.kind === 'seccomp') {
         if (!a.all && window.check(r, 0) !== 'new') return;
         out += JSON.stringify(eventToJSON(r)) + '\n';
+        printed++;
         if (out.length > 1 << 16) flush();
       } else if (r.kind === 'skip') {
         skipped++;
@@ -284,7 +295,8 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
     if (out) io.stdout.write(out);
     out = '';
   };
-  const read = await readAll(a.files, io, sink, { maxLength: a['max-line-length'], onStreamChunk: flush });
+  // no progress bar when the records go to the same terminal as they are read
+  const read = await readAll(a.files, io, sink, { maxLength: a['max-line-length'], onStreamChunk: flush, quiet: (io.stdout as { isTTY?: boolean }).isTTY === true, count: () => printed, say });
   flush();
   const stopped = stopCode(read);
   if (stopped !== null && read.stoppedBy !== 'EPIPE') say(stopNote(read, 'the records printed are'));

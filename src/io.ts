@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFile
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { MARKERS } from './event.js';
+import type { Progress } from './progress.js';
 import { closeInput, openInput, readLines, sourceName, type Input, type LineSink } from './source.js';
 import { defaultJobs, readParallel, workersFor, type RangedFile, type RangeSink } from './parallel.js';
 import type { InputLog } from './inputs.js';
@@ -27,6 +28,8 @@ export interface Io {
   stderr: Writable;
   /** Aborted on SIGINT/SIGTERM (or EPIPE on stdout), with the StopReason as its reason: the run ends as if the input had ended. */
   signal?: AbortSignal;
+  /** A progress bar on stderr, when it is a terminal (cli.ts decides). */
+  progress?: Progress;
 }
 
 /** A mistake in the command line: exit 2. */
@@ -71,6 +74,14 @@ export interface ReadAllOptions {
   jobs?: number;
   /** What was read of each file before (a saved state): files are read on from there, and the log says how far they were read now. */
   log?: InputLog;
+  /** No tty hint and no progress bar. */
+  quiet?: boolean;
+  /** Records so far, for the progress bar. */
+  count?: () => number;
+  /** Where to say the tty hint (default: io.stderr). */
+  say?: Say;
+  /** Once every input is open: whether one of them is followed (stdin, a FIFO). */
+  onOpen?: (follows: boolean) => void;
 }
 
 /** How a readAll ended. */
@@ -85,6 +96,9 @@ export interface ReadAllResult {
   partial: boolean;
 }
 
+const TTY_HINT =
+  'seccomp-learn: reading log lines from the terminal (standard input); end with Ctrl-D. To read a log: seccomp-learn [OPTIONS] FILE..., or tail -n +1 -F /var/log/syslog | seccomp-learn [OPTIONS]';
+
 /**
  * Read every input in order. With `jobs` above 1 and a sink that takes results
  * from workers (a Learner), regular files are read by worker threads when they
@@ -93,6 +107,7 @@ export interface ReadAllResult {
 export async function readAll(files: string[], io: Io, sink: LineSink | (LineSink & RangeSink), opts: ReadAllOptions): Promise<ReadAllResult> {
   const { maxLength, onStreamChunk, jobs = 1, log } = opts;
   const inputs = await openAll(files, io);
+  opts.onOpen?.(inputs.some(({ input }) => input.kind === 'stream' && input.live));
   // one signal for a stop from outside (io.signal) and for a failed onStreamChunk
   const stop = new AbortController();
   const forward = () => stop.abort(io.signal?.reason);
@@ -107,6 +122,14 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
       stop.abort('failed');
     }
   };
+  const say = opts.say ?? ((s: string) => io.stderr.write(s + '\n'));
+  const meters = inputs.flatMap(({ input }) => (input.meter ? [input.meter] : []));
+  const bar = opts.quiet ? undefined : io.progress;
+  bar?.start(
+    meters.reduce((n, m) => n + m.size, 0),
+    opts.count ?? (() => 0),
+  );
+  const tick = bar && (() => bar.update(meters.reduce((n, m) => n + m.read, 0)));
   let partial = false;
   try {
     if (jobs > 1 && !log && 'result' in sink && inputs.every(({ input }) => input.kind === 'file')) {
@@ -114,7 +137,7 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
       for (const { name, input } of inputs) if (input.kind === 'file') ranged.push({ path: name, name, size: (await input.file.stat()).size });
       const workers = workersFor(jobs, ranged.reduce((n, f) => n + f.size, 0));
       if (workers > 1) {
-        await readParallel(ranged, sink, { jobs: workers, maxLength, markers: MARKERS, signal: stop.signal });
+        await readParallel(ranged, sink, { jobs: workers, maxLength, markers: MARKERS, signal: stop.signal, onProgress: bar && ((bytes) => bar.update(bytes)) });
         // files only: a stop is always before their end
         return { stoppedBy: stop.signal.aborted ? (stop.signal.reason as StopReason) : null, partial: stop.signal.aborted };
       }
@@ -126,10 +149,14 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
         break;
       }
       const live = input.kind === 'stream' && input.live;
+      if (live) {
+        bar?.end(); // a followed stream says what it learns instead
+        if (input.stream === io.stdin && (io.stdin as { isTTY?: boolean }).isTTY && !opts.quiet) say(TTY_HINT);
+      }
       const placed = log && path !== '-' ? await log.place(path, name, input, input.kind === 'stream' && !input.live) : null;
       const serials = (): InputRecord['lastSerials'] => (placed && 'lastSerials' in sink ? (sink as Learner).lastSerials(placed.source) : []);
       const before = serials();
-      const r = await readLines(input, placed?.source ?? name, sink, { maxLength, onChunk: live ? flush : undefined, signal: stop.signal, markers: MARKERS, start: placed?.start, linesBefore: placed?.lines, holdPartial: placed !== null });
+      const r = await readLines(input, placed?.source ?? name, sink, { maxLength, onChunk: live ? flush : tick, signal: stop.signal, markers: MARKERS, start: placed?.start, linesBefore: placed?.lines, holdPartial: placed !== null });
       if (placed) log!.update(placed, r, before, serials());
       if (stop.signal.aborted) {
         partial = !(live && i === inputs.length - 1);
@@ -137,6 +164,7 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
       }
     }
   } finally {
+    bar?.end();
     io.signal?.removeEventListener('abort', forward);
     for (const { input } of inputs) closeInput(input, io.stdin);
   }

@@ -430,3 +430,19 @@ describe('help and mistakes', () => {
   });
 });
 
+describe('following', () => {
+  it('a FIFO says each newly learned syscall, as stdin does', async () => {
+    const dir = tmpDir();
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [CLI, '--comm', 'http-echo', '-o', join(dir, 'p.json'), fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    writeFileSync(fifo, LINES.join('\n') + '\n');
+    expect(await closed).toBe(0);
+    expect(stderr.match(/^\+ http-echo \w+ \(x86_64\)$/gm)).toHaveLength(6);
+    // and a batch run over files does not, unless asked
+    expect(cli(['--comm', 'http-echo', LOG]).stderr).not.toMatch(/^\+ /m);
+  });
+});
