@@ -445,4 +445,39 @@ describe('following', () => {
     // and a batch run over files does not, unless asked
     expect(cli(['--comm', 'http-echo', LOG]).stderr).not.toMatch(/^\+ /m);
   });
+
+  it('the README\'s first example, as written, learns the lines written before it started and follows rotation', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = /^(tail -n \+1 -F \/var\/log\/syslog \| seccomp-learn --comm http-echo -o profiles\/http-echo\.json)$/m.exec(readme)?.[1];
+    expect(example, 'the README shows tail -n +1 -F').toBeDefined();
+    expect(readme).not.toMatch(/^tail -f /m);
+    const dir = tmpDir();
+    const log = join(dir, 'syslog');
+    // three records, then more than the 10 lines plain `tail -f` would start with
+    const chatter = Array.from({ length: 20 }, (_, i) => `Jul  6 15:37:41 my-machine systemd[1]: Started session ${i}.`);
+    writeFileSync(log, [...LINES.slice(0, 3), ...chatter].join('\n') + '\n');
+    const command = example!.replace('| seccomp-learn ', `| '${process.execPath}' '${CLI}' `).replace('/var/log/syslog', log);
+    const child = spawn('bash', ['-c', command], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const out = join(dir, 'profiles/http-echo.json');
+    const names = () => (existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')).syscalls[0].names as string[]) : []);
+    try {
+      await waitFor(() => names().length === 3, 10_000, `the lines written before the pipe started (stderr: ${stderr})`);
+      // rotation: the log moved away, a new one started
+      writeFileSync(join(dir, 'syslog.1'), readFileSync(log));
+      rmSync(log);
+      writeFileSync(log, LINES.slice(3).join('\n') + '\n');
+      await waitFor(() => names().length === 6, 15_000, 'the lines of the new log');
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+      } catch {
+        // the pipeline has ended already
+      }
+      await closed;
+    }
+    expect(names()).toEqual(['accept4', 'futex', 'getsockname', 'pselect6', 'read', 'setsockopt']);
+  });
 });
