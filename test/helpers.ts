@@ -120,9 +120,12 @@ afterAll(() => {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** A new temporary directory, removed when the test file's tests have ended. */
+/**
+ * A new temporary directory, removed when the test file's tests have ended
+ * (named after the run: test/global-setup.ts fails a run that leaves one).
+ */
 export function tmpDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'seccomp-learn-test-'));
+  const d = mkdtempSync(join(tmpdir(), `seccomp-learn-test-${process.env.SECCOMP_LEARN_TEST_RUN ?? 'x'}-`));
   made.push(d);
   return d;
 }
