@@ -3,7 +3,7 @@
 // signals and compressed inputs end the way a shell user expects, and mistakes
 // get a "did you mean". Every test spawns the built CLI.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -58,7 +58,7 @@ describe('no stack trace from any input or option, ever', () => {
   const listening = new Promise<void>((r) => server.listen(socket, r));
 
   /** `where`: the commands the case is meant for (learn, the commands that read logs, or all); `names`: what their message names */
-  type Case = { name: string; args: string[]; code: number; names: string; where: 'learn' | 'readers' | 'all' };
+  type Case = { name: string; args: string[]; code: number; names: string; where: 'learn' | 'with -o' | 'readers' | 'all' };
   const cases: Case[] = [
     { name: 'a missing file', args: [missing], code: 1, names: missing, where: 'readers' },
     { name: 'a directory as input', args: [asDir], code: 1, names: asDir, where: 'readers' },
@@ -67,9 +67,9 @@ describe('no stack trace from any input or option, ever', () => {
     { name: 'a file root cannot read (/proc/self/mem: EIO)', args: ['/proc/self/mem'], code: 1, names: '/proc/self/mem', where: 'readers' },
     { name: 'a socket', args: [socket], code: 1, names: socket, where: 'readers' },
     { name: 'a good file after a missing one', args: [LOG, missing], code: 1, names: missing, where: 'readers' },
-    { name: '-o into /proc', args: ['-o', '/proc/seccomp-learn.json', LOG], code: 1, names: '/proc/seccomp-learn.json', where: 'learn' },
-    { name: '-o under a directory /proc cannot have', args: ['-o', '/proc/no/such/p.json', LOG], code: 1, names: '/proc/no', where: 'learn' },
-    { name: '-o a directory', args: ['-o', asDir, LOG], code: 1, names: asDir, where: 'learn' },
+    { name: '-o into /proc', args: ['-o', '/proc/seccomp-learn.json', LOG], code: 1, names: '/proc/seccomp-learn.json', where: 'with -o' },
+    { name: '-o under a directory /proc cannot have', args: ['-o', '/proc/no/such/p.json', LOG], code: 1, names: '/proc/no', where: 'with -o' },
+    { name: '-o a directory', args: ['-o', asDir, LOG], code: 1, names: asDir, where: 'with -o' },
     { name: '--out-dir a file', args: ['--out-dir', LOG, LOG], code: 1, names: LOG, where: 'learn' },
     { name: '--merge a missing file', args: ['--merge', missing, LOG], code: 1, names: missing, where: 'learn' },
     { name: '--merge a directory', args: ['--merge', asDir, LOG], code: 1, names: asDir, where: 'learn' },
@@ -85,6 +85,8 @@ describe('no stack trace from any input or option, ever', () => {
     const all = commands();
     expect(all).toEqual(expect.arrayContaining(['learn', 'report', 'parse', 'resolve', 'arches']));
     const readers = new Set(['learn', 'report', 'parse']);
+    // -o is checked before anything is read, whatever the command reads
+    const withOutput = new Set(['learn', 'merge'].filter((c) => all.includes(c)));
     const runs: Array<{ command: string; c: Case }> = all.flatMap((command) => cases.map((c) => ({ command, c })));
     const failures: string[] = [];
     try {
@@ -96,10 +98,10 @@ describe('no stack trace from any input or option, ever', () => {
         if (![0, 1, 2, 3].includes(r.code ?? -1)) failures.push(`exit code: ${what}`);
         if (r.code !== 0 && !r.stderr.startsWith('seccomp-learn: ')) failures.push(`no message: ${what}`);
         // where the case is meant for the command: its code; for a command that reads logs, one line that names the culprit
-        const meant = c.where === 'all' || (c.where === 'learn' ? command === 'learn' : readers.has(command));
+        const meant = c.where === 'all' || (c.where === 'learn' ? command === 'learn' : c.where === 'with -o' ? withOutput.has(command) : readers.has(command));
         if (!meant) return;
         if (r.code !== c.code) failures.push(`expected exit ${c.code}: ${what}`);
-        if (!readers.has(command)) return;
+        if (!readers.has(command) && !(c.where === 'with -o')) return;
         const lines = r.stderr.trimEnd().split('\n');
         if (!lines[0].includes(c.names)) failures.push(`the first line should name ${c.names}: ${what}`);
         // a usage error may add "Try seccomp-learn --help."; nothing else follows
@@ -210,6 +212,21 @@ describe('-o and --out-dir', () => {
     }
   });
 
+  it('--state, and merge of states, check their outputs before reading', () => {
+    const dir = tmpDir();
+    const st = cli(['--comm', 'http-echo', '--state', '/proc/s.json', LOG]);
+    expect(st.code).toBe(1);
+    expect(st.stderr).toBe('seccomp-learn: --state /proc/s.json: cannot create a file in /proc: no such file or directory\n');
+    const state = join(dir, 'states/node-1.json');
+    expect(cli(['-q', '--comm', 'http-echo', '--state', state, LOG]).code).toBe(0);
+    const r = cli(['merge', state, '--out-dir', '/proc/no/profiles']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('seccomp-learn: --out-dir /proc/no/profiles: cannot create the directory /proc/no: no such file or directory\n');
+    const ok = cli(['merge', '-q', state, '--out-dir', join(dir, 'a/b')]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'a/b'))).toEqual(['http-echo.json']);
+  });
+
   it('-o /dev/full (written in place): one line, exit 1', () => {
     const r = cli(['-q', '--comm', 'http-echo', '-o', '/dev/full', LOG]);
     expect(r.code).toBe(1);
@@ -291,6 +308,29 @@ describe('signals', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).syscalls[0].names).toEqual(['accept4', 'futex', 'getsockname', 'pselect6', 'read', 'setsockopt']);
     expect(stderr).toContain(`seccomp-learn: interrupted by ${signal} before the end of the input: the profile in ${out} holds only what was read until then (exit ${code})\n`);
     expect(readdirSync(dir).sort()).toEqual(['endless.log', 'p.json']);
+  });
+
+  it('check, SIGINT during a run over files: its answer is about a part, exit 130', async () => {
+    const dir = tmpDir();
+    const log = endless(dir);
+    const profile = join(dir, 'profile.json');
+    writeFileSync(profile, golden('http-echo.json'));
+    const child = spawn(process.execPath, [CLI, 'check', profile, '--comm', 'http-echo', log], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // every input is opened (once its signal handlers are in place) before one is read
+    const opened = () => {
+      try {
+        return readdirSync(`/proc/${child.pid}/fd`).some((fd) => readlinkSync(`/proc/${child.pid}/fd/${fd}`) === log);
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(opened, 10_000, 'the log opened');
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(stderr).toContain('seccomp-learn: interrupted by SIGINT before the end of the input: the check covers only what was read until then (exit 130)\n');
   });
 
   it('following stdin or a FIFO, SIGINT and SIGTERM end the run normally: exit 0', async () => {
