@@ -1,12 +1,16 @@
 // The command line: yargs wiring only. The commands are in commands.ts, the work in the library.
+import { existsSync } from 'node:fs';
 import yargs from 'yargs';
 import { ARCHES, DEFAULT_ACTIONS, DEFAULT_MAX_LINE, SourceError, TABLE_KERNEL_VERSION } from './index.js';
 import { learnCommand, parseCommand, reportCommand, resolveCommand } from './commands.js';
 import { checkCommand, diffCommand, mergeCommand } from './commands-profiles.js';
 import { isStateFile, stateMergeCommand, type StateMergeArgs } from './commands-states.js';
 import { FORMATS, FormatError, isDns1123Subdomain } from './formats/index.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { examples } from './help.js';
+import { EXIT, OutputError, UsageError, type Io, type StopReason } from './io.js';
 import { defaultJobs } from './parallel.js';
+import { Progress } from './progress.js';
+import { closest } from './suggest.js';
 
 export { EXIT, type Io } from './io.js';
 
@@ -22,27 +26,126 @@ function toPid(v: string): number {
   return Number(v);
 }
 
+/** A positive whole number for `option`. */
+function positive(option: string, what: string): (v: number) => number {
+  return (v) => {
+    if (!Number.isInteger(v) || v <= 0) throw new UsageError(`${option} must be a positive number of ${what}`);
+    return v;
+  };
+}
+
+/** An error no input or option should cause: one line, exit 70; the stack with SECCOMP_LEARN_DEBUG=1. */
+function internalError(err: unknown, io: Io): number {
+  const debug = process.env.SECCOMP_LEARN_DEBUG === '1';
+  const message = err instanceof Error ? err.message : String(err);
+  io.progress?.end();
+  io.stderr.write(`seccomp-learn: internal error: ${message.split('\n')[0]} (please report)\n`);
+  if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  return EXIT.internal;
+}
+
 /** Run the command line; resolves to the exit code (and sets process.exitCode when run as the CLI). */
 export async function main(argv: string[], io?: Io): Promise<number> {
   const own = !io;
-  let controller: AbortController | undefined;
+  let brokenPipe = false;
   if (!io) {
-    controller = new AbortController();
-    const stop = () => controller!.abort();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal };
+    const controller = new AbortController();
+    const stop = (why: StopReason) => () => controller.abort(why);
+    // a second signal ends the process at once: the listener is gone
+    process.once('SIGINT', stop('SIGINT'));
+    process.once('SIGTERM', stop('SIGTERM'));
+    const ownIo: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal, progress: Progress.forTerminal(process.stderr, process.env) };
+    io = ownIo;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') {
+        // the reader went away (`| head -1`): stop reading, say nothing, exit as cat would
+        brokenPipe = true;
+        process.exitCode = EXIT.pipe;
+        controller.abort('EPIPE');
+        return;
+      }
+      ownIo.stderr.write(`seccomp-learn: cannot write standard output: ${err.message.replace(/^[A-Z]+: /, '')}\n`);
+      process.exit(EXIT.nothing);
+    });
+    // with stderr gone there is nowhere to say anything: go on
+    process.stderr.on('error', () => {});
+    // a failure outside a command's own path (the --state timer's write): one line all the same
+    const crash = (err: unknown) => {
+      if (err instanceof OutputError || err instanceof SourceError) {
+        ownIo.stderr.write(`seccomp-learn: ${err.message}\n`);
+        process.exit(EXIT.nothing);
+      }
+      process.exit(internalError(err, ownIo));
+    };
+    process.on('uncaughtException', crash);
+    process.on('unhandledRejection', crash);
   }
-  const code = await run(argv, io);
-  if (own) process.exitCode = code;
+  let code: number;
+  try {
+    code = await run(argv, io);
+  } catch (err) {
+    code = internalError(err, io);
+  }
+  if (brokenPipe) code = EXIT.pipe;
+  if (own) {
+    process.exitCode = code;
+    // nothing more is read: a stdin stopped from inside its own 'data' event (a
+    // failed write while following) would otherwise be read on, and keep the process
+    process.stdin.destroy();
+  }
   return code;
 }
 
+/** The command line's own commands (yargs' list: it includes every command registered). */
+function commandNames(parser: { getInternalMethods?: () => { getCommandInstance: () => { getCommands: () => string[] } } }): string[] {
+  try {
+    return parser.getInternalMethods?.().getCommandInstance().getCommands().filter((c) => c !== '$0') ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** The word given where a command goes, when it is not a file but (close to) a command: a usage error. */
+function checkCommandWord(files: string[], argv: string[], commands: string[]): void {
+  const word = files[0];
+  if (word === undefined || word === '-' || existsSync(word)) return;
+  if (commands.includes(word)) throw new UsageError(`'${word}' is a command: it comes first (seccomp-learn ${word} [OPTIONS] ...)`);
+  if (argv[0] !== word || !/^[a-z][a-z0-9-]*$/.test(word)) return;
+  const near = closest(word, commands);
+  if (near) throw new UsageError(`Unknown command '${word}'. Did you mean '${near}'?`);
+}
+
+/** yargs' "Unknown argument(s): a, b", with the closest valid option for each that was given as one. */
+function unknownOptions(msg: string, argv: string[], options: { key: Record<string, unknown>; alias: Record<string, string[]> }): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return msg;
+  const valid = new Set([...Object.keys(options.key), ...Object.values(options.alias).flat()]);
+  const given = (name: string) => argv.find((a) => a === `--${name}` || a === `-${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}`);
+  const names = m[1].split(', ');
+  // yargs names an unknown --max-line-lenght twice, the second time as maxLineLenght
+  const kebab = (n: string) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const parts = names.filter((n) => !(/[A-Z]/.test(n) && names.includes(kebab(n)))).map((name) => {
+    const as = given(name);
+    if (as === undefined) return `Unknown argument: ${name}`;
+    const dash = (n: string) => (n.length === 1 ? `-${n}` : `--${n}`);
+    // yargs reads --no-X as X set to false: name it, and the closest, as typed
+    const shown = (n: string) => (as === `--no-${name}` ? `--no-${n}` : dash(n));
+    const near = closest(name, valid);
+    return `Unknown option ${shown(name)}${near ? `. Did you mean ${shown(near)}?` : ''}`;
+  });
+  return parts.join('; ');
+}
+
 async function run(argv: string[], io: Io): Promise<number> {
-  const say = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  const say = (s: string) => {
+    io.progress?.clear();
+    io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  };
   let result = EXIT.ok as number;
+  // every command registered below, read before parsing (inside a command, yargs lists none)
+  let commands: string[] = [];
   const inputOptions = {
-    'max-line-length': { type: 'number', default: DEFAULT_MAX_LINE, describe: 'longest line read, in bytes; longer lines are counted and skipped' },
+    'max-line-length': { type: 'number', default: DEFAULT_MAX_LINE, coerce: positive('--max-line-length', 'bytes'), describe: 'longest line read, in bytes; longer lines are counted and skipped' },
     jobs: { type: 'number', describe: `worker threads reading regular files (the result is the same) [default: the cores here, ${defaultJobs()}]` },
   } as const;
   const selectOptions = {
@@ -71,7 +174,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     .wrap(Math.min(100, (io.stdout as { columns?: number }).columns ?? 100))
     .command(
       ['learn [files..]', '$0 [files..]'],
-      'learn a minimal seccomp profile from audit records (FILEs, - or no FILE: stdin; .gz read transparently)',
+      'learn a minimal seccomp profile from audit records (FILEs, - or no FILE: stdin; gzip is read)',
       (y) =>
         y
           .positional('files', { type: 'string', array: true, default: [] as string[] })
@@ -96,12 +199,9 @@ async function run(argv: string[], io: Io): Promise<number> {
           .conflicts('output', 'out-dir')
           .conflicts('merge', 'out-dir')
           .conflicts('name', 'out-dir')
-          .example('$0 --comm httpd --format docker -o httpd.json /var/log/syslog', 'a template for docker/podman run --security-opt seccomp=httpd.json')
-          .example('$0 --exe /usr/bin/myapp --format spo --name myapp /var/log/audit/audit.log > myapp.yaml', 'a SeccompProfile for kubectl apply -f myapp.yaml')
-          .example('$0 --comm myd --format systemd -o /etc/systemd/system/myd.service.d/seccomp.conf /var/log/syslog', 'a systemd drop-in')
-          .example('$0 --out-dir profiles /var/log/syslog', 'one profile per program, and the Pod securityContext that uses each')
-          .example('$0 --state node-1.json --node node-1 /var/log/audit/audit.log', 'learn on from where the last run stopped (run it again after rotation)'),
+          .example(examples('learn')),
       async (a) => {
+        checkCommandWord(a.files, argv, commands);
         result = await learnCommand(a as typeof a & { format: 'oci' }, io, say);
       },
     )
@@ -116,10 +216,11 @@ async function run(argv: string[], io: Io): Promise<number> {
           .options({
             json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' },
             denied: { type: 'boolean', default: false, describe: 'only the syscalls a profile in force denied: why does my pod crash?' },
-            width: { type: 'number', describe: 'terminal width [default: the terminal\'s, or 80]' },
-          }),
+            width: { type: 'number', coerce: positive('--width', 'columns'), describe: 'terminal width [default: the terminal\'s, or 80]' },
+          })
+          .example(examples('report')),
       async (a) => {
-        result = await reportCommand(a, io);
+        result = await reportCommand(a, io, say);
       },
     )
     .command(
@@ -129,7 +230,8 @@ async function run(argv: string[], io: Io): Promise<number> {
         y
           .positional('files', { type: 'string', array: true, default: [] as string[] })
           .options(inputOptions)
-          .options({ all: { type: 'boolean', default: false, describe: 'keep records read twice (same audit(TIME:SERIAL))' } }),
+          .options({ all: { type: 'boolean', default: false, describe: 'keep records read twice (same audit(TIME:SERIAL))' } })
+          .example(examples('parse')),
       async (a) => {
         result = await parseCommand(a, io, say);
       },
@@ -143,7 +245,8 @@ async function run(argv: string[], io: Io): Promise<number> {
           .options({
             arch: { type: 'string', demandOption: true, describe: 'x86_64, x32, i386, aarch64, SCMP_ARCH_*, or the audit hex (c000003e)' },
             all: { type: 'boolean', default: false, describe: 'print the whole table: NUMBER<TAB>NAME' },
-          }),
+          })
+          .example(examples('resolve')),
       (a) => {
         result = resolveCommand(a, io, say);
       },
@@ -162,8 +265,7 @@ async function run(argv: string[], io: Io): Promise<number> {
             json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' },
             all: { type: 'boolean', default: false, describe: 'list the calls that would be allowed too' },
           })
-          .example('$0 check profiles/fine-grained.json --comm http-echo /var/log/syslog', 'which calls of http-echo would the profile deny?')
-          .example('$0 check --json seccomp.yaml audit.log | jq .totals', 'the same, for a machine')
+          .example(examples('check'))
           .epilogue('Exit codes: 0 every call would be allowed, 1 some would not (denied, allowed only for some arguments, or unknown) or no record matched, 2 usage error or unreadable profile or input.'),
       async (a) => {
         result = await checkCommand(a as typeof a & { profile: string }, io, say);
@@ -178,8 +280,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           .positional('b', { type: 'string', demandOption: true })
           .options(assumeOptions)
           .options({ json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' } })
-          .example('$0 diff profiles/learned.json fine-grained.json', '-name: only the learned profile allows it; +name: only fine-grained.json')
-          .example('$0 diff seccomp.yaml /usr/share/containers/seccomp.json', 'an SPO resource against a Docker template')
+          .example(examples('diff'))
           .epilogue('Exit codes: 0 the same, 1 different, 2 usage error or unreadable profile.'),
       (a) => {
         result = diffCommand(a as typeof a & { a: string; b: string }, io);
@@ -204,10 +305,7 @@ async function run(argv: string[], io: Io): Promise<number> {
             quiet: { alias: 'q', type: 'boolean', default: false, describe: 'do not say on stderr which action won where the profiles differ' },
           })
           .conflicts('output', 'out-dir')
-          .example('$0 merge replica-*.json -o profiles/web.json', 'one profile that lets every replica run')
-          .example('$0 merge web.json web.yaml --format spo --name web', 'an OCI profile and an SPO resource into one SeccompProfile')
-          .example('$0 merge states/*.json --out-dir profiles', 'the states of every node: one profile per program')
-          .example('$0 merge states/*.json --format state -o fleet.json', 'the states of every node as one state')
+          .example(examples('merge'))
           .epilogue('Exit codes: 0 written, 1 the result cannot be written in --format (or, for states, nothing learned), 2 usage error or unreadable profile or state.'),
       (a) => {
         const states = a.profiles.filter(isStateFile);
@@ -221,15 +319,19 @@ async function run(argv: string[], io: Io): Promise<number> {
         result = mergeCommand(a as typeof a & { format: 'oci' }, io, say);
       },
     )
-    .command('arches', 'list the architectures: audit token, name, libseccomp name, table', {}, () => {
+    .command('arches', 'list the architectures: audit token, name, libseccomp name, table', (y) => y.example(examples('arches')), () => {
       for (const a of ARCHES) io.stdout.write(`${a.name === 'x32' ? 'c000003e+x32' : a.token}\t${a.name}\t${a.scmp ?? '-'}\t${a.column ?? '-'}\n`);
     })
-    .epilogue(`Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned or unreadable input, 2 usage, 3 records may be missing (--strict).`)
+    .epilogue(
+      `Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned, an unreadable input or an unwritable output, 2 usage, 3 records may be missing (--strict), 70 internal error, 130/143 a run over files cut short by SIGINT/SIGTERM (the profile holds what was read), 141 standard output closed by its reader.`,
+    )
     .fail((msg, err) => {
       if (err instanceof FormatError) throw err;
-      throw err instanceof Error && !(err instanceof UsageError) && msg === undefined ? err : new UsageError(msg ?? err?.message ?? 'usage error');
+      if (err instanceof Error && !(err instanceof UsageError) && msg === undefined) throw err;
+      throw new UsageError(unknownOptions(msg ?? err?.message ?? 'usage error', argv, (parser as unknown as { getOptions(): never }).getOptions()));
     });
 
+  commands = commandNames(parser as never);
   try {
     await parser.parseAsync();
   } catch (err) {
@@ -242,7 +344,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       say(`seccomp-learn: ${err.message}`);
       return EXIT.usage;
     }
-    if (err instanceof SourceError) {
+    if (err instanceof SourceError || err instanceof OutputError) {
       say(`seccomp-learn: ${err.message}`);
       return EXIT.nothing;
     }

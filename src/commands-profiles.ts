@@ -20,7 +20,7 @@ import {
 } from './formats/index.js';
 import { familyHead } from './formats/model.js';
 import { Learner, SourceError, findArch, type Arch, type Profile } from './index.js';
-import { EXIT, jobsOf, readAll, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import { EXIT, jobsOf, prepareOutput, readAll, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
 import { MergeError, mergeProfiles } from './profile-merge.js';
 import { Policy } from './policy.js';
 import type { SelectArgs } from './commands.js';
@@ -96,8 +96,9 @@ export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<numb
   const jobs = jobsOf(a);
   const loaded = load(a.profile, 'check');
   const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
+  let read: ReadAllResult;
   try {
-    await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs });
+    read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs, count: () => learner.records, say });
   } catch (err) {
     // an unreadable log: exit 2 here, where exit 1 means "something would be denied"
     if (err instanceof SourceError) throw new FormatError(err.message);
@@ -113,9 +114,15 @@ export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<numb
   if (report.processes.length === 0) {
     say(nothingLearned(learner).replace('nothing to learn', 'nothing to check'));
     if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    return EXIT.nothing;
+    return stopCode(read) ?? EXIT.nothing;
   }
   io.stdout.write(a.json ? JSON.stringify(report, null, 2) + '\n' : renderCheck(report));
+  // a run over files cut short (130, 143; 141 for stdout's reader gone): the answer is about a part
+  const stopped = stopCode(read);
+  if (stopped !== null) {
+    if (read.stoppedBy !== 'EPIPE') say(stopNote(read, 'the check covers'));
+    return stopped;
+  }
   return checkPassed(report) ? EXIT.ok : EXIT.nothing;
 }
 
@@ -154,6 +161,8 @@ export interface MergeArgs extends AssumeArgs {
 
 export function mergeCommand(a: MergeArgs, io: Io, say: Say): number {
   if (a.profiles.length === 0) throw new UsageError('merge needs one or more PROFILE files');
+  // before any profile is read: -o can be written
+  if (a.output !== undefined) prepareOutput(a.output);
   const loaded = a.profiles.map((f) => load(f, 'merge'));
   const { native } = nativeFrom(a);
   const inputs = loaded.map((l) => {

@@ -1,12 +1,12 @@
 // `seccomp-learn merge STATE...`: learn states of many nodes or shards, merged
 // (in any order: the same result) into one state, profiles or a report.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { podSnippet, renderLearned } from './commands-profiles.js';
 import { extensionOf } from './formats/index.js';
 import { findings } from './findings.js';
 import type { FormatName } from './formats/index.js';
-import { EXIT, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import { EXIT, prepareOutDir, prepareOutput, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
 import type { Learner } from './learn.js';
 import type { Group } from './lives.js';
 import { buildProfile } from './profile.js';
@@ -63,6 +63,9 @@ function selected(l: Learner, a: StateMergeArgs): Group[] {
 
 export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
   if (a.inputs.length === 0) throw new UsageError('merge needs one or more STATE files');
+  // before any state is read: the outputs can be written
+  if (a.output !== undefined) prepareOutput(a.output);
+  if (a['out-dir'] !== undefined) prepareOutDir(a['out-dir']);
   const states = a.inputs.map(load);
   let merged;
   try {
@@ -99,7 +102,6 @@ export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
     return EXIT.nothing;
   }
   if (a['out-dir'] !== undefined) {
-    mkdirSync(a['out-dir'], { recursive: true });
     const used = new Set<string>();
     for (const g of [...groups].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
       if (g.calls.size === 0) continue;

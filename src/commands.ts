@@ -1,9 +1,9 @@
 // The commands: learn, report, parse, resolve. Each takes its parsed options and
 // the Io, and returns an exit code; cli.ts wires them to yargs.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARCHES, buildProfile, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type SeccompEvent, type LineSink, type Profile } from './index.js';
-import { EXIT, jobsOf, readAll, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import { EXIT, jobsOf, prepareOutDir, prepareOutput, readAll, safeFileName, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
 import { buildReport, renderReport } from './report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
 import { RecordWindow } from './window.js';
@@ -77,7 +77,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
       base = checkProfile(JSON.parse(readFileSync(a.merge, 'utf8')), a.merge);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      say(`seccomp-learn: --merge ${a.merge}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+      say(`seccomp-learn: --merge ${a.merge}: ${e.code ? describe(e) : e.message}`);
       return EXIT.nothing;
     }
   }
@@ -94,8 +94,13 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     return EXIT.nothing;
   };
 
-  const readsStdin = a.files.length === 0 || a.files.includes('-');
-  const progress = !quiet && (a.progress ?? readsStdin);
+  // before any input is read: the outputs can be written
+  if (a.output !== undefined) prepareOutput(a.output);
+  if (a['out-dir'] !== undefined) prepareOutDir(a['out-dir']);
+  if (a.state !== undefined) prepareOutput(a.state, '--state');
+
+  // said when following a stream (stdin, a FIFO) unless told otherwise: set once the inputs are open
+  let progress = false;
   let dirty = false;
   const options = {
     selection: { comms: a.comm, exes: a.exe, pids: a.pid },
@@ -137,12 +142,22 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     if (text !== written) writeAtomic(a.output, (written = text));
   };
 
+  let read: ReadAllResult;
   try {
-    await readAll(a.files, io, learner, { maxLength: a['max-line-length'], onStreamChunk: flush, jobs, log });
+    read = await readAll(a.files, io, learner, {
+      maxLength: a['max-line-length'],
+      onStreamChunk: flush,
+      jobs,
+      log,
+      quiet: quiet || a.progress === false,
+      count: () => learner.records,
+      say,
+      onOpen: (follows) => (progress = !quiet && (a.progress ?? follows)),
+    });
   } catch (err) {
     if (err instanceof SourceError) {
-      say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}${a.state ? ` (${a.state} not written)` : ''}`);
-      if (!quiet) summary(learner, findings(learner), say);
+      // one line: what was read before an input failed is not a result
+      say(`seccomp-learn: ${err.message}${a.output && written === '' ? ` (${a.output} not written)` : ''}${a.state ? ` (${a.state} not written)` : ''}`);
       return EXIT.nothing;
     }
     throw err;
@@ -154,19 +169,27 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   learner.finish();
   const found = findings(learner);
   if (!quiet) summary(learner, found, say);
-  if (io.signal?.aborted && !quiet) say('seccomp-learn: stopped by a signal: the profile holds what was read until then');
+  // cut short: a run over files (130, 143), or stdout's reader gone (141)
+  const stopped = stopCode(read);
+  const done = (code: number, where: string): number => {
+    if (stopped !== null) {
+      if (read.stoppedBy !== 'EPIPE') say(stopNote(read, where));
+      return stopped;
+    }
+    if (read.stoppedBy !== null && !quiet) say(`seccomp-learn: stopped by ${read.stoppedBy}: ${where} what was read until then`);
+    return code;
+  };
   if (a.state !== undefined && a.output === undefined && a['out-dir'] === undefined) {
     // the state is what this run was for
     if (!quiet) say(`seccomp-learn: saved ${a.state}`);
-    return strictCode(a.strict, found, say);
+    return done(strictCode(a.strict, found, say), `the state in ${a.state} holds`);
   }
 
   if (learner.union.size === 0) {
     say(nothingLearned(learner));
-    return EXIT.nothing;
+    return stopped ?? EXIT.nothing;
   }
   if (a['out-dir'] !== undefined) {
-    mkdirSync(a['out-dir'], { recursive: true });
     let code: number = EXIT.ok;
     const used = new Set<string>();
     for (const g of learner.programs().sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
@@ -190,7 +213,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
       if (pod) say(pod);
     }
     if (code !== EXIT.ok) return code;
-    return strictCode(a.strict, found, say);
+    return done(strictCode(a.strict, found, say), `the profiles in ${a['out-dir']} hold`);
   }
   if (formatError) return failed(formatError);
   let text: string;
@@ -206,7 +229,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   } else {
     io.stdout.write(text);
   }
-  return strictCode(a.strict, found, say);
+  return done(strictCode(a.strict, found, say), a.output !== undefined ? `the profile in ${a.output} holds` : 'the profile printed holds');
 }
 
 /** A state's selection and options, as the command line would give them. */
@@ -225,14 +248,19 @@ export interface ReportArgs extends SelectArgs {
   width?: number;
 }
 
-export async function reportCommand(a: ReportArgs, io: Io): Promise<number> {
+export async function reportCommand(a: ReportArgs, io: Io, say: Say): Promise<number> {
   const jobs = jobsOf(a);
   const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
-  await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs });
+  const read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs, count: () => learner.records, say });
   learner.finish();
   const report = buildReport(learner, a.denied);
   if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else io.stdout.write(renderReport(report, a.width ?? (io.stdout as { columns?: number }).columns ?? 80, a.denied));
+  else io.stdout.write(renderReport(report, a.width ?? ((io.stdout as { columns?: number }).columns || 80), a.denied));
+  const stopped = stopCode(read);
+  if (stopped !== null) {
+    if (read.stoppedBy !== 'EPIPE') say(stopNote(read, 'the report covers'));
+    return stopped;
+  }
   return report.processes.length === 0 && !a.denied ? EXIT.nothing : EXIT.ok;
 }
 
@@ -243,6 +271,7 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
   const parser = new Parser();
   let out = '';
   let skipped = 0;
+  let printed = 0;
   const sink: LineSink = {
     line(buf, start, end, source, lineNo) {
       const r = parser.parse(buf, start, end, source, lineNo);
@@ -250,6 +279,7 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
       if (r.kind === 'seccomp') {
         if (!a.all && window.check(r, 0) !== 'new') return;
         out += JSON.stringify(eventToJSON(r)) + '\n';
+        printed++;
         if (out.length > 1 << 16) flush();
       } else if (r.kind === 'skip') {
         skipped++;
@@ -265,9 +295,12 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
     if (out) io.stdout.write(out);
     out = '';
   };
-  await readAll(a.files, io, sink, { maxLength: a['max-line-length'], onStreamChunk: flush });
+  // no progress bar when the records go to the same terminal as they are read
+  const read = await readAll(a.files, io, sink, { maxLength: a['max-line-length'], onStreamChunk: flush, quiet: (io.stdout as { isTTY?: boolean }).isTTY === true, count: () => printed, say });
   flush();
-  return EXIT.ok;
+  const stopped = stopCode(read);
+  if (stopped !== null && read.stoppedBy !== 'EPIPE') say(stopNote(read, 'the records printed are'));
+  return stopped ?? EXIT.ok;
 }
 
 // ---------------------------------------------------------------- resolve

@@ -34,6 +34,8 @@ export interface ParallelOptions {
   rangeBytes?: number;
   /** Stop (SIGINT): what was learned so far stands. */
   signal?: AbortSignal;
+  /** After each range is learned: the bytes of all files learned so far (a progress bar). */
+  onProgress?: (bytes: number) => void;
 }
 
 /** Bytes per range: small enough that a range's results waiting their turn stay small (about 1.5 MB), large enough that handing out ranges costs nothing. */
@@ -134,6 +136,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
   const fds = new Map<string, number>();
   const buf = Buffer.allocUnsafeSlow(1 << 18);
   let lineInFile = 0;
+  let learned = 0;
   try {
     while (current < ranges.length) {
       if (opts.signal?.aborted) return;
@@ -151,6 +154,8 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
         } catch (err) {
           throw new SourceError(r.file.name, describe(err as NodeJS.ErrnoException));
         }
+        learned += r.end - r.start;
+        opts.onProgress?.(learned);
         current++;
         for (let w = 0; w < workers.length; w++) dispatch(w);
         await new Promise((res) => setImmediate(res)); // let the workers' messages in
@@ -172,6 +177,8 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
       lineInFile += o.lines;
       sink.passed(o.lines);
       out.delete(current);
+      learned += r.end - r.start;
+      opts.onProgress?.(learned);
       current++;
     }
   } finally {

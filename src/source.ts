@@ -1,4 +1,4 @@
-// Files (gzip too) and stdin -> lines, each with its source name and line number.
+// Files (gzip too, known by its first bytes) and stdin -> lines, each with its source name and line number.
 //
 // A small line splitter over Buffers rather than split2: split2 fails the whole
 // stream when a line passes its maxLength, and we must instead count the long
@@ -6,8 +6,8 @@
 import { open as openFd, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { gunzip, sniff, SNIFF_BYTES, unreadable } from './compress.js';
 
 export const DEFAULT_MAX_LINE = 64 * 1024;
 
@@ -226,41 +226,62 @@ export function sourceName(path: string): string {
 }
 
 /**
- * An opened input: a stream (standard input, a gzip file), or a plain file read
- * into one reused buffer, so that reading gigabytes allocates nothing per chunk.
+ * An opened input: a stream (standard input, a FIFO, a gzip file), or a plain
+ * file read into one reused buffer, so that reading gigabytes allocates nothing
+ * per chunk. `live`: a stream that may never end (stdin, a FIFO, a device);
+ * its first bytes say whether it is compressed. `meter`: for a regular file
+ * (gzip too), its size and the bytes read from it so far (a progress bar).
  */
-export type Input = { kind: 'stream'; stream: Readable; live: boolean } | { kind: 'file'; file: FileHandle };
+export type Input = { kind: 'stream'; stream: Readable; live: boolean; meter?: Meter } | { kind: 'file'; file: FileHandle; meter?: Meter };
+
+export interface Meter {
+  size: number;
+  read: number;
+}
 
 const FILE_CHUNK = 1 << 18;
 
 /**
- * Open an input: '-' is `stdin`; a name ending in .gz is decompressed. A path
- * that is not a regular file (a FIFO, `<(tail -f ...)`, a device) is read as a
- * stream that may never end, like stdin (`live`): it is never read with a call
- * that blocks.
+ * Open an input: '-' is `stdin`; a file that starts with gzip's magic number is
+ * decompressed, whatever its name, and one in a format we do not read (zstd, xz,
+ * bzip2, lz4) is a SourceError naming the tool to use. A path that is not a
+ * regular file (a FIFO, `<(tail -f ...)`, a device) is read as a stream that may
+ * never end, like stdin (`live`): it is never read with a call that blocks.
  */
 export async function openInput(path: string, stdin: Readable): Promise<Input> {
   if (path === '-') return { kind: 'stream', stream: stdin, live: true };
   const fifo = await openFifo(path);
   if (fifo) return fifo;
-  let file: FileHandle;
+  let file: FileHandle | undefined;
   let regular: boolean;
+  let size = 0;
+  let kind: ReturnType<typeof sniff>;
   try {
     file = await open(path, 'r');
     const st = await file.stat();
-    if (st.isDirectory()) {
-      await file.close();
-      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    }
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     regular = st.isFile();
+    size = st.size;
+    kind = 'plain';
+    if (regular) {
+      // the first bytes, read where they are: the file's offset stays at 0
+      const head = Buffer.alloc(SNIFF_BYTES);
+      const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
+      kind = sniff(head.subarray(0, bytesRead), true) ?? 'plain';
+    }
   } catch (err) {
+    await file?.close().catch(() => {});
     throw new SourceError(path, describe(err as NodeJS.ErrnoException));
   }
-  if (!path.endsWith('.gz')) return regular ? { kind: 'file', file } : { kind: 'stream', stream: file.createReadStream({ highWaterMark: 64 * 1024 }), live: true };
+  if (kind === 'plain') return regular ? { kind: 'file', file, meter: { size, read: 0 } } : { kind: 'stream', stream: file.createReadStream({ highWaterMark: 64 * 1024 }), live: true };
+  if (kind !== 'gzip') {
+    await file.close().catch(() => {});
+    throw new SourceError(path, unreadable(kind, path));
+  }
+  const meter = { size, read: 0 };
   const raw = file.createReadStream({ highWaterMark: 256 * 1024 });
-  const gunzip = createGunzip();
-  raw.on('error', (err) => gunzip.destroy(err));
-  return { kind: 'stream', stream: raw.pipe(gunzip), live: false };
+  raw.on('data', (chunk) => (meter.read += chunk.length));
+  return { kind: 'stream', stream: gunzip(raw), live: false, meter };
 }
 
 /**
@@ -294,6 +315,10 @@ export function describe(err: NodeJS.ErrnoException): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory, not a log file';
+    case 'EIO':
+      return 'input/output error';
+    case 'ENXIO':
+      return 'no such device or address (a socket?)';
     case 'Z_DATA_ERROR':
     case 'Z_BUF_ERROR':
       return `not valid gzip data (${err.message})`;
@@ -327,11 +352,12 @@ export interface ReadResult {
 
 /** Read one input to its end, line by line. Rejects with a SourceError naming the input. */
 export function readLines(input: Input | Readable, source: string, sink: LineSink, opts: ReadOptions = {}): Promise<ReadResult> {
-  if ('kind' in input && input.kind === 'file') return readFile(input.file, source, sink, opts);
-  return readStream('kind' in input ? input.stream : input, source, sink, opts);
+  if ('kind' in input && input.kind === 'file') return readFile(input.file, source, sink, opts, input.meter);
+  if ('kind' in input) return readStream(input.stream, source, sink, opts, input.live);
+  return readStream(input, source, sink, opts, false);
 }
 
-async function readFile(file: FileHandle, source: string, sink: LineSink, opts: ReadOptions): Promise<ReadResult> {
+async function readFile(file: FileHandle, source: string, sink: LineSink, opts: ReadOptions, meter?: Meter): Promise<ReadResult> {
   const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers, opts.linesBefore ?? 0);
   const start = opts.start ?? 0;
   let pos = start;
@@ -348,6 +374,7 @@ async function readFile(file: FileHandle, source: string, sink: LineSink, opts: 
       const bytesRead = readSync(file.fd, buf, 0, FILE_CHUNK, pos);
       if (bytesRead === 0 || opts.signal?.aborted) break;
       pos += bytesRead;
+      if (meter) meter.read = pos;
       splitter.push(bytesRead === FILE_CHUNK ? buf : buf.subarray(0, bytesRead));
       opts.onChunk?.();
       if (++n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
@@ -359,7 +386,8 @@ async function readFile(file: FileHandle, source: string, sink: LineSink, opts: 
     spareBuffers.push(buf);
   }
   const bytes = start + splitter.consumed;
-  splitter.end(opts.holdPartial);
+  // stopped: a line cut by the stop is not a line (it would read as a truncated record)
+  splitter.end(opts.holdPartial || opts.signal?.aborted);
   opts.onChunk?.();
   return { lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed };
 }
@@ -367,25 +395,45 @@ async function readFile(file: FileHandle, source: string, sink: LineSink, opts: 
 const YIELD_EVERY = 16;
 const spareBuffers: Buffer[] = [];
 
-function readStream(stream: Readable, source: string, sink: LineSink, opts: ReadOptions): Promise<ReadResult> {
+/**
+ * Read a stream's lines. With `sniffFirst`, the stream (stdin, a FIFO) is held until its
+ * first bytes tell whether it is compressed: gzip is then read through gunzip,
+ * another compression is a SourceError; anything else is text.
+ */
+function readStream(stream: Readable, source: string, sink: LineSink, opts: ReadOptions, sniffFirst: boolean): Promise<ReadResult> {
   const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers, opts.linesBefore ?? 0);
   const start = opts.start ?? 0;
   let skip = start;
   return new Promise<ReadResult>((resolve, reject) => {
     let done = false;
-    const finish = (err?: unknown) => {
+    // the first bytes, until they tell (null: told)
+    let head: Buffer | null = sniffFirst ? Buffer.alloc(0) : null;
+    let from = stream; // where the text comes from: the stream, or its gunzip
+    const finish = (err?: unknown, stopped = false) => {
       if (done) return;
       done = true;
+      if (head !== null && head.length > 0 && !err) {
+        // a head too short to tell is text
+        const text = head;
+        head = null;
+        onData(text);
+      }
       const bytes = start + splitter.consumed;
-      splitter.end(opts.holdPartial);
+      // stopped: a line its writer has not ended is not a line
+      splitter.end(opts.holdPartial || stopped);
       opts.onChunk?.();
-      stream.off('data', onData);
+      from.off('data', onData);
+      if (from !== stream) {
+        stream.unpipe();
+        from.destroy();
+      }
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) reject(err instanceof SourceError ? err : new SourceError(source, describe(err as NodeJS.ErrnoException)));
       else resolve({ lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed });
     };
-    const onData = (chunk: Buffer | string) => {
+    const onData = (chunk: Buffer | string): void => {
       let b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (head !== null) return onHead(b);
       if (skip > 0) {
         // bytes already read by an earlier run (a state's offset)
         const n = Math.min(skip, b.length);
@@ -396,15 +444,35 @@ function readStream(stream: Readable, source: string, sink: LineSink, opts: Read
       splitter.push(b);
       opts.onChunk?.();
     };
+    const onHead = (buf: Buffer): void => {
+      const bytes: Buffer = head!.length === 0 ? buf : Buffer.concat([head!, buf]);
+      const kind = sniff(bytes);
+      if (kind === undefined) {
+        head = bytes;
+        return;
+      }
+      head = null;
+      if (kind === 'plain') return onData(bytes);
+      if (kind !== 'gzip') return finish(new SourceError(source, unreadable(kind, source === '<stdin>' ? null : source)));
+      // gzip: from here on, the text comes out of gunzip
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      from = gunzip(stream, bytes);
+      from.on('data', onData);
+      from.once('end', onEnd);
+      from.once('error', onError);
+    };
+    const onEnd = () => finish();
+    const onError = (err: Error) => finish(err);
     const onAbort = () => {
       stream.pause();
-      finish();
+      finish(undefined, true);
     };
-    if (opts.signal?.aborted) return finish();
+    if (opts.signal?.aborted) return finish(undefined, true);
     opts.signal?.addEventListener('abort', onAbort);
     stream.on('data', onData);
-    stream.once('end', () => finish());
-    stream.once('error', (err) => finish(err));
+    stream.once('end', onEnd);
+    stream.once('error', onError);
   });
 }
 

@@ -33,6 +33,56 @@ export function cliProcess(args: string[], opts: { env?: NodeJS.ProcessEnv } = {
   return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+/** cli(), without blocking: many runs side by side. Standard input is /dev/null. */
+export function cliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The environment without CI, NO_COLOR and the like: a person at a terminal. */
+export function personEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of ['CI', 'NO_COLOR', 'FORCE_COLOR', 'TERM']) delete env[k];
+  return { ...env, TERM: 'xterm', ...extra };
+}
+
+/**
+ * Why a test that needs a pseudo-terminal cannot run here, or null: it runs the
+ * CLI under `script` (util-linux), which CI installs; in CI a missing `script`
+ * fails the test instead of skipping it.
+ */
+export const NO_PTY: string | null = have('script') ? null : 'needs script(1) from util-linux for a pseudo-terminal (apt-get install util-linux)';
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The built CLI under a pseudo-terminal, as a person runs it: its stdin, stdout
+ * and stderr are all the terminal (`script -qfec CMD /dev/null`). `write` types
+ * into it (\x03 is Ctrl-C, \x04 Ctrl-D); `output()` is all the terminal showed
+ * (the terminal turns \n into \r\n, and echoes what is typed).
+ */
+export function inTerminal(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  if (NO_PTY) throw new Error(NO_PTY);
+  const command = [process.execPath, CLI, ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: opts.cwd ?? ROOT, env: opts.env ?? personEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  return {
+    child,
+    output: () => output,
+    write: (s: string) => child.stdin.write(s),
+    exited,
+  };
+}
+
 /** Whether a program is on PATH. */
 export function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -70,9 +120,12 @@ afterAll(() => {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** A new temporary directory, removed when the test file's tests have ended. */
+/**
+ * A new temporary directory, removed when the test file's tests have ended
+ * (named after the run: test/global-setup.ts fails a run that leaves one).
+ */
 export function tmpDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'seccomp-learn-test-'));
+  const d = mkdtempSync(join(tmpdir(), `seccomp-learn-test-${process.env.SECCOMP_LEARN_TEST_RUN ?? 'x'}-`));
   made.push(d);
   return d;
 }
