@@ -297,6 +297,10 @@ const ENV = ['PATH=/bin:/usr/bin', 'HOME=/tmp'];
  * - the cgroupfs manager leaves `libpod_parent/` (and `libpod_parent/conmon/`,
  *   conmon's cgroup) in every hierarchy, even when crun fails: cgroupsForCrun
  *   removes them, or the hugetlb hierarchy outlives its umount;
+ * - podman refuses a runroot longer than 50 characters (hence the short state paths);
+ * - its overlay storage bind-mounts `ROOT/overlay` onto itself, and a podman that exits
+ *   with an error (crun refused to start the container) leaves that mount behind until
+ *   the next podman command with the same root: remove() unmounts it;
  * - nothing else: no image, registry, network backend (host network), fuse-overlayfs,
  *   slirp4netns or catatonit; conmon (a dependency of podman) exits with the container.
  * podman writes /etc (hostname, hosts, resolv.conf, mtab), /run and /sys into the
@@ -437,8 +441,12 @@ export class Bundle {
   /** Remove the bundle (rootfs, state, logs, profiles); what was left behind, if anything. */
   remove(): string[] {
     const left = this.leftovers().map((n) => `${this.runtime} container ${n} was not deleted`);
+    // podman's overlay storage bind-mounts its directory (here s/root/overlay) onto itself, and a podman
+    // that exits with an error (crun refused to start the container) leaves that mount behind
+    const within = (dir: string) => mounts().filter((m) => m.point === dir || m.point.startsWith(`${dir}/`));
+    for (const m of within(this.state).reverse()) spawnSync('umount', [m.point], { stdio: 'ignore' });
     // never remove files through a mount that is still there (a host directory bound into the rootfs)
-    const mounted = mounts().filter((m) => m.point === this.dir || m.point.startsWith(`${this.dir}/`));
+    const mounted = within(this.dir);
     if (mounted.length) return [...left, `still mounted, not removed: ${mounted.map((m) => m.point).join(', ')}`];
     rmSync(this.dir, { recursive: true, force: true });
     return left;
