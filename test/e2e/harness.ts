@@ -537,6 +537,11 @@ export function cgroupsForCrun(): () => Promise<string[]> {
       const r = spawnSync('mount', ['-t', 'cgroup', '-o', controller, 'cgroup', point], { encoding: 'utf8' });
       if (r.status !== 0) {
         if (made) rmdirSync(point);
+        // put back the ones already taken (none here: this VM's v2 offers hugetlb alone)
+        for (const t of taken.reverse()) {
+          spawnSync('umount', [t.point]);
+          if (t.made) rmdirSync(t.point);
+        }
         throw new Error(`crun needs cgroup v2 to offer no controller; mounting ${controller} as cgroup v1 failed: ${r.stderr.trim()}`);
       }
       taken.push({ controller, point, made });
