@@ -18,10 +18,12 @@
 // Needs root, runc, crun, podman, rsyslogd, auditd, busybox-static and gcc. Outside
 // CI it skips with the reason; in CI (CI=true) it runs, and fails if a part is missing.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { CLI, IN_CI } from '../helpers.js';
+import { spoValidator } from '../schemas.js';
 import {
   AUDIT_PROFILE, Auditd, Bundle, cgroupsForCrun, DmesgFollower, events, initCalls, KmsgFollower, logTakers, missingParts, printkRateLimitOff,
   Rsyslog, RUNTIME_INIT, RUNTIMES, sleep, VIOLATION_PROFILE, waitForLogTakers, type Profile, type Runtime,
@@ -76,14 +78,19 @@ function incomplete(texts: Record<string, string>): string | null {
   return `the copies of the kernel log differ (seccomp records: ${counts.map(([source, n]) => `${source} ${n}`).join(', ')})`;
 }
 
-function learn(select: string[], log: string, out: string): { code: number | null; stderr: string; profile: Profile } {
+/** `seccomp-learn SELECT LOG -o OUT`, as a user types it; the profile written (JSON formats). */
+function learn(select: string[], log: string, out: string): { code: number | null; stderr: string; profile: Profile; text: string } {
   const r = spawnSync(process.execPath, [CLI, ...select, log, '-o', out], { encoding: 'utf8' });
+  const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
   let profile: Profile = { defaultAction: '', syscalls: [] };
   try {
-    profile = JSON.parse(readFileSync(out, 'utf8'));
+    profile = JSON.parse(text);
   } catch {}
-  return { code: r.status, stderr: r.stderr, profile };
+  return { code: r.status, stderr: r.stderr, profile, text };
 }
+
+const allowed = (p: { syscalls?: Array<{ names: string[]; action: string }> }) =>
+  (p.syscalls ?? []).filter((r) => r.action === 'SCMP_ACT_ALLOW').flatMap((r) => r.names).sort();
 
 describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
   let restoreCgroups: () => Promise<string[]> = async () => [];
@@ -201,6 +208,39 @@ describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
               sizes.get(w.name)!.set(rt, l.profile.syscalls[0].names.length);
             }
           }, 180_000);
+
+          if (rt === 'podman') {
+            // podman reads Docker's template format too (archMap, includes/excludes): the format `docker run` and
+            // `podman run --security-opt seccomp=` users keep their profiles in
+            it.each(SOURCES)(`learns the Docker template (--format docker) from %s and starts ${STARTS} times under it exactly as unconfined`, async (source) => {
+              const log = recordings.get(key(rt, w, source))!;
+              const out = join(bundle.dir, `profile-${source.replace('.', '-')}.docker.json`);
+              const l = learn([...w.select, '--format', 'docker'], log, out);
+              expect(l.code, l.stderr).toBe(0);
+              const template = JSON.parse(l.text);
+              expect(template.defaultAction).toBe('SCMP_ACT_ERRNO');
+              expect(template.architectures, 'a template names its ABIs in archMap').toBeUndefined();
+              expect(template.archMap).toContainEqual(expect.objectContaining({ architecture: 'SCMP_ARCH_X86_64' }));
+              expect(allowed(template)).toEqual(allowed(learned.get(key(rt, w, source))!));
+              for (let i = 0; i < STARTS; i++) expect(await w.exercise(bundle, { file: out }), `${source} start ${i + 1}`).toBe(unconfined);
+            }, 180_000);
+          }
+
+          it('writes the formats with no consumer here from the /dev/kmsg recording, with the same calls: a SeccompProfile valid against the SPO CRD, a systemd drop-in', () => {
+            const log = recordings.get(key(rt, w, 'kmsg'))!;
+            const oci = allowed(learned.get(key(rt, w, 'kmsg'))!);
+            const spo = learn([...w.select, '--format', 'spo'], log, join(bundle.dir, 'profile-kmsg.spo.yaml'));
+            expect(spo.code, spo.stderr).toBe(0);
+            const doc = parseYaml(spo.text);
+            const valid = spoValidator();
+            expect(valid(doc), JSON.stringify(valid.errors)).toBe(true);
+            expect(allowed(doc.spec)).toEqual(oci);
+            // systemd-analyze verify reads this format in test/profile-formats.test.ts; systemd is not PID 1 here
+            const unit = learn([...w.select, '--format', 'systemd'], log, join(bundle.dir, 'profile-kmsg.systemd.conf'));
+            expect(unit.code, unit.stderr).toBe(0);
+            const names = unit.text.split('\n').filter((l) => l.startsWith('SystemCallFilter=')).flatMap((l) => l.slice('SystemCallFilter='.length).split(' '));
+            expect(names.sort()).toEqual(oci);
+          });
 
           it('fails when one syscall it needs is taken out of the learned profile', async () => {
             const p = learned.get(key(rt, w, 'kmsg'))!;
