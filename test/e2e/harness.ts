@@ -287,6 +287,8 @@ const ENV = ['PATH=/bin:/usr/bin', 'HOME=/tmp'];
  *   podman --cgroup-manager=cgroupfs --events-backend=file run --rm --network=host \
  *     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --security-opt seccomp=PROFILE --rootfs DIR CMD...
  *
+ * (the suite adds its own state directories, a container name and --log-driver=passthrough).
+ *
  * What podman needs on this VM (no systemd, no journald, hybrid cgroups), seen here:
  * - the ulimits: podman's defaults (nofile 1048576) exceed this VM's hard limits and
  *   crun fails with "setrlimit `RLIMIT_NOFILE`: Operation not permitted";
@@ -301,6 +303,10 @@ const ENV = ['PATH=/bin:/usr/bin', 'HOME=/tmp'];
  * - its overlay storage bind-mounts `ROOT/overlay` onto itself, and a podman that exits
  *   with an error (crun refused to start the container) leaves that mount behind until
  *   the next podman command with the same root: remove() unmounts it;
+ * - `--log-driver=passthrough` (the container's stdout and stderr are podman's, as with
+ *   runc and crun here), for the suite only: once in about 2,000 starts under load the
+ *   default (conmon copies the output to a log and to podman through its attach
+ *   socket) gave exit 0 and no output at all; crun's init makes the same calls either way;
  * - nothing else: no image, registry, network backend (host network), fuse-overlayfs,
  *   slirp4netns or catatonit; conmon (a dependency of podman) exits with the container.
  * podman writes /etc (hostname, hosts, resolv.conf, mtab), /run and /sys into the
@@ -313,6 +319,8 @@ export class Bundle {
   private readonly state: string;
   private base: Record<string, unknown>;
   private count = 0;
+  /** What the runtime (or the workload) said on stderr in the last run: for a failure's message. */
+  lastStderr = '';
 
   /** `hostDirs` are bind-mounted read-only (for dynamic programs). */
   constructor(name: string, readonly runtime: Runtime, readonly hostDirs: string[] = []) {
@@ -365,7 +373,7 @@ export class Bundle {
       if (seccomp && 'file' in seccomp) opt = seccomp.file;
       else if (seccomp) writeFileSync((opt = join(this.dir, `${name}.seccomp.json`)), JSON.stringify(seccomp, null, 2));
       return this.podman(
-        'run', '--rm', '--name', name, '--network=host', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024',
+        'run', '--rm', '--name', name, '--network=host', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--log-driver=passthrough',
         '--security-opt', `seccomp=${opt}`, ...ENV.flatMap((e) => ['--env', e]), ...this.hostDirs.flatMap((h) => ['--volume', `${h}:${h}:ro`]),
         '--rootfs', this.rootfs, ...args,
       );
@@ -407,6 +415,7 @@ export class Bundle {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         this.delete(name);
+        this.lastStderr = stderr;
         done({ code: code ?? 128 + (signal ? osConstants.signals[signal] : 0), stdout, stderr });
       });
     });
