@@ -17,7 +17,8 @@
 //
 // crun's init (comm `crun`, exe "/") needs no base: measured the same way
 // (test/e2e/init-calls.measure.ts: 50 runs of each of the five end-to-end
-// workloads, crun 1.8.1 run directly and under podman 4.3.1, Debian 12), it made
+// workloads, crun 1.8.1 run directly and under podman 4.3.1 with its default log
+// driver and with the passthrough one the suite uses, Debian 12), it made
 // the same set of calls in every run: `close` and `execve` run directly; under
 // podman, which has crun load the filter before it drops privileges, `capset`,
 // `close`, `execve`, `prctl`, `pselect6`, `read`, `rt_sigaction`,
