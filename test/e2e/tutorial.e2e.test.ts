@@ -36,6 +36,13 @@ if (why && !IN_CI) console.warn(`skipping the end-to-end suite: ${why}`);
 
 const SOURCES = ['kmsg', 'dmesg', 'syslog', 'audit.log'] as const;
 type Source = (typeof SOURCES)[number];
+/**
+ * The sources whose learned profiles start the workload 10 times, per runtime. dmesg
+ * and the syslog copy hold the same records as /dev/kmsg (the recording checks that,
+ * record by record); under crun and podman their profiles are learned and compared
+ * with /dev/kmsg's instead of started: 200 podman starts less, about a minute here.
+ */
+const ENFORCED: Record<Runtime, readonly Source[]> = { runc: SOURCES, crun: ['kmsg', 'audit.log'], podman: ['kmsg', 'audit.log'] };
 
 /** Learned profiles and recordings, by `runtime/workload/source`: the podman runs use runc's and crun's. */
 const learned = new Map<string, Profile>();
@@ -235,13 +242,8 @@ describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
             }
           });
 
-          it.each(SOURCES)(`learns from %s and starts ${STARTS} times under the profile exactly as unconfined`, async (source) => {
-            const log = recordings.get(key(rt, w, source))!;
-            const out = join(bundle.dir, `profile-${source.replace('.', '-')}.json`);
-            const l = learn(w.select, log, out);
-            expect(l.code, l.stderr).toBe(0);
-            expect(l.profile.defaultAction).toBe('SCMP_ACT_ERRNO');
-            learned.set(key(rt, w, source), l.profile);
+          it.each(ENFORCED[rt])(`learns from %s and starts ${STARTS} times under the profile exactly as unconfined`, async (source) => {
+            const l = learnFrom(source);
             for (let i = 0; i < STARTS; i++) expect(await w.exercise(bundle, l.profile), `${source} start ${i + 1} (stderr: ${bundle.lastStderr.trim() || 'none'})`).toBe(unconfined);
             if (source === 'kmsg') {
               if (!sizes.has(w.name)) sizes.set(w.name, new Map());
@@ -249,10 +251,27 @@ describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
             }
           }, 180_000);
 
+          const copies = SOURCES.filter((s) => !ENFORCED[rt].includes(s));
+          if (copies.length) {
+            it.each(copies)('learns from %s, a copy of the same records, every call the profile learned from /dev/kmsg (started above) allows', (source) => {
+              const l = learnFrom(source);
+              expect(allowed(l.profile)).toEqual(expect.arrayContaining(allowed(learned.get(key(rt, w, 'kmsg'))!)));
+            });
+          }
+
+          /** Learn from one source's log, as a user does; the OCI profile, kept for the tests that follow. */
+          function learnFrom(source: Source) {
+            const l = learn(w.select, recordings.get(key(rt, w, source))!, join(bundle.dir, `profile-${source.replace('.', '-')}.json`));
+            expect(l.code, l.stderr).toBe(0);
+            expect(l.profile.defaultAction).toBe('SCMP_ACT_ERRNO');
+            learned.set(key(rt, w, source), l.profile);
+            return l;
+          }
+
           if (rt === 'podman') {
             // podman reads Docker's template format too (archMap, includes/excludes): the format `docker run` and
             // `podman run --security-opt seccomp=` users keep their profiles in
-            it.each(SOURCES)(`learns the Docker template (--format docker) from %s and starts ${STARTS} times under it exactly as unconfined`, async (source) => {
+            it.each(SOURCES)(`learns the Docker template (--format docker) from %s: the calls of the OCI profile; from ${ENFORCED[rt].join(' and ')}, ${STARTS} starts under it exactly as unconfined`, async (source) => {
               const log = recordings.get(key(rt, w, source))!;
               const out = join(bundle.dir, `profile-${source.replace('.', '-')}.docker.json`);
               const l = learn([...w.select, '--format', 'docker'], log, out);
@@ -262,6 +281,7 @@ describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
               expect(template.architectures, 'a template names its ABIs in archMap').toBeUndefined();
               expect(template.archMap).toContainEqual(expect.objectContaining({ architecture: 'SCMP_ARCH_X86_64' }));
               expect(allowed(template)).toEqual(allowed(learned.get(key(rt, w, source))!));
+              if (!ENFORCED[rt].includes(source)) return;
               for (let i = 0; i < STARTS; i++) expect(await w.exercise(bundle, { file: out }), `${source} start ${i + 1} (stderr: ${bundle.lastStderr.trim() || 'none'})`).toBe(unconfined);
             }, 180_000);
           }
