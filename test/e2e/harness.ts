@@ -1,26 +1,49 @@
-// Real parts for the end-to-end suite: runc bundles, the kernel log followed live
-// (/dev/kmsg and `dmesg -W`), rsyslogd and auditd started here and stopped by pid.
+// Real parts for the end-to-end suite: containers of three runtimes (runc, crun,
+// podman), the kernel log followed live (/dev/kmsg and `dmesg -W`), rsyslogd and
+// auditd started here and stopped by pid, and the cgroup change crun needs here.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CLI } from '../helpers.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Why the suite cannot run here, or null when it can. */
 export function missingParts(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root (runc, /dev/kmsg, auditd)';
-  for (const cmd of ['runc', 'rsyslogd', 'auditd', 'auditctl', 'dmesg', 'gcc']) {
-    if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) return `needs ${cmd} (apt-get install -y runc rsyslog auditd busybox-static gcc)`;
+  if (process.getuid?.() !== 0) return 'needs root (runc, crun, podman, /dev/kmsg, auditd, mount)';
+  for (const cmd of ['runc', 'crun', 'podman', 'conmon', 'rsyslogd', 'auditd', 'auditctl', 'dmesg', 'gcc', 'mount', 'umount']) {
+    if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) return `needs ${cmd} (apt-get install -y runc crun podman rsyslog auditd busybox-static gcc)`;
   }
   if (!existsSync('/bin/busybox') && !existsSync('/usr/bin/busybox')) return 'needs busybox-static';
-  // the suite starts its own log readers; ones already running would take the records from it
-  const auditPid = /pid (\d+)/.exec(spawnSync('auditctl', ['-s'], { encoding: 'utf8' }).stdout)?.[1];
-  if (auditPid && auditPid !== '0') return `an audit daemon already runs (pid ${auditPid}): the kernel hands it the records, not the kernel log`;
-  const readers = spawnSync('pgrep', ['-x', 'rsyslogd|klogd|syslog-ng'], { encoding: 'utf8' }).stdout.trim();
-  if (readers) return `a syslog daemon already reads the kernel log (pids ${readers.split('\n').join(', ')})`;
   return null;
+}
+
+/**
+ * Who else takes the records this suite's readers need: an audit daemon (while one
+ * is registered the kernel hands it the records instead of printk), or a reader of
+ * /proc/kmsg (rsyslogd's imklog, klogd: each read there consumes what it reads).
+ * `own`: the pids of this suite's own readers. Another engineer's suite, or the
+ * fixture scripts, may run on this machine at the same time.
+ */
+export function logTakers(own: number[] = []): string | null {
+  const auditPid = Number(/^pid (\d+)/m.exec(spawnSync('auditctl', ['-s'], { encoding: 'utf8' }).stdout)?.[1] ?? 0);
+  if (auditPid && !own.includes(auditPid)) return `an audit daemon runs (pid ${auditPid}): the kernel hands it the records, not the kernel log`;
+  const readers = spawnSync('pgrep', ['-x', 'rsyslogd|klogd|syslogd|syslog-ng'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((p) => !own.includes(p));
+  if (readers.length) return `a syslog daemon reads the kernel log (pids ${readers.join(', ')})`;
+  return null;
+}
+
+/** Wait until no one else takes the records; what still does after `ms`, or null. */
+export async function waitForLogTakers(ms: number): Promise<string | null> {
+  let busy = logTakers();
+  for (const end = Date.now() + ms; busy && Date.now() < end; busy = logTakers()) await sleep(1000);
+  return busy;
 }
 
 // ------------------------------------------------------------------ kernel knobs
@@ -81,15 +104,17 @@ export class KmsgFollower {
 /** `dmesg -W`: new kernel messages, in dmesg's format, as they come. */
 export class DmesgFollower {
   private readonly child: ChildProcess;
+  private readonly exited: Promise<unknown>;
   private out = '';
   constructor() {
     this.child = spawn('dmesg', ['-W'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.exited = new Promise((r) => this.child.once('exit', r));
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.out += d));
   }
   async stop(): Promise<string> {
     await sleep(200);
     this.child.kill('SIGTERM');
-    await new Promise((r) => this.child.once('exit', r));
+    await this.exited;
     return this.out;
   }
 }
@@ -97,6 +122,7 @@ export class DmesgFollower {
 /** A real rsyslogd reading the kernel log (imklog), writing a traditional-format syslog file. */
 export class Rsyslog {
   private readonly child: ChildProcess;
+  private readonly exited: Promise<unknown>;
   readonly file: string;
   private constructor(readonly dir: string) {
     this.file = join(dir, 'syslog');
@@ -110,6 +136,10 @@ export class Rsyslog {
       ].join('\n') + '\n',
     );
     this.child = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslogd.pid')], { stdio: 'ignore' });
+    this.exited = new Promise((r) => this.child.once('exit', r));
+  }
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
   static async start(dir: string): Promise<Rsyslog> {
     // rsyslog would replay what is still in the kernel's buffer
@@ -121,7 +151,7 @@ export class Rsyslog {
   async stop(): Promise<string> {
     await sleep(500);
     this.child.kill('SIGTERM');
-    await new Promise((r) => this.child.once('exit', r));
+    await this.exited;
     return existsSync(this.file) ? readFileSync(this.file, 'utf8') : '';
   }
 }
@@ -129,7 +159,10 @@ export class Rsyslog {
 /** A real auditd: while it runs, the kernel hands it the audit records instead of printk. */
 export class Auditd {
   private readonly child: ChildProcess;
+  private readonly exited: Promise<unknown>;
   readonly file: string;
+  /** The kernel handed the records to this auditd: it registered (another one may have been first). */
+  ours = false;
   private constructor(readonly dir: string, private readonly enabledBefore: string) {
     this.file = join(dir, 'audit.log');
     mkdirSync(join(dir, 'plugins.d'), { recursive: true });
@@ -153,28 +186,84 @@ export class Auditd {
       ].join('\n') + '\n',
     );
     this.child = spawn('auditd', ['-n', '-c', dir], { stdio: 'ignore' });
+    this.exited = new Promise((r) => this.child.once('exit', r));
   }
   static async start(dir: string): Promise<Auditd> {
     const a = new Auditd(dir, auditEnabled());
     for (let i = 0; i < 50 && !(existsSync(a.file) && readFileSync(a.file, 'utf8').includes('DAEMON_START')); i++) await sleep(100);
     await sleep(300);
+    a.ours = a.registered();
     return a;
+  }
+  /** Whether the kernel hands the records to this auditd (not to another one that registered first). */
+  registered(): boolean {
+    return /^pid (\d+)/m.exec(spawnSync('auditctl', ['-s'], { encoding: 'utf8' }).stdout)?.[1] === String(this.child.pid);
   }
   async stop(): Promise<string> {
     await sleep(500);
     this.child.kill('SIGTERM');
-    await new Promise((r) => this.child.once('exit', r));
-    spawnSync('auditctl', ['-e', this.enabledBefore], { stdio: 'ignore' });
+    await this.exited;
+    // auditd set enabled=1 when it registered; one that did not register changed nothing
+    if (this.ours) spawnSync('auditctl', ['-e', this.enabledBefore], { stdio: 'ignore' });
     return readFileSync(this.file, 'utf8');
   }
 }
 
-// ------------------------------------------------------------------ runc
+// ------------------------------------------------------------------ runtimes
+
+export type Runtime = 'runc' | 'crun' | 'podman';
+export const RUNTIMES: readonly Runtime[] = ['runc', 'crun', 'podman'];
+
+/**
+ * How each runtime's own init shows in the records made under the container's
+ * filter: the workload's pid, before it execs the workload, exe "/" (its binary
+ * is not reachable from the container's root). Seen here: runc 1.1.5 logs
+ * `comm="runc:[2:INIT]"` (the Go init: close, futex, execve, ...); crun 1.8.1 logs
+ * `comm="crun"`, run directly only `close` and `execve`, because with the spec's
+ * noNewPrivileges it loads the filter last; under podman 4.3.1 (which leaves
+ * no_new_privileges off) crun loads the filter before it drops privileges and
+ * its init makes about a hundred calls: prctl (PR_CAPBSET_DROP, 31 times),
+ * setresgid, setresuid, capset, 62 rt_sigaction, pselect6, read, ...
+ */
+export const RUNTIME_INIT: Record<Runtime, { comm: string; exe: string }> = {
+  runc: { comm: 'runc:[2:INIT]', exe: '/' },
+  crun: { comm: 'crun', exe: '/' },
+  podman: { comm: 'crun', exe: '/' },
+};
 
 export interface Profile {
   defaultAction: string;
   architectures?: string[];
   syscalls: Array<{ names: string[]; action: string }>;
+}
+
+/** What a container runs under: a profile, a profile file (as written by seccomp-learn), or no seccomp at all. */
+export type Seccomp = Profile | { file: string } | null;
+
+interface Event {
+  pid: number;
+  comm: string | null;
+  exe: string | null;
+  syscall: string | null;
+}
+
+/** The seccomp records of a log, as `seccomp-learn parse` reads them. */
+export function events(log: string): Event[] {
+  const r = spawnSync(process.execPath, [CLI, 'parse', log], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`parse ${log}: ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+}
+
+/** The calls the runtime's init made (its comm, exe "/"), per pid, from a recording. */
+export function initCalls(rt: Runtime, log: string): Map<number, Set<string>> {
+  const init = RUNTIME_INIT[rt];
+  const byPid = new Map<number, Set<string>>();
+  for (const e of events(log)) {
+    if (e.comm !== init.comm || e.exe !== init.exe) continue;
+    if (!byPid.has(e.pid)) byPid.set(e.pid, new Set());
+    byPid.get(e.pid)!.add(e.syscall ?? '?');
+  }
+  return byPid;
 }
 
 export const AUDIT_PROFILE: Profile = { defaultAction: 'SCMP_ACT_LOG', architectures: ['SCMP_ARCH_X86_64'], syscalls: [] };
@@ -183,17 +272,64 @@ export const VIOLATION_PROFILE: Profile = { defaultAction: 'SCMP_ACT_ERRNO', arc
 
 const BUSYBOX = existsSync('/bin/busybox') ? '/bin/busybox' : '/usr/bin/busybox';
 const APPLETS = ['sh', 'ls', 'httpd', 'cat', 'sort', 'wc', 'true', 'echo', 'sleep', 'head', 'tr'];
+const ENV = ['PATH=/bin:/usr/bin', 'HOME=/tmp'];
 
+/**
+ * A container of one runtime: busybox at /bin in a rootfs of its own, and the
+ * runtime's state in the bundle's directory too (`--root` for runc and crun;
+ * `--root`, `--runroot` and `--tmpdir` for podman), so that nothing of it is
+ * left on the machine once the bundle is removed, and another engineer's suite
+ * running at the same time never sees these containers.
+ *
+ * runc and crun run the bundle's config.json. podman makes its own spec from its
+ * options, the way a user runs it with no image registry:
+ *
+ *   podman --cgroup-manager=cgroupfs --events-backend=file run --rm --network=host \
+ *     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --security-opt seccomp=PROFILE --rootfs DIR CMD...
+ *
+ * (the suite adds its own state directories, a container name and --log-driver=passthrough).
+ *
+ * What podman needs on this VM (no systemd, no journald, hybrid cgroups), seen here:
+ * - the ulimits: podman's defaults (nofile 1048576) exceed this VM's hard limits and
+ *   crun fails with "setrlimit `RLIMIT_NOFILE`: Operation not permitted";
+ * - `--cgroup-manager=cgroupfs` and `--events-backend=file`: there is no systemd or
+ *   journald (podman 4.3.1 falls back to cgroupfs by itself; the flags say so);
+ * - crun's cgroup fix (cgroupsForCrun below): podman runs crun, which refuses the
+ *   hybrid layout exactly as when run directly;
+ * - the cgroupfs manager leaves `libpod_parent/` (and `libpod_parent/conmon/`,
+ *   conmon's cgroup) in every hierarchy, even when crun fails: cgroupsForCrun
+ *   removes them, or the hugetlb hierarchy outlives its umount;
+ * - podman refuses a runroot longer than 50 characters (hence the short state paths);
+ * - its overlay storage bind-mounts `ROOT/overlay` onto itself, and a podman that exits
+ *   with an error (crun refused to start the container) leaves that mount behind until
+ *   the next podman command with the same root: remove() unmounts it;
+ * - `--log-driver=passthrough` (the container's stdout and stderr are podman's, as with
+ *   runc and crun here), for the suite only: once in about 2,000 starts under load the
+ *   default (conmon copies the output to a log and to podman through its attach
+ *   socket) gave exit 0 and no output at all; crun's init makes the same calls either way;
+ * - nothing else: no image, registry, network backend (host network), fuse-overlayfs,
+ *   slirp4netns or catatonit; conmon (a dependency of podman) exits with the container.
+ * podman writes /etc (hostname, hosts, resolv.conf, mtab), /run and /sys into the
+ * rootfs on its first run, so `ls /` differs from runc's: each runtime's runs are
+ * compared with that runtime's own unconfined run, each in its own bundle.
+ */
 export class Bundle {
   readonly dir: string;
   readonly rootfs: string;
+  private readonly state: string;
   private base: Record<string, unknown>;
   private count = 0;
+  /** What the runtime (or the workload) said on stderr in the last run: for a failure's message. */
+  lastStderr = '';
 
-  /** A bundle with busybox at /bin; `hostDirs` are bind-mounted read-only (for dynamic programs). */
-  constructor(name: string, readonly hostDirs: string[] = []) {
-    this.dir = mkdtempSync(join(tmpdir(), `seccomp-learn-e2e-${name}-`));
+  /** `hostDirs` are bind-mounted read-only (for dynamic programs). */
+  constructor(name: string, readonly runtime: Runtime, readonly hostDirs: string[] = []) {
+    this.dir = mkdtempSync(join(tmpdir(), `sl-e2e-${runtime}-${name}-`));
     this.rootfs = join(this.dir, 'rootfs');
+    this.state = join(this.dir, 's');
+    mkdirSync(this.state);
+    // podman refuses a runroot longer than 50 characters
+    if (runtime === 'podman' && join(this.state, 'run').length > 50) throw new Error(`podman's runroot would be longer than 50 characters: ${join(this.state, 'run')} (set TMPDIR to a shorter directory)`);
     for (const d of ['bin', 'proc', 'tmp', 'www', 'dev', ...hostDirs.map((h) => h.slice(1))]) mkdirSync(join(this.rootfs, d), { recursive: true });
     copyFileSync(BUSYBOX, join(this.rootfs, 'bin/busybox'));
     spawnSync('chmod', ['755', join(this.rootfs, 'bin/busybox')]);
@@ -209,7 +345,7 @@ export class Bundle {
     delete spec.linux.maskedPaths;
     delete spec.linux.readonlyPaths;
     spec.process.terminal = false;
-    spec.process.env = ['PATH=/bin:/usr/bin', 'HOME=/tmp'];
+    spec.process.env = ENV;
     spec.root = { path: 'rootfs', readonly: false };
     spec.mounts = [
       { destination: '/proc', type: 'proc', source: 'proc' },
@@ -224,52 +360,223 @@ export class Bundle {
     spawnSync('chmod', ['755', join(this.rootfs, to)]);
   }
 
-  /** Write config.json for `args` under `profile` (null: no seccomp at all) and return a fresh container name. */
-  configure(args: string[], profile: Profile | null): string {
+  /** podman with this bundle's state and this VM's settings. */
+  private podman(...args: string[]): string[] {
+    const s = this.state;
+    return ['--root', join(s, 'root'), '--runroot', join(s, 'run'), '--tmpdir', join(s, 'tmp'), '--cgroup-manager=cgroupfs', '--events-backend=file', ...args];
+  }
+
+  /** The runtime's command line that runs `args` under `seccomp` in a new container `name`. */
+  private runArgs(name: string, args: string[], seccomp: Seccomp): string[] {
+    if (this.runtime === 'podman') {
+      let opt = 'unconfined';
+      if (seccomp && 'file' in seccomp) opt = seccomp.file;
+      else if (seccomp) writeFileSync((opt = join(this.dir, `${name}.seccomp.json`)), JSON.stringify(seccomp, null, 2));
+      return this.podman(
+        'run', '--rm', '--name', name, '--network=host', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--log-driver=passthrough',
+        '--security-opt', `seccomp=${opt}`, ...ENV.flatMap((e) => ['--env', e]), ...this.hostDirs.flatMap((h) => ['--volume', `${h}:${h}:ro`]),
+        '--rootfs', this.rootfs, ...args,
+      );
+    }
     const spec = structuredClone(this.base) as { process: { args: string[] }; linux: Record<string, unknown> };
     spec.process.args = args;
-    if (profile) spec.linux.seccomp = profile;
+    if (seccomp && 'file' in seccomp) spec.linux.seccomp = JSON.parse(readFileSync(seccomp.file, 'utf8'));
+    else if (seccomp) spec.linux.seccomp = seccomp;
     else delete spec.linux.seccomp;
     writeFileSync(join(this.dir, 'config.json'), JSON.stringify(spec, null, 2));
-    return `sl-${process.pid}-${++this.count}`;
+    return ['--root', this.state, 'run', '--bundle', this.dir, name];
+  }
+
+  private kill(name: string): void {
+    const args = this.runtime === 'podman' ? this.podman('kill', '--signal', 'KILL', name) : ['--root', this.state, 'kill', name, 'KILL'];
+    spawnSync(this.runtime, args, { stdio: 'ignore' });
+  }
+
+  private delete(name: string): void {
+    const args = this.runtime === 'podman' ? this.podman('rm', '--force', '--ignore', name) : ['--root', this.state, 'delete', '-f', name];
+    spawnSync(this.runtime, args, { stdio: 'ignore' });
+  }
+
+  private spawn(args: string[], seccomp: Seccomp, stdio: 'pipe' | 'ignore'): { name: string; child: ChildProcess } {
+    const name = `sl-${process.pid}-${++this.count}`;
+    const child = spawn(this.runtime, this.runArgs(name, args, seccomp), { cwd: this.dir, stdio: ['ignore', stdio, stdio] });
+    return { name, child };
   }
 
   /** Run to the end; the container's stdout, and its exit status (a signal as 128+N). */
-  run(args: string[], profile: Profile | null, timeoutMs = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
-    const name = this.configure(args, profile);
+  run(args: string[], seccomp: Seccomp, timeoutMs = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
+    const { name, child } = this.spawn(args, seccomp, 'pipe');
     return new Promise((done) => {
-      const child = spawn('runc', ['run', name], { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const timer = setTimeout(() => spawnSync('runc', ['kill', name, 'KILL']), timeoutMs);
-      child.on('exit', (code, signal) => {
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const timer = setTimeout(() => this.kill(name), timeoutMs);
+      child.on('close', (code, signal) => {
         clearTimeout(timer);
-        spawnSync('runc', ['delete', '-f', name], { stdio: 'ignore' });
-        done({ code: code ?? 128 + (signal ? constants.signals[signal] : 0), stdout, stderr });
+        this.delete(name);
+        this.lastStderr = stderr;
+        done({ code: code ?? 128 + (signal ? osConstants.signals[signal] : 0), stdout, stderr });
       });
     });
   }
 
   /** Start a long-running container (a server); returns how to stop it. */
-  start(args: string[], profile: Profile | null): { stop: () => Promise<number | null>; exited: () => boolean } {
-    const name = this.configure(args, profile);
-    const child = spawn('runc', ['run', name], { cwd: this.dir, stdio: ['ignore', 'ignore', 'ignore'] });
+  start(args: string[], seccomp: Seccomp): { stop: () => Promise<number | null>; exited: () => boolean } {
+    const { name, child } = this.spawn(args, seccomp, 'ignore');
     let exited = false;
     const exit = new Promise<number | null>((r) => child.on('exit', (code) => ((exited = true), r(code))));
     return {
       exited: () => exited,
       stop: async () => {
-        spawnSync('runc', ['kill', name, 'KILL'], { stdio: 'ignore' });
+        this.kill(name);
         const t = setTimeout(() => child.kill('SIGKILL'), 5000);
         const code = await exit;
         clearTimeout(t);
-        spawnSync('runc', ['delete', '-f', name], { stdio: 'ignore' });
+        this.delete(name);
         return code;
       },
     };
   }
+
+  /** The containers the runtime still knows in this bundle's state (none once each was deleted). */
+  leftovers(): string[] {
+    const args = this.runtime === 'podman' ? this.podman('ps', '--all', '--format', '{{.Names}}') : ['--root', this.state, 'list', '--quiet'];
+    const r = spawnSync(this.runtime, args, { encoding: 'utf8' });
+    if (r.status !== 0) return [`${this.runtime} could not list its containers: ${r.stderr.trim()}`];
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  /** Remove the bundle (rootfs, state, logs, profiles); what was left behind, if anything. */
+  remove(): string[] {
+    const left = this.leftovers().map((n) => `${this.runtime} container ${n} was not deleted`);
+    // podman's overlay storage bind-mounts its directory (here s/root/overlay) onto itself, and a podman
+    // that exits with an error (crun refused to start the container) leaves that mount behind
+    const within = (dir: string) => mounts().filter((m) => m.point === dir || m.point.startsWith(`${dir}/`));
+    for (const m of within(this.state).reverse()) spawnSync('umount', [m.point], { stdio: 'ignore' });
+    // never remove files through a mount that is still there (a host directory bound into the rootfs)
+    const mounted = within(this.dir);
+    if (mounted.length) return [...left, `still mounted, not removed: ${mounted.map((m) => m.point).join(', ')}`];
+    rmSync(this.dir, { recursive: true, force: true });
+    return left;
+  }
+}
+
+// ------------------------------------------------------------------ cgroups for crun
+
+interface Mount {
+  point: string;
+  type: string;
+  options: string[];
+}
+
+/** The mounts this process sees (/proc/self/mounts, octal escapes decoded). */
+function mounts(): Mount[] {
+  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' '))
+    .map(([, point, type, options]) => ({ point: unescape(point), type, options: options.split(',') }));
+}
+
+const cgroupMounts = () => mounts().filter((m) => m.type === 'cgroup' || m.type === 'cgroup2');
+
+function v2Controllers(): string[] {
+  const v2 = cgroupMounts().find((m) => m.type === 'cgroup2');
+  return v2 ? readFileSync(join(v2.point, 'cgroup.controllers'), 'utf8').split(/\s+/).filter(Boolean) : [];
+}
+
+/** /proc/cgroups: the controller's hierarchy (0: cgroup v2) and how many cgroups it has. */
+function controllerState(name: string): { hierarchy: number; cgroups: number } {
+  const row = readFileSync('/proc/cgroups', 'utf8').split('\n').map((l) => l.split('\t')).find((f) => f[0] === name);
+  return { hierarchy: Number(row?.[1] ?? 0), cgroups: Number(row?.[2] ?? 0) };
+}
+
+async function until(pred: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; !pred(); await sleep(50)) if (Date.now() > end) return false;
+  return true;
+}
+
+/** rmdir a cgroup and its children, deepest first; what could not be removed. */
+function removeCgroup(dir: string, problems: string[]): void {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeCgroup(join(dir, e.name), problems);
+  try {
+    rmdirSync(dir);
+  } catch (err) {
+    problems.push(`could not remove the cgroup ${dir}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * crun (1.8.1) refuses a hybrid cgroup layout (v1 controllers plus a v2 hierarchy)
+ * while the v2 hierarchy still offers a controller: "cgroups in hybrid mode not
+ * supported, drop all controllers from cgroupv2", even with
+ * `--cgroup-manager=disabled`. On this VM the one controller v2 offers is hugetlb;
+ * mounting it as a v1 hierarchy takes it from v2 and crun runs (runc does not mind
+ * either way):
+ *
+ *   mkdir -p /sys/fs/cgroup/hugetlb && mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb
+ *
+ * Only what is needed is done (nothing when v2 offers no controller, or there is no
+ * v1 hierarchy), and the returned function puts back exactly that, and checks it:
+ * - podman's cgroupfs manager leaves `libpod_parent/` (and `libpod_parent/conmon/`)
+ *   in every hierarchy, hugetlb's included; those that were not there before are
+ *   removed (rmdir, deepest first);
+ * - a v1 hierarchy that still has child cgroups outlives its umount, and keeps the
+ *   controller from v2 (seen here: /proc/cgroups still gave hugetlb a hierarchy,
+ *   and v2's cgroup.controllers stayed empty). Removed cgroups are released a little
+ *   later, so this waits until the hierarchy has only its root before the umount;
+ *   and if the controller still has not come back to v2, the orphaned hierarchy is
+ *   mounted once more, now empty, and unmounted, which destroys it;
+ * - the mount point is removed if this made it.
+ * It returns what it could not put back (the caller fails with it).
+ */
+export function cgroupsForCrun(): () => Promise<string[]> {
+  const all = cgroupMounts();
+  const v1 = all.filter((m) => m.type === 'cgroup');
+  const taken: Array<{ controller: string; point: string; made: boolean }> = [];
+  if (v1.length && all.some((m) => m.type === 'cgroup2')) {
+    const parent = dirname(v1[0].point);
+    for (const controller of v2Controllers()) {
+      const point = join(parent, controller);
+      const made = !existsSync(point);
+      mkdirSync(point, { recursive: true });
+      const r = spawnSync('mount', ['-t', 'cgroup', '-o', controller, 'cgroup', point], { encoding: 'utf8' });
+      if (r.status !== 0) {
+        if (made) rmdirSync(point);
+        // put back the ones already taken (none here: this VM's v2 offers hugetlb alone)
+        for (const t of taken.reverse()) {
+          spawnSync('umount', [t.point]);
+          if (t.made) rmdirSync(t.point);
+        }
+        throw new Error(`crun needs cgroup v2 to offer no controller; mounting ${controller} as cgroup v1 failed: ${r.stderr.trim()}`);
+      }
+      taken.push({ controller, point, made });
+    }
+  }
+  const hadLibpod = new Set(cgroupMounts().filter((m) => existsSync(join(m.point, 'libpod_parent'))).map((m) => m.point));
+
+  return async () => {
+    const problems: string[] = [];
+    for (const m of cgroupMounts()) if (!hadLibpod.has(m.point)) removeCgroup(join(m.point, 'libpod_parent'), problems);
+    for (const t of taken.reverse()) {
+      await until(() => controllerState(t.controller).cgroups <= 1, 5000);
+      const r = spawnSync('umount', [t.point], { encoding: 'utf8' });
+      if (r.status !== 0) problems.push(`umount ${t.point}: ${r.stderr.trim()}`);
+      if (!(await until(() => v2Controllers().includes(t.controller), 1000)) && controllerState(t.controller).cgroups <= 1) {
+        // the hierarchy outlived the umount: mount it again, now with only its root, and let it go
+        spawnSync('mount', ['-t', 'cgroup', '-o', t.controller, 'cgroup', t.point]);
+        spawnSync('umount', [t.point]);
+        await until(() => v2Controllers().includes(t.controller), 2000);
+      }
+      if (t.made) rmdirSync(t.point);
+      if (!v2Controllers().includes(t.controller))
+        problems.push(`the ${t.controller} controller did not come back to cgroup v2 (/proc/cgroups: ${JSON.stringify(controllerState(t.controller))})`);
+    }
+    return problems;
+  };
 }
 
 /** GET http://127.0.0.1:port/path, with a deadline; the body, or an error string. */
