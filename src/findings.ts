@@ -13,6 +13,7 @@ export const FINDING_KINDS = [
   'printk-suppressed',
   'journald-suppressed',
   'audit-loss',
+  'kmsg-overrun',
   'serial-gap',
   'skipped',
   'unnamed-syscall',
@@ -52,6 +53,7 @@ export const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
   'printk-suppressed': 'loss',
   'journald-suppressed': 'loss',
   'audit-loss': 'loss',
+  'kmsg-overrun': 'loss',
   'serial-gap': 'loss',
   skipped: 'loss',
   'unnamed-syscall': 'loss',
@@ -92,6 +94,16 @@ export function findings(l: Learner): Finding[] {
 
   const sorted = <K, V>(m: Map<K, V>): Array<[K, V]> => [...m].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0));
   for (const [reason, x] of sorted(l.loss)) {
+    if (reason === 'kmsg-overrun') {
+      add(
+        'kmsg-overrun',
+        x.notices,
+        x.first,
+        'reading /dev/kmsg fell behind: the kernel overwrote lines before they were read',
+        `warning: reading the kernel log fell behind ${plural(x.notices, 'time')} (first after ${x.first.file}:${x.first.line}): the kernel's ring buffer overwrote lines before they were read, and the profile may be incomplete. Follow /dev/kmsg from before the workload starts, give the kernel a larger buffer (boot parameter log_buf_len=), or record with auditd.`,
+      );
+      continue;
+    }
     const kind: FindingKind = reason === 'printk-suppressed' ? 'printk-suppressed' : reason === 'journald-suppressed' ? 'journald-suppressed' : 'audit-loss';
     const what =
       kind === 'printk-suppressed'

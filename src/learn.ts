@@ -257,6 +257,11 @@ export class Learner implements LineSink, ItemSink {
     return this.loss.size > 0 || this.gaps.size > 0;
   }
 
+  /** LineSink: /dev/kmsg's buffer overwrote lines before they were read (after line `lineNo` of `source`). */
+  overrun(source: string, lineNo: number): void {
+    this.lossNotice({ kind: 'loss', reason: 'kmsg-overrun', count: null, trusted: true, printk: null }, source, lineNo, 'a read of the kernel log failed with EPIPE: lines were overwritten before they were read');
+  }
+
   private lossNotice(n: LossNotice, file: string, line: number, text: string): void {
     const l = this.loss.get(n.reason);
     const at = { file, line, message: text };

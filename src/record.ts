@@ -41,7 +41,8 @@ export type Head =
   | { kind: 'malformed'; message: string }
   | { kind: 'none' };
 
-export type LossReason = 'printk-suppressed' | 'backlog' | 'lost' | 'rate-limit' | 'hold-queue' | 'journald-suppressed';
+/** Why records may be missing, as a line or the reading of a source says. `kmsg-overrun`: a read of /dev/kmsg failed with EPIPE (source.ts), no line says it. */
+export type LossReason = 'printk-suppressed' | 'backlog' | 'lost' | 'rate-limit' | 'hold-queue' | 'journald-suppressed' | 'kmsg-overrun';
 
 const AUDIT_COLON = lit('audit: ');
 const KAUDITD = lit('kauditd_printk_skb: ');

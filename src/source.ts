@@ -3,10 +3,10 @@
 // A small line splitter over Buffers rather than split2: split2 fails the whole
 // stream when a line passes its maxLength, and we must instead count the long
 // line, skip it, and go on. Memory stays bounded by maxLength plus one chunk.
-import { open as openFd, readSync } from 'node:fs';
+import { constants as fsConstants, open as openFd, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { gunzip, sniff, SNIFF_BYTES, unreadable } from './compress.js';
 
 export const DEFAULT_MAX_LINE = 64 * 1024;
@@ -21,6 +21,12 @@ export interface LineSink {
   overlong(source: string, lineNo: number, bytes: number): void;
   /** Lines that held none of the markers, passed over without being decoded. */
   passed?(count: number): void;
+  /**
+   * The kernel's log buffer overwrote lines before they were read: a read of
+   * /dev/kmsg failed with EPIPE (the reader fell behind), after `lineNo` lines
+   * of `source`. Reading goes on from the oldest line still in the buffer.
+   */
+  overrun?(source: string, lineNo: number): void;
 }
 
 /** Splits a byte stream into lines; feed it chunks, then end(). */
@@ -257,7 +263,10 @@ export async function openInput(path: string, stdin: Readable): Promise<Input> {
   let size = 0;
   let kind: ReturnType<typeof sniff>;
   try {
-    file = await open(path, 'r');
+    // O_NONBLOCK: a device (/dev/kmsg) then says EAGAIN when it has nothing, where a
+    // blocking read would hold a thread, and the process at its end, until the
+    // kernel logs something; a regular file ignores it
+    file = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     const st = await file.stat();
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     regular = st.isFile();
@@ -273,7 +282,7 @@ export async function openInput(path: string, stdin: Readable): Promise<Input> {
     await file?.close().catch(() => {});
     throw new SourceError(path, describe(err as NodeJS.ErrnoException));
   }
-  if (kind === 'plain') return regular ? { kind: 'file', file, meter: { size, read: 0 } } : { kind: 'stream', stream: file.createReadStream({ highWaterMark: 64 * 1024 }), live: true };
+  if (kind === 'plain') return regular ? { kind: 'file', file, meter: { size, read: 0 } } : { kind: 'stream', stream: new DeviceStream(file), live: true };
   if (kind !== 'gzip') {
     await file.close().catch(() => {});
     throw new SourceError(path, unreadable(kind, path));
@@ -282,6 +291,63 @@ export async function openInput(path: string, stdin: Readable): Promise<Input> {
   const raw = file.createReadStream({ highWaterMark: 256 * 1024 });
   raw.on('data', (chunk) => (meter.read += chunk.length));
   return { kind: 'stream', stream: gunzip(raw), live: false, meter };
+}
+
+/** Bytes asked of a device per read: /dev/kmsg gives one whole record a read, and refuses (EINVAL) a buffer too small for it. */
+const DEVICE_READ = 64 * 1024;
+
+/** How long a device with nothing to read is left before it is asked again, in ms: the delay a followed /dev/kmsg line may wait. */
+const DEVICE_POLL_MS = 20;
+
+/**
+ * A character device (/dev/kmsg), opened non-blocking, read as a stream. Unlike
+ * fs.ReadStream: a read that fails with EPIPE does not end it (/dev/kmsg says
+ * so once when the kernel's ring buffer overwrote lines this reader had not
+ * read yet, then goes on from the oldest line left; each is an 'overrun'
+ * event), and when there is nothing to read (EAGAIN) it asks again after
+ * DEVICE_POLL_MS, so no thread waits in the kernel and a stop is at once.
+ */
+export class DeviceStream extends Readable {
+  /** Reads that failed with EPIPE. */
+  overruns = 0;
+  private readonly buf = Buffer.allocUnsafe(DEVICE_READ);
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly file: FileHandle) {
+    super({ highWaterMark: DEVICE_READ });
+  }
+
+  override _read(): void {
+    this.file.read(this.buf, 0, DEVICE_READ, null).then(
+      ({ bytesRead }) => {
+        if (this.destroyed) return;
+        // a copy: the buffer is read into again while this chunk may wait in the stream
+        this.push(bytesRead === 0 ? null : Buffer.from(this.buf.subarray(0, bytesRead)));
+      },
+      (err: NodeJS.ErrnoException) => {
+        if (this.destroyed) return;
+        if (err.code === 'EAGAIN') {
+          this.timer = setTimeout(() => {
+            this.timer = null;
+            this._read();
+          }, DEVICE_POLL_MS);
+          return;
+        }
+        if (err.code !== 'EPIPE') return void this.destroy(err);
+        this.overruns++;
+        this.emit('overrun');
+        this._read();
+      },
+    );
+  }
+
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.file.close().then(
+      () => cb(err),
+      () => cb(err),
+    );
+  }
 }
 
 /**
@@ -409,6 +475,9 @@ function readStream(stream: Readable, source: string, sink: LineSink, opts: Read
     // the first bytes, until they tell (null: told)
     let head: Buffer | null = sniffFirst ? Buffer.alloc(0) : null;
     let from = stream; // where the text comes from: the stream, or its gunzip
+    // /dev/kmsg fell behind: said where it happened (a read gives whole lines, so the splitter is between two)
+    const onOverrun = () => sink.overrun?.(source, splitter.lines);
+    stream.on('overrun', onOverrun);
     const finish = (err?: unknown, stopped = false) => {
       if (done) return;
       done = true;
@@ -423,6 +492,7 @@ function readStream(stream: Readable, source: string, sink: LineSink, opts: Read
       splitter.end(opts.holdPartial || stopped);
       opts.onChunk?.();
       from.off('data', onData);
+      stream.off('overrun', onOverrun);
       if (from !== stream) {
         stream.unpipe();
         from.destroy();
