@@ -4,11 +4,12 @@
 // its parsed options and the Io and returns an exit code; cli.ts wires them.
 import { spawnSync } from 'node:child_process';
 import { arch as osArch, endianness, release } from 'node:os';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { buildCheck, checkPassed, renderCheck } from './check.js';
 import { diffPolicies, renderDiff } from './diff.js';
 import {
   DOCKER_DEFAULT_CAPS,
+  extensionOf,
   FormatError,
   KIND_NAMES,
   loadProfile,
@@ -20,7 +21,9 @@ import {
 } from './formats/index.js';
 import { familyHead } from './formats/model.js';
 import { Learner, SourceError, findArch, type Arch, type Profile } from './index.js';
-import { EXIT, jobsOf, prepareOutput, readAll, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
+import { EXIT, jobsOf, prepareOutput, readAll, safeFileName, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
+import type { Group } from './lives.js';
+import { buildProfile, type BuildOptions } from './profile.js';
 import { MergeError, mergeProfiles } from './profile-merge.js';
 import { Policy } from './policy.js';
 import type { SelectArgs } from './commands.js';
@@ -234,6 +237,43 @@ let warned = false;
 /** The program a single learned profile is for: --name, else the first --comm, else the first --exe's basename. */
 export function programOf(a: { name?: string; comm: string[]; exe: string[] }): string {
   return a.name ?? a.comm[0] ?? (a.exe[0] ? basename(a.exe[0]) : 'profile');
+}
+
+
+/**
+ * One profile per program (`--out-dir`): `dir/NAME.EXT`, NAME from the program's
+ * name made safe for a file (`-2`, `-3` when two programs share one), in the
+ * order of their executables; programs with no learned call are left out. A
+ * profile `format` cannot express is given to `failed` (which says why and
+ * returns the exit code) and the others are still written. Returns 0 or the
+ * first such code.
+ */
+export function writeProgramProfiles(groups: readonly Group[], dir: string, format: FormatName, build: BuildOptions, say: Say, quiet: boolean, failed: (err: unknown) => number): number {
+  let code: number = EXIT.ok;
+  const used = new Set<string>();
+  for (const g of [...groups].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
+    if (g.calls.size === 0) continue;
+    let name = safeFileName(g.name);
+    for (let n = 2; used.has(name); n++) name = `${safeFileName(g.name)}-${n}`;
+    used.add(name);
+    const names = new Set<string>();
+    for (const set of g.calls.values()) for (const s of set) names.add(s);
+    const file = join(dir, `${name}${extensionOf(format)}`);
+    let text: string;
+    try {
+      text = renderLearned(format, buildProfile(names, g.calls.keys(), build), g.name, undefined, say, quiet);
+    } catch (err) {
+      if (code === EXIT.ok) code = failed(err);
+      else failed(err);
+      continue;
+    }
+    writeAtomic(file, text);
+    if (quiet) continue;
+    say(`seccomp-learn: wrote ${file} (${g.exe ?? g.name}: ${names.size} syscalls)`);
+    const pod = podSnippet(file, format);
+    if (pod) say(pod);
+  }
+  return code;
 }
 
 /**

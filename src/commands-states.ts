@@ -1,12 +1,11 @@
 // `seccomp-learn merge STATE...`: learn states of many nodes or shards, merged
 // (in any order: the same result) into one state, profiles or a report.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { podSnippet, renderLearned } from './commands-profiles.js';
-import { extensionOf } from './formats/index.js';
+import { renderLearned, writeProgramProfiles } from './commands-profiles.js';
+import { FormatError } from './formats/index.js';
 import { findings } from './findings.js';
 import type { FormatName } from './formats/index.js';
-import { EXIT, prepareOutDir, prepareOutput, safeFileName, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import { EXIT, prepareOutDir, prepareOutput, UsageError, writeAtomic, type Io, type Say } from './io.js';
 import type { Learner } from './learn.js';
 import type { Group } from './lives.js';
 import { buildProfile } from './profile.js';
@@ -102,22 +101,12 @@ export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
     return EXIT.nothing;
   }
   if (a['out-dir'] !== undefined) {
-    const used = new Set<string>();
-    for (const g of [...groups].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
-      if (g.calls.size === 0) continue;
-      let name = safeFileName(g.name);
-      for (let n = 2; used.has(name); n++) name = `${safeFileName(g.name)}-${n}`;
-      used.add(name);
-      const names = new Set<string>();
-      for (const set of g.calls.values()) for (const s of set) names.add(s);
-      const file = join(a['out-dir'], `${name}${extensionOf(format)}`);
-      writeAtomic(file, renderLearned(format, buildProfile(names, g.calls.keys(), {}), g.name, undefined, say, a.quiet));
-      if (!a.quiet) {
-        say(`seccomp-learn: wrote ${file} (${g.exe ?? g.name}: ${names.size} syscalls)`);
-        const pod = podSnippet(file, format);
-        if (pod) say(pod);
-      }
-    }
+    const code = writeProgramProfiles(groups, a['out-dir'], format, {}, say, a.quiet, (err) => {
+      if (!(err instanceof FormatError)) throw err;
+      say(`seccomp-learn: ${err.message}`);
+      return EXIT.nothing;
+    });
+    if (code !== EXIT.ok) return code;
     return EXIT.ok;
   }
   const names = new Set<string>();

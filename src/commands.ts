@@ -1,17 +1,16 @@
 // The commands: learn, report, parse, resolve. Each takes its parsed options and
 // the Io, and returns an exit code; cli.ts wires them to yargs.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ARCHES, buildProfile, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type SeccompEvent, type LineSink, type Profile } from './index.js';
-import { EXIT, jobsOf, prepareOutDir, prepareOutput, readAll, safeFileName, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
+import { ARCHES, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type SeccompEvent, type LineSink, type Profile } from './index.js';
+import { EXIT, jobsOf, prepareOutDir, prepareOutput, readAll, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
 import { buildReport, renderReport } from './report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
 import { RecordWindow } from './window.js';
 import { InputLog } from './inputs.js';
 import { fromState, parseState, sameOptions, serialiseState, StateError, toState, type LearnState } from './state.js';
 import { describe } from './source.js';
-import { podSnippet, programOf, renderLearned } from './commands-profiles.js';
-import { extensionOf, FormatError, type FormatName } from './formats/index.js';
+import { podSnippet, programOf, renderLearned, writeProgramProfiles } from './commands-profiles.js';
+import { FormatError, type FormatName } from './formats/index.js';
 
 // ---------------------------------------------------------------- learn
 
@@ -190,28 +189,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     return stopped ?? EXIT.nothing;
   }
   if (a['out-dir'] !== undefined) {
-    let code: number = EXIT.ok;
-    const used = new Set<string>();
-    for (const g of learner.programs().sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
-      if (g.calls.size === 0) continue;
-      let name = safeFileName(g.name);
-      for (let n = 2; used.has(name); n++) name = `${safeFileName(g.name)}-${n}`;
-      used.add(name);
-      const names = new Set<string>();
-      for (const set of g.calls.values()) for (const s of set) names.add(s);
-      const file = join(a['out-dir'], `${name}${extensionOf(a.format)}`);
-      let text: string;
-      try {
-        text = renderLearned(a.format, buildProfile(names, g.calls.keys(), build), g.name, undefined, say, quiet);
-      } catch (err) {
-        code = failed(err);
-        continue;
-      }
-      writeAtomic(file, text);
-      if (!quiet) say(`seccomp-learn: wrote ${file} (${g.exe ?? g.name}: ${names.size} syscalls)`);
-      const pod = quiet ? null : podSnippet(file, a.format);
-      if (pod) say(pod);
-    }
+    const code = writeProgramProfiles(learner.programs(), a['out-dir'], a.format, build, say, quiet, failed);
     if (code !== EXIT.ok) return code;
     return done(strictCode(a.strict, found, say), `the profiles in ${a['out-dir']} hold`);
   }
