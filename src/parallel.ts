@@ -67,6 +67,8 @@ interface Range {
 interface Out {
   worker: number;
   batches: Batch[];
+  /** The range's strings so far (each batch brings those it first used). */
+  strings: string[];
   lines: number | null;
   failed: string | null;
 }
@@ -82,7 +84,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
   const J = Math.max(1, Math.min(opts.jobs, ranges.length));
   const url = new URL('./parse-worker.js', import.meta.url);
   const workers: Worker[] = [];
-  const decoders: Decoder[] = [];
+  const decoder = new Decoder();
   const out = new Map<number, Out>();
   /** The next range of each worker to hand out. */
   const nextOf: number[] = [];
@@ -101,7 +103,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
       const id = nextOf[w];
       nextOf[w] += J;
       const r = ranges[id];
-      out.set(id, { worker: w, batches: [], lines: null, failed: null });
+      out.set(id, { worker: w, batches: [], strings: [], lines: null, failed: null });
       workers[w].postMessage({ id, path: r.file.path, start: r.start, end: r.end, maxLength: opts.maxLength, markers: opts.markers } satisfies Job);
     }
   };
@@ -110,14 +112,13 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
     // a small young generation: a worker's garbage is short-lived, and each MB of semi-space is resident (bench: peak RSS)
     const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     workers.push(worker);
-    decoders.push(new Decoder());
     nextOf.push(w + 1);
     worker.on('message', (m: Reply) => {
       const o = out.get(m.id);
       if (!o) return;
       if ('error' in m) o.failed = m.error;
       else {
-        decoders[w].learnStrings(m.batch);
+        for (const str of m.batch.strings) o.strings.push(str);
         o.batches.push(m.batch);
         if (m.done) {
           o.lines = m.lines;
@@ -163,7 +164,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
       }
       const o = out.get(current)!;
       // a worker's: learn what has come, and give the arrays back to be written again
-      for (const b of o.batches) decoders[o.worker].replay(b, r.file.name, lineInFile, sink);
+      for (const b of o.batches) decoder.replay(b, o.strings, r.file.name, lineInFile, sink);
       if (o.batches.length > 0) {
         const back = o.batches.flatMap((b) => [b.ints.buffer as ArrayBuffer, b.floats.buffer as ArrayBuffer]);
         workers[o.worker].postMessage({ recycle: back }, back);

@@ -42,6 +42,7 @@ port.on('message', (job: Job | { recycle: ArrayBuffer[] }) => {
     for (let i = 0; i + 1 < job.recycle.length; i += 2) encoder.recycle(new Int32Array(job.recycle[i]), new Float64Array(job.recycle[i + 1]));
     return;
   }
+  encoder.startRange();
   try {
     let fd = fds.get(job.path);
     if (fd === undefined) fds.set(job.path, (fd = openSync(job.path, 'r')));

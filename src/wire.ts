@@ -7,8 +7,11 @@
 // One item per line that gave something: INTS 32-bit slots (the kind, the line
 // in its range, small numbers, indexes) and FLOATS 64-bit ones (times, serials,
 // ids up to 2^32). A null integer travels as NULL, a null float as NaN; strings
-// as their index in the sender's table (NULL: null); formats, actions and the
-// like as their index in the lists below.
+// as their index in the range's table (NULL: null), which starts empty with each
+// range (Encoder.startRange), so that neither side keeps a string longer than
+// the range it came in (a program naming its threads pool-1-thread-N would
+// otherwise grow both tables with the input); formats, actions and the like as
+// their index in the lists below.
 import type { Action, LineResult, SeccompEvent, SkipCode } from './event.js';
 import { FORMATS, type Format } from './envelope.js';
 import type { LossReason } from './record.js';
@@ -28,7 +31,7 @@ export const enum Kind {
 
 const ACTIONS: readonly Action[] = ['KILL_PROCESS', 'KILL_THREAD', 'TRAP', 'ERRNO', 'USER_NOTIF', 'TRACE', 'LOG', 'ALLOW'];
 const SKIPS: readonly SkipCode[] = ['bad-number', 'missing-field', 'incomplete', 'unknown-arch', 'malformed', 'bad-json'];
-const LOSSES: readonly LossReason[] = ['printk-suppressed', 'backlog', 'lost', 'rate-limit', 'hold-queue', 'journald-suppressed'];
+const LOSSES: readonly LossReason[] = ['printk-suppressed', 'backlog', 'lost', 'rate-limit', 'hold-queue', 'journald-suppressed', 'kmsg-overrun'];
 const formatIndex = new Map(FORMATS.map((f, i) => [f, i]));
 const actionIndex = new Map(ACTIONS.map((a, i) => [a, i]));
 const archIndex = new Map(ARCHES.map((a, i) => [a, i]));
@@ -38,7 +41,7 @@ export interface Batch {
   ints: Int32Array;
   floats: Float64Array;
   count: number;
-  /** Strings first used in this batch, in the order of their indexes (after those of earlier batches). */
+  /** Strings first used in this batch, in the order of their indexes (after those of the range's earlier batches). */
   strings: string[];
 }
 
@@ -75,6 +78,14 @@ export class Encoder {
   constructor(private readonly capacity = 1024) {
     this.ints = new Int32Array(capacity * INTS);
     this.floats = new Float64Array(capacity * FLOATS);
+  }
+
+  /** A new range begins (no item waits to be taken): its strings are numbered from 0 again. */
+  startRange(): void {
+    this.ids.clear();
+    this.fresh = [];
+    this.lastString.fill(null);
+    this.lastId.fill(NULL);
   }
 
   /** The arrays of a batch that has been read, to write again. */
@@ -187,9 +198,9 @@ export interface ItemSink {
   overlong(file: string, line: number, bytes: number): void;
 }
 
-/** Reads items; the learning side, one per worker (its string table follows the worker's). */
+/** Reads items; the learning side. Stateless but for one event object, rewritten for each item. */
 export class Decoder {
-  private readonly strings: string[] = [];
+  private strings: readonly string[] = [];
   private readonly event: SeccompEvent = {
     kind: 'seccomp',
     format: 'unknown',
@@ -219,17 +230,14 @@ export class Decoder {
     return id === NULL ? null : this.strings[id];
   }
 
-  /** Take a batch's new strings (every batch of the worker, in order, whether or not its items are read now). */
-  learnStrings(b: Batch): void {
-    for (const s of b.strings) this.strings.push(s);
-  }
-
   /**
    * Hand the batch's items to `sink`, as lines of `file` numbered from
-   * `lineOffset` + their line in the range. A seccomp event is one object,
+   * `lineOffset` + their line in the range; `strings`: the range's strings so
+   * far (every batch's `strings` of the range, in order, up to this one). A seccomp event is one object,
    * rewritten for each item: the sink keeps nothing of it.
    */
-  replay(b: Batch, file: string, lineOffset: number, sink: ItemSink): void {
+  replay(b: Batch, strings: readonly string[], file: string, lineOffset: number, sink: ItemSink): void {
+    this.strings = strings;
     const n = b.ints;
     const d = b.floats;
     for (let k = 0; k < b.count; k++) {
