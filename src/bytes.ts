@@ -36,6 +36,8 @@ export const enum Ch {
   CloseBracket = 93,
   Underscore = 95,
   LowerA = 97,
+  LowerI = 105,
+  LowerP = 112,
   LowerF = 102,
   LowerX = 120,
   LowerZ = 122,
