@@ -70,7 +70,10 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  */
 export function inTerminal(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
   if (NO_PTY) throw new Error(NO_PTY);
-  const command = [process.execPath, CLI, ...args].map(quote).join(' ');
+  // exec: script(1) runs the command with $SHELL -c; dash (CI's /bin/sh) stays as
+  // node's parent and, not a shell that waits out a child's Ctrl-C, dies of the
+  // SIGINT itself, so script would report 130 whatever the CLI did
+  const command = 'exec ' + [process.execPath, CLI, ...args].map(quote).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: opts.cwd ?? ROOT, env: opts.env ?? personEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
