@@ -140,6 +140,10 @@ const INTERPRETED_ACTIONS: Readonly<Record<string, Action>> = {
 
 /** The action of a code= number: its action bits (0xffff0000); the kernel logs no errno. */
 export function actionOf(code: number): Action | null {
+  // the kernel logs the action without its data (seccomp_log gets
+  // filter_ret & SECCOMP_RET_ACTION_FULL): low 16 bits set mean a cut or
+  // mangled value (`code=0x7ffc0000` cut to `0x7ffc` is not KILL_THREAD)
+  if ((code & 0xffff) !== 0) return null;
   const v = (code & 0xffff0000) >>> 0;
   for (let i = 0; i < ACTIONS.length; i++) if (ACTIONS[i][0] === v) return ACTIONS[i][1];
   return null;
@@ -331,12 +335,16 @@ export class Parser {
     stampTime = NaN,
     journal?: { time: number | null; serial: number | null },
   ): SeccompEvent | Skip {
+    // the kernel writes ip= and code= last (every kernel with type=1326 records):
+    // a record without either stops early, and its last value may be cut too
+    // (`syscall=231` cut to `syscall=23` names another call): never learned
+    const cut = !f.ip && f.code === undefined && f.codeRaw === undefined;
     if (f.syscall === undefined || f.pid === undefined) {
       const missing = f.syscall === undefined ? (f.pid === undefined ? 'pid= and syscall=' : 'syscall=') : 'pid=';
-      // the kernel writes ip= and code= last: a record without them stops early
-      if (!f.ip && f.code === undefined && f.codeRaw === undefined) return skip('incomplete', `the record stops before ${missing}: cut short, or wrapped over several lines?`);
+      if (cut) return skip('incomplete', `the record stops before ${missing}: cut short, or wrapped over several lines?`);
       return skip('missing-field', `a seccomp record without ${missing}`);
     }
+    if (cut) return skip('incomplete', 'the record stops before ip= and code=: cut short, or wrapped over several lines? (its last value may be cut too)');
     const pid = f.pid;
     if (pid === null) return skip('bad-number', `pid=${f.pidRaw} is not a number`);
 

@@ -195,6 +195,26 @@ describe('only real records become events', () => {
     expect(skipOf('{"MESSAGE":"audit: type=1326 audit(')).toBe('bad-json');
   });
 
+  it('never learns a record cut before ip= and code= (syscall=231 cut to syscall=23 names another call)', () => {
+    const real = lines('real/dmesg.log').filter(isSeccompLine);
+    expect(real.length).toBeGreaterThan(10);
+    for (const l of real) {
+      const ip = l.lastIndexOf(' ip=');
+      for (let cut = l.indexOf(' syscall=') + 9; cut <= ip; cut++) {
+        const r = parseLine(l.slice(0, cut), 'dmesg.log', 1);
+        expect(r?.kind, l.slice(0, cut)).toBe('skip');
+        expect((r as { code: string }).code, l.slice(0, cut)).toBe('incomplete');
+      }
+    }
+  });
+
+  it('reads a code= with any of its low 16 bits set as no action (the kernel logs the action without its data: a cut value)', () => {
+    const line = (code: string) => `[  200.000001] audit: type=1326 audit(1622229872.180:1): ${body.replace('code=0x7ffc0000', `code=${code}`)}`;
+    for (const cut of ['0x7', '0x7f', '0x7ffc', '0x7ffc0', '0x5000', '0x50001']) expect((parseLine(line(cut), 'f', 1) as SeccompEvent).action, cut).toBeNull();
+    expect((parseLine(line('0x7ffc0000'), 'f', 1) as SeccompEvent).action).toBe('LOG');
+    expect((parseLine(line('0x0'), 'f', 1) as SeccompEvent).action).toBe('KILL_THREAD');
+  });
+
   it('reads fields by key: subj with spaces and =, unknown keys, old kernels without arch/exe', () => {
     const subj = parseLine(`audit: type=1326 audit(1.000:5): auid=1 uid=2 gid=3 ses=4 subj==cri-containerd.apparmor.d (enforce) pid=9 comm="a b" exe="/x" ppid=3 sig=0 arch=c00000b7 syscall=221 compat=0 ip=0x1 code=0x7ffc0000 future=1`, 'x', 1);
     expect(isEvent(subj) && [subj.pid, subj.comm, subj.syscall, subj.arch?.name]).toEqual([9, 'a b', 'execve', 'aarch64']);
