@@ -1,6 +1,7 @@
 // The commands: learn, report, parse, resolve. Each takes its parsed options and
 // the Io, and returns an exit code; cli.ts wires them to yargs.
 import { readFileSync } from 'node:fs';
+import { lineSuspicion } from './trust.js';
 import { ARCHES, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type SeccompEvent, type LineSink, type Profile } from './index.js';
 import { EXIT, jobsOf, prepareOutDir, prepareOutput, readAll, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
 import { buildReport, renderReport } from './report.js';
@@ -128,6 +129,8 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   timer?.unref();
   let written = '';
   const flush = () => {
+    // a followed stream paused: a first kernel line held for want of a second is taken
+    learner.settle();
     if (!dirty || a.output === undefined) return;
     dirty = false;
     let text: string;
@@ -256,7 +259,10 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
       if (r === null) return;
       if (r.kind === 'seccomp') {
         if (!a.all && window.check(r, 0) !== 'new') return;
-        out += JSON.stringify(eventToJSON(r)) + '\n';
+        const json = eventToJSON(r);
+        // what the line gives away on its own (learn judges it so too)
+        if (json.trusted && lineSuspicion(r, r.pid, r.tagPid) !== null) json.trusted = false;
+        out += JSON.stringify(json) + '\n';
         printed++;
         if (out.length > 1 << 16) flush();
       } else if (r.kind === 'skip') {

@@ -599,7 +599,7 @@ export class EnvelopeReader {
     if (isKernel && kernFacility) return this.kernelTagged(b, body, e, format, host, printk, logTime, absolute);
     const tag = text(b, tagStart, tagEnd);
     const nameEnd = tagNameEnd(b, tagStart, tagEnd);
-    const tagPid = nameEnd < tagEnd ? intIn(b, nameEnd + 1, tagEnd - 1) : null;
+    const tagPid = tagPidIn(b, nameEnd, tagEnd);
     if (isKernel) return this.set(format, false, body, printk, 'kernel', null, host, logTime, absolute);
     // journald's audit transport: `audit[566404]: SECCOMP ...`
     if (nameEnd - tagStart === 5 && has(b, tagStart, nameEnd, AUDIT_TAG)) return this.set('journal', true, body, printk, tag, tagPid, host, logTime, absolute);
@@ -640,7 +640,7 @@ export class EnvelopeReader {
       const tagEnd = at - 2;
       const tag = text(b, s, tagEnd);
       const nameEnd = tagNameEnd(b, s, tagEnd);
-      const tagPid = nameEnd < tagEnd ? intIn(b, nameEnd + 1, tagEnd - 1) : null;
+      const tagPid = tagPidIn(b, nameEnd, tagEnd);
       return this.other(has(b, s, nameEnd, AUDISP) ? 'audisp-syslog' : 'message', at, tag, tagPid);
     }
     return this.other('unknown', at, null, null);
@@ -693,4 +693,16 @@ function findSeqBounded(b: Buffer, l: Buffer, from: number, end: number): number
   const last = end - l.length;
   for (let i = from; i <= last; i++) if (b[i] === first && has(b, i, end, l)) return i;
   return -1;
+}
+
+/**
+ * The PID of a syslog tag `NAME[PID]` whose `[` is at `open` and whose `:` is at
+ * `colon`, as syslog(3) and journald write it (%d: no sign, no leading zero, and
+ * `]` right before the colon); null for no PID or any other text.
+ */
+function tagPidIn(b: Buffer, open: number, colon: number): number | null {
+  if (open >= colon || b[open] !== Ch.OpenBracket || b[colon - 1] !== Ch.CloseBracket) return null;
+  if (b[open + 1] === Ch.Zero) return null;
+  const pid = intIn(b, open + 1, colon - 1);
+  return pid !== null && pid > 0 ? pid : null;
 }

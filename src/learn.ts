@@ -18,7 +18,7 @@ import { runtimeBaseOf, type RuntimeBase } from './runtime.js';
 import type { LineSink } from './source.js';
 import { Sources, type SourceState } from './sources.js';
 import type { Arch } from './syscalls/index.js';
-import { judged, SUSPICIONS, type Suspicion } from './trust.js';
+import { ForgeryState, judged, SUSPICIONS, type Claim, type Suspicion } from './trust.js';
 import { RecordWindow } from './window.js';
 import type { ItemSink } from './wire.js';
 
@@ -217,17 +217,72 @@ export class Learner implements LineSink, ItemSink {
   private mark(m: AuditMark): void {
     if (!m.trusted) return;
     const src = this.sources.get(m.file, m.host ?? this.node);
-    if (!this.opts.trustAnySource && judged(m)) {
-      if (src.held !== null) this.resolveHeld(src, m);
-      const v = src.forgery.judge(m, null, null);
-      if (v === 'reboot-claim') {
-        src.held = { ...m };
-        return;
-      }
-      if (v !== null) return this.suspect(v, m.file, m.line);
-      src.forgery.accept(m);
-    }
+    if (!this.opts.trustAnySource && judged(m) && !this.judgeLine(src, m, null, null)) return;
     this.observeSerial(src, m.serial, m.time, m.file, m.line);
+  }
+
+  /**
+   * Judge a kernel line of `src` against the source's lines so far (trust.ts):
+   * true when it is taken now (the forgery state has it); false when it is held
+   * for what it claims, or suspect. A held 'jump' or 'first' claim is settled by
+   * this line: it stands when this line goes on from it.
+   */
+  private judgeLine(src: SourceState, x: SeccompEvent | AuditMark, pid: number | null, tagPid: number | null): boolean {
+    const held = src.held;
+    let v: Suspicion | Claim | null;
+    if (held !== null && src.claim !== 'reboot') {
+      v = src.forgery.tryClaim(held, x, pid, tagPid, this.claimed);
+      // about this line alone: the claim waits for the next
+      if (v === 'no-printk-stamp' || v === 'tag-pid-mismatch') {
+        this.suspect(v, x.file, x.line);
+        return false;
+      }
+      src.held = null;
+      if (v === null || v === 'reboot' || v === 'jump' || v === 'first') {
+        src.forgery.copyFrom(this.claimed);
+        this.take(src, held);
+      } else {
+        this.suspect(src.claim === 'first' ? 'outlier' : 'printk-ahead', held.file, held.line);
+        v = src.forgery.judge(x, pid, tagPid);
+      }
+    } else {
+      if (held !== null) this.resolveHeld(src, x);
+      v = src.forgery.judge(x, pid, tagPid);
+    }
+    if (v === null) {
+      src.forgery.accept(x);
+      return true;
+    }
+    if (v === 'reboot' || v === 'jump' || v === 'first') {
+      src.held = { ...x };
+      src.claim = v;
+      return false;
+    }
+    this.suspect(v, x.file, x.line);
+    return false;
+  }
+  /** Scratch for judgeLine: a source's forgery state with a held claim taken in. */
+  private readonly claimed = new ForgeryState();
+
+  /** A held line whose claim stands: learned (a record) or its serial counted (another record). */
+  private take(src: SourceState, held: SeccompEvent | AuditMark): void {
+    if (held.kind === 'seccomp') this.accept(src, held);
+    else this.observeSerial(src, held.serial, held.time, held.file, held.line);
+  }
+
+  /**
+   * Following a stream that has paused: a first line held with nothing to judge
+   * it against yet is taken (else a quiet workload's first call would wait for
+   * its next). Call after each chunk of a followed stream.
+   */
+  settle(): void {
+    for (const src of this.sources.all()) {
+      if (src.held === null || src.claim !== 'first') continue;
+      const held = src.held;
+      src.held = null;
+      src.forgery.accept(held);
+      this.take(src, held);
+    }
   }
 
   private observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
@@ -248,8 +303,7 @@ export class Learner implements LineSink, ItemSink {
     src.held = null;
     if (!c) return this.suspect('false-reboot', held.file, held.line);
     src.forgery.reboot(held);
-    if (held.kind === 'seccomp') this.accept(src, held);
-    else this.observeSerial(src, held.serial, held.time, held.file, held.line);
+    this.take(src, held);
   }
 
   /** Whether records may be missing: loss notices or serial gaps. */
@@ -280,16 +334,7 @@ export class Learner implements LineSink, ItemSink {
   event(e: SeccompEvent): void {
     if (!e.trusted && !this.opts.trustAnySource) return this.untrustedRecord(e, null);
     const src = this.sources.get(e.file, e.host ?? this.node);
-    if (!this.opts.trustAnySource && judged(e)) {
-      if (src.held !== null) this.resolveHeld(src, e);
-      const v = src.forgery.judge(e, e.pid, e.tagPid);
-      if (v === 'reboot-claim') {
-        src.held = { ...e };
-        return;
-      }
-      if (v !== null) return this.suspect(v, e.file, e.line);
-      src.forgery.accept(e);
-    }
+    if (!this.opts.trustAnySource && judged(e) && !this.judgeLine(src, e, e.pid, e.tagPid)) return;
     this.accept(src, e);
   }
 
@@ -423,14 +468,30 @@ export class Learner implements LineSink, ItemSink {
   }
 
   /**
-   * Ends the input: a reboot still unconfirmed is not learned; every process
+   * Ends the input: a reboot or a printk jump still unconfirmed is not learned,
+   * a first line held is; every process
    * still alive is retired into its program. Call once, at the end of input.
    */
   finish(): void {
     for (const src of this.sources.all()) {
-      if (src.held === null) continue;
-      this.suspect('unconfirmed-reboot', src.held.file, src.held.line);
+      const held = src.held;
+      if (held === null) continue;
       src.held = null;
+      switch (src.claim) {
+        case 'reboot':
+          this.suspect('unconfirmed-reboot', held.file, held.line);
+          break;
+        case 'jump':
+          this.suspect('unconfirmed-jump', held.file, held.line);
+          break;
+        case 'first':
+          // nothing after it contradicts it
+          src.forgery.accept(held);
+          this.take(src, held);
+          break;
+        default:
+          src.claim satisfies never;
+      }
     }
     for (const life of this.lives.drain()) this.programsByExe.retire(life);
   }

@@ -5,15 +5,17 @@
 import type { AuditMark, SeccompEvent } from './event.js';
 import { SerialState } from './gaps.js';
 import { JournalPairs } from './pairing.js';
-import { ForgeryState } from './trust.js';
+import { ForgeryState, type Claim } from './trust.js';
 
 /** One source's state: its kernel lines so far (forgery checks), its serials (gaps), journald's unpaired lines. */
 export class SourceState {
   readonly forgery = new ForgeryState();
   readonly serials = new SerialState();
   readonly pairs = new JournalPairs();
-  /** A line that claims a reboot, until the next kernel line of the source confirms or refutes it. */
+  /** A line held for what it claims (see Claim), until the next kernel line of the source confirms or refutes it. */
   held: SeccompEvent | AuditMark | null = null;
+  /** What `held` claims. */
+  claim: Claim = 'reboot';
 
   constructor(
     readonly file: string,

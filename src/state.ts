@@ -22,7 +22,7 @@ import type { PairEntry } from './pairing.js';
 import type { LossReason } from './record.js';
 import { RUNTIME_BASES } from './runtime.js';
 import { ARCHES, findArch, type Arch } from './syscalls/index.js';
-import type { Suspicion } from './trust.js';
+import type { Claim, Suspicion } from './trust.js';
 
 /** The format's version: a state of another version is refused, never guessed at. */
 export const STATE_VERSION = 1;
@@ -94,6 +94,8 @@ interface SourceJSON {
   serials: { last: number; time: number | null; gap: Gap | null; jumps: Jump[] };
   pairs: { audit: PairJSON[]; kernel: PairJSON[] };
   held: Held | null;
+  /** What `held` claims (absent: 'reboot', as states written before the other claims). */
+  claim?: Claim;
 }
 
 /** The document `learn --state` writes (field by field: see the README's Fleet section). */
@@ -184,6 +186,7 @@ export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState 
       serials: { last: s.serials.last, time: s.serials.time, gap: s.serials.gap, jumps: s.serials.jumps },
       pairs: { audit: s.pairs.audit.export().map(pairJSON), kernel: s.pairs.kernel.export().map(pairJSON) },
       held,
+      ...(held === null ? {} : { claim: s.claim }),
     });
   }
   sources.sort((a, b) => byName(a.file, b.file) || byName(a.host ?? '', b.host ?? ''));
@@ -403,7 +406,12 @@ function absorb(l: Learner, s: LearnState, resume: boolean): number {
     const unpair = (x: PairJSON): PairEntry => ({ ...x, arch: x.arch === null ? null : arch(x.arch, 'pairs') });
     src.pairs.audit.load(j.pairs.audit.map(unpair));
     src.pairs.kernel.load(j.pairs.kernel.map(unpair));
-    if (j.held) src.held = j.held.kind === 'seccomp' ? { ...j.held, arch: j.held.arch === null ? null : arch(j.held.arch, 'held') } : { ...j.held };
+    if (j.held) {
+      src.held = j.held.kind === 'seccomp' ? { ...j.held, arch: j.held.arch === null ? null : arch(j.held.arch, 'held') } : { ...j.held };
+      const claim = j.claim ?? 'reboot';
+      if (claim !== 'reboot' && claim !== 'jump' && claim !== 'first') throw new StateError(`a held line claims ${JSON.stringify(claim)}, not a claim this version knows`);
+      src.claim = claim;
+    }
   }
   // machines: the state's numbers, mapped to this learner's
   const map: number[] = [];

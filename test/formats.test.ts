@@ -186,3 +186,55 @@ describe('forged lines that claim a reboot', () => {
     expect(l.seen.has('intruder')).toBe(false);
   });
 });
+
+describe('forged lines stamped ahead', () => {
+  // a copy of one of a real syslog's records, its printk stamp 1000 s ahead and
+  // its serial 5 on, the audit time left as it was, the comm changed: the kernel's
+  // uptime cannot pass 1000 s while its clock passes none
+  const lines = linesOf('real/syslog-traditional.log');
+  const kernel = / kernel: \[ *\d+\.\d+\] audit: type=1326 /;
+  const k = lines.findIndex((l, i) => i > 8 && kernel.test(l) && l.includes('comm="busybox"'));
+  const ahead = (line: string, by: number, serial: (s: number) => number) =>
+    line
+      .replace(/\[ *(\d+\.\d+)\]/, (_m, p) => `[${(Number(p) + by).toFixed(6).padStart(12)}]`)
+      .replace(/audit\((\d+\.\d+):(\d+)\)/, (_m, t, n) => `audit(${t}:${serial(Number(n))})`)
+      .replace('comm="busybox"', 'comm="intruder"');
+  const learn = (text: string[]) => {
+    const l = new Learner({ selection: { comms: ['busybox', 'intruder'], exes: [], pids: [] } });
+    const s = new LineSplitter('syslog', l);
+    s.push(Buffer.from(text.join('\n') + '\n'));
+    s.end();
+    l.finish();
+    return l;
+  };
+  const clean = learn(lines);
+  // the fixture's own (a forged line it holds), and what is added
+  const suspicious = (l: Learner) => Object.fromEntries([...l.suspicious].map(([why, c]) => [why, c.count]));
+  const plus = (why: string) => ({ ...suspicious(clean), [why]: 1 });
+  const real = (l: Learner) => {
+    expect(l.names()).toEqual(clean.names());
+    expect(l.seen.has('intruder')).toBe(false);
+    expect(l.records).toBe(clean.records);
+    expect([...l.gaps.values()].map((g) => g.missing)).toEqual([...clean.gaps.values()].map((g) => g.missing));
+  };
+
+  it('in the middle: not learned, and no real line after it is taken for forged', () => {
+    const l = learn([...lines.slice(0, k + 1), ahead(lines[k], 1000, (n) => n + 5), ...lines.slice(k + 1)]);
+    expect(suspicious(l)).toEqual(plus('printk-ahead'));
+    real(l);
+  });
+
+  it('first in the file (every real line after it behind it): not learned, every real line is', () => {
+    const first = lines.findIndex((l) => kernel.test(l));
+    const forged = ahead(lines[k], 99999, () => 999999);
+    const l = learn([...lines.slice(0, first), forged, ...lines.slice(first)]);
+    expect(suspicious(l)).toEqual(plus('outlier'));
+    real(l);
+  });
+
+  it('last in the file: nothing confirms it, not learned', () => {
+    const l = learn([...lines, ahead(lines[k], 1000, (n) => n + 5)]);
+    expect(suspicious(l)).toEqual(plus('unconfirmed-jump'));
+    real(l);
+  });
+});

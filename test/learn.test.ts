@@ -150,34 +150,45 @@ describe('a log server\'s file, with several hosts in it', () => {
 
 describe('forged kernel lines in syslog files', () => {
   const at = (serial: number, printk: number | null, time: number | null = null) => ({ format: 'syslog' as const, trusted: true, serial, printk, time });
-  /** Judge a line and take it in when it passes, as the learner does. */
+  /** Judge a line and take it in when it passes, as the learner does (a first line as once the next agrees). */
   const judge = (f: ForgeryState, x: ReturnType<typeof at>) => {
     const v = f.judge(x, 1, null);
-    if (v === null) f.accept(x);
+    if (v === null || v === 'first') f.accept(x);
     return v;
   };
 
   it('are caught by a missing printk stamp, a stamp going backwards, or a serial far behind', () => {
     const f = new ForgeryState();
-    expect(judge(f, at(100, 10.0))).toBeNull();
+    // nothing to judge the first stamped line against: held until the next line agrees
+    expect(judge(f, at(100, 10.0))).toBe('first');
     expect(judge(f, at(101, 10.1))).toBeNull();
     expect(judge(f, at(102, null))).toBe('no-printk-stamp');
     expect(judge(f, at(103, 9.0))).toBe('printk-backwards');
     expect(judge(f, at(9000, 11.0))).toBeNull();
     expect(judge(f, at(50, 12.0))).toBe('serial-behind');
     // a reboot restarts both the printk stamps and the serials: only the next line can tell it from a forgery
-    expect(judge(f, at(3, 1.5))).toBe('reboot-claim');
+    expect(judge(f, at(3, 1.5))).toBe('reboot');
     expect(f.confirms(at(3, 1.5), at(4, 1.6))).toBe(true);
     expect(f.confirms(at(3, 1.5), at(9001, 11.1))).toBe(false);
   });
 
   it('judge a reboot by the wall clock: the boot it implies must begin after the last record', () => {
     const f = new ForgeryState();
-    expect(judge(f, at(18000, 2301.5, 1000_000))).toBeNull();
+    expect(judge(f, at(18000, 2301.5, 1000_000))).toBe('first');
     // 12 s of uptime at an audit time 60 s later: a boot 48 s after the last record, possible
-    expect(f.judge(at(300, 12.0, 1000_060), 1, null)).toBe('reboot-claim');
+    expect(f.judge(at(300, 12.0, 1000_060), 1, null)).toBe('reboot');
     // 100 s of uptime 60 s later: the boot would be before the last record
     expect(f.judge(at(300, 100.0, 1000_060), 1, null)).toBe('printk-backwards');
+  });
+
+  it('hold a line whose printk stamp runs ahead of its audit time (the uptime cannot pass faster than the clock)', () => {
+    const f = new ForgeryState();
+    judge(f, at(100, 1316.1, 1000_000.1));
+    // 0.1 s later by the clock, 1000 s later by the uptime: only the next line can tell
+    expect(f.judge(at(105, 2316.0, 1000_000.2), 1, null)).toBe('jump');
+    // a minute's lag of kauditd's printing is allowed for; a suspend stops the uptime
+    expect(f.judge(at(101, 1376.1, 1000_000.2), 1, null)).toBeNull();
+    expect(f.judge(at(101, 1317.0, 1009_000.0), 1, null)).toBeNull();
   });
 
   it('tell journald\'s audit transport by its tag: the record\'s own pid', () => {
@@ -185,6 +196,8 @@ describe('forged kernel lines in syslog files', () => {
     const line = { format: 'journal' as const, trusted: true, serial: null, printk: null, time: null };
     expect(f.judge(line, 7645, 7645)).toBeNull();
     expect(f.judge(line, 7645, 9999)).toBe('tag-pid-mismatch');
+    // `logger -t audit` writes no pid at all
+    expect(f.judge(line, 7645, null)).toBe('tag-pid-mismatch');
   });
 });
 
