@@ -21,6 +21,7 @@ export const FINDING_KINDS = [
   'untrusted',
   'likely-forged',
   'conflict',
+  'state-conflict',
   'unknown-action',
   'process-cap',
   'denied',
@@ -61,6 +62,7 @@ export const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
   untrusted: 'warning',
   'likely-forged': 'warning',
   conflict: 'warning',
+  'state-conflict': 'warning',
   'unknown-action': 'warning',
   'process-cap': 'note',
   denied: 'note',
@@ -165,6 +167,16 @@ export function findings(l: Learner): Finding[] {
   if (l.conflicts.count > 0) {
     const ex = l.conflicts.examples[0];
     add('conflict', l.conflicts.count, ex, ex.message, `${plural(l.conflicts.count, 'record')} had the audit(TIME:SERIAL) of an earlier record but other content, and ${l.conflicts.count === 1 ? 'was' : 'were'} not learned (first: ${ex.file}:${ex.line}): a forged line?`);
+  }
+  if (l.stateConflicts.count > 0) {
+    const ex = l.stateConflicts.examples[0];
+    add(
+      'state-conflict',
+      l.stateConflicts.count,
+      ex,
+      ex.message,
+      `warning: ${plural(l.stateConflicts.count, 'record')} had the audit(TIME:SERIAL) of a record in another state but other content (first: ${ex.file}: ${ex.message}): a forged line in one of their logs? Both were learned, as a merge of states cannot take back what a state learned; learn the logs in one run, which keeps the first read and leaves out the other`,
+    );
   }
   if (l.unknownAction.count > 0) {
     const ex = l.unknownAction.examples[0];

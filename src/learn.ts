@@ -93,6 +93,8 @@ export class Learner implements LineSink, ItemSink {
   duplicates = 0;
   /** Same `TIME:SERIAL` as an earlier record, other content. */
   readonly conflicts: Counted = { count: 0, examples: [] };
+  /** Records two merged states held with one audit(TIME:SERIAL) and other content (both learned: see mergeStates). */
+  readonly stateConflicts: Counted = { count: 0, examples: [] };
   /** Records in lines the kernel did not write (or that cannot tell), by the line's format. */
   readonly untrusted = new Map<Format, Counted>();
   /** Records whose envelope claims the kernel, but which the kernel's own lines around them contradict. */
@@ -188,6 +190,11 @@ export class Learner implements LineSink, ItemSink {
 
   overlong(source: string, lineNo: number, bytes: number): void {
     this.lines++;
+    this.longLine(source, lineNo, bytes);
+  }
+
+  /** ItemSink: a line over the cap that a worker read (its range's lines are counted by passed()). */
+  longLine(source: string, lineNo: number, bytes: number): void {
     countIn(this.skipped, 'line-too-long', { file: source, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
   }
 

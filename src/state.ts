@@ -105,6 +105,8 @@ export interface LearnState {
   options: { selection: Selection; trustAnySource: boolean; noRuntimeBase: boolean };
   totals: { lines: number; records: number; used: number; duplicates: number; evicted: number };
   conflicts: Counted;
+  /** Records merged states held with one audit(TIME:SERIAL) and other content (absent in a state no merge made). */
+  stateConflicts?: Counted;
   untrusted: Partial<Record<Format, Counted>>;
   suspicious: Partial<Record<Suspicion, Counted>>;
   skipped: Partial<Record<SkipReason, Counted>>;
@@ -212,6 +214,7 @@ export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState 
     options: { selection: l.selection, trustAnySource: o.trustAnySource === true, noRuntimeBase: o.noRuntimeBase === true },
     totals: { lines: l.lines, records: l.records, used: l.used, duplicates: l.duplicates, evicted: p.lives.evicted },
     conflicts: l.conflicts,
+    ...(l.stateConflicts.count > 0 ? { stateConflicts: l.stateConflicts } : {}),
     untrusted: countedJSON(l.untrusted),
     suspicious: countedJSON(l.suspicious),
     skipped: countedJSON(l.skipped),
@@ -301,7 +304,7 @@ export function fromState(s: LearnState, extra: Pick<LearnOptions, 'onLearn'> = 
  * processes are ended into their programs, and sources are joined.
  * Returns how many records both held (a merge of overlapping states).
  */
-function absorb(l: Learner, s: LearnState, resume: boolean): number {
+function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
   const p = l.parts();
   l.lines += s.totals.lines;
   l.records += s.totals.records;
@@ -309,6 +312,7 @@ function absorb(l: Learner, s: LearnState, resume: boolean): number {
   l.duplicates += s.totals.duplicates;
   p.lives.evicted += s.totals.evicted;
   mergeCounted(l.conflicts, s.conflicts);
+  if (s.stateConflicts) mergeCounted(l.stateConflicts, s.stateConflicts);
   countedInto(l.untrusted, s.untrusted);
   countedInto(l.suspicious, s.suspicious);
   countedInto(l.skipped, s.skipped);
@@ -424,7 +428,12 @@ function absorb(l: Learner, s: LearnState, resume: boolean): number {
     map[id] = mine;
   });
   const [serials, times, sigs] = unpack(s.window.data, s.window.count, 3);
-  return p.window.load({ serials, times, sigs }, (m) => map[m] ?? m);
+  const loaded = p.window.load({ serials, times, sigs }, (m) => map[m] ?? m);
+  if (loaded.first !== null) {
+    l.stateConflicts.count += loaded.conflicts;
+    keepExample(l.stateConflicts.examples, { file, line: 0, message: `the record of audit serial ${loaded.first.serial} is held by another state, at the same time, with other content` });
+  }
+  return loaded.both;
 }
 
 /**
@@ -443,7 +452,7 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
   let overlap = 0;
   // a fixed order, so that what depends on it (nothing should) cannot vary with the arguments
   const ordered = [...states].sort((a, b) => byName(JSON.stringify(a.state.node) + a.file, JSON.stringify(b.state.node) + b.file));
-  for (const { state } of ordered) overlap += absorb(l, state, false);
+  for (const { file, state } of ordered) overlap += absorb(l, state, false, file);
   l.duplicates += overlap;
   l.records -= overlap;
   l.finish();

@@ -90,24 +90,37 @@ export class RecordWindow {
    * Take remembered records in (a saved state, or another window being merged);
    * `machine` maps their machine numbers to this window's. A slot both hold for
    * the same record counts as read in both (returned: how many); otherwise the
-   * later serial stays.
+   * later serial stays. A slot both hold with one TIME:SERIAL and other content,
+   * for one machine as check() tells machines apart, is a conflict (returned:
+   * how many, and the first one's serial and time in ms).
    */
-  load(x: { serials: Uint32Array; times: Uint32Array; sigs: Uint32Array }, machine: (m: number) => number = (m) => m): number {
+  load(x: { serials: Uint32Array; times: Uint32Array; sigs: Uint32Array }, machine: (m: number) => number = (m) => m): { both: number; conflicts: number; first: { serial: number; ms: number } | null } {
     let both = 0;
+    let conflicts = 0;
+    let first: { serial: number; ms: number } | null = null;
     for (let k = 0; k < x.serials.length; k++) {
       const serial = x.serials[k];
       const i = serial % DEDUP_WINDOW;
       const sig = ((x.sigs[k] & 0xffffff) | ((machine(x.sigs[k] >>> 24) & 0xff) << 24)) >>> 0;
-      if (this.serials[i] === serial + 1 && this.times[i] === x.times[k] && (this.sigs[i] & 0xffffff) === (sig & 0xffffff)) {
-        both++;
-        continue;
+      if (this.serials[i] === serial + 1 && this.times[i] === x.times[k]) {
+        if ((this.sigs[i] & 0xffffff) === (sig & 0xffffff)) {
+          both++;
+          continue;
+        }
+        const had = this.sigs[i] >>> 24;
+        const m = sig >>> 24;
+        if (!(had !== m && this.named[had] === 1 && this.named[m] === 1)) {
+          conflicts++;
+          first ??= { serial, ms: x.times[k] };
+          continue;
+        }
       }
       if (this.serials[i] !== 0 && this.serials[i] > serial + 1) continue;
       this.serials[i] = serial + 1;
       this.times[i] = x.times[k];
       this.sigs[i] = sig;
     }
-    return both;
+    return { both, conflicts, first };
   }
 }
 

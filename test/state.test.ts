@@ -230,6 +230,24 @@ describe('merge of states', () => {
     expect(r.stdout).toBe(cli(['learn', fixture('real/dmesg.log')]).stdout);
   });
 
+  it('of states that hold one audit(TIME:SERIAL) with other content (a forged twin in one log) says so: both were learned', () => {
+    const dir = tmpDir();
+    const real = readFixture('real/dmesg.log').split('\n');
+    const k = real.findIndex((l) => / syscall=0 /.test(l) && l.includes('type=1326'));
+    const twin = join(dir, 'twin.log');
+    writeFileSync(twin, real[k].replace(' syscall=0 ', ' syscall=165 ') + '\n');
+    const [s1, s2] = [join(dir, 'a.json'), join(dir, 'b.json')];
+    cli(['learn', '-q', '--state', s1, fixture('real/dmesg.log')]);
+    cli(['learn', '-q', '--state', s2, twin]);
+    // one run: the twin is a conflict, not learned
+    const one = cli(['report', '--json', fixture('real/dmesg.log'), twin]);
+    expect(JSON.parse(one.stdout).findings.map((f: { kind: string }) => f.kind)).toContain('conflict');
+    const m = cli(['merge', '--report', '--json', s1, s2]);
+    const f = JSON.parse(m.stdout).findings.find((x: { kind: string }) => x.kind === 'state-conflict');
+    expect(f).toMatchObject({ kind: 'state-conflict', severity: 'warning', count: 1 });
+    expect(cli(['merge', s1, s2]).stderr).toMatch(/1 record had the audit\(TIME:SERIAL\) of a record in another state but other content .*Both were learned/);
+  });
+
   it('takes states or profiles, not both, and says which was which', () => {
     const dir = tmpDir();
     const s1 = join(dir, 'a.json');
