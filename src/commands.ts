@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { lineSuspicion } from './trust.js';
 import { ARCHES, checkProfile, eventToJSON, findArch, findings, Learner, listTable, mergeProfile, nameOf, numberOf, Parser, SourceError, truncateComm, type Arch, type SeccompEvent, type LineSink, type Profile } from './index.js';
-import { EXIT, jobsOf, prepareOutDir, prepareOutput, readAll, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
+import { EXIT, jobsOf, prepareOutDir, prepareOutput, readAll, refuseOverwrite, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
 import { buildReport, renderReport } from './report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
 import { RecordWindow } from './window.js';
@@ -94,7 +94,9 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     return EXIT.nothing;
   };
 
-  // before any input is read: the outputs can be written
+  // before any input is read: the outputs can be written, and none is an input
+  // (--merge's profile may be -o: it is read whole first, and a run that adds to it in place is common)
+  refuseOverwrite([['-o', a.output], ['--state', a.state]], a.files);
   if (a.output !== undefined) prepareOutput(a.output);
   if (a['out-dir'] !== undefined) prepareOutDir(a['out-dir']);
   if (a.state !== undefined) prepareOutput(a.state, '--state');

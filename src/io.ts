@@ -1,6 +1,6 @@
 // Where the commands meet the outside: standard streams, the exit codes,
 // inputs opened up front, outputs checked up front, and profiles written atomically.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { MARKERS } from './event.js';
@@ -238,22 +238,44 @@ function makeDirs(dir: string, what: string): void {
   }
 }
 
-/** Create `dir` and its parents, then prove a file can be created in it (and remove it). */
+/**
+ * Prove that `dir` can be made and written: a file can be created in it, or, when
+ * it does not exist yet, in the nearest directory above it that does (where its
+ * first missing part will be made). Nothing is left behind, so a run that ends
+ * without writing leaves no empty directories; writeAtomic makes them.
+ */
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
 function writableDir(dir: string, what: string): void {
-  makeDirs(dir, what);
-  const probe = join(dir, `.seccomp-learn.${process.pid}.probe`);
+  let at = resolve(dir);
+  let st = statOrNull(at);
+  while (st === null && dirname(at) !== at) {
+    if (lstatOrNull(at) !== null) throw new OutputError(`${what}: cannot create the directory ${at}: exists and is not a directory (a dangling symbolic link?)`);
+    at = dirname(at);
+    st = statOrNull(at);
+  }
+  if (st !== null && !st.isDirectory()) throw new OutputError(`${what}: ${at} is not a directory`);
+  const probe = join(at, `.seccomp-learn.${process.pid}.probe`);
   try {
     closeSync(openSync(probe, 'wx'));
   } catch (err) {
-    throw new OutputError(`${what}: cannot create a file in ${dir}: ${writeReason(err)}`);
+    // /proc and the like: the directory is there, a new name in it is not
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'files cannot be created there' : writeReason(err);
+    throw new OutputError(`${what}: cannot create a file in ${at}: ${why}`);
   } finally {
     rmSync(probe, { force: true });
   }
 }
 
 /**
- * Before any input is read: `-o FILE` can be written. Its parent directories are
- * created (`-o profiles/app.json`); a directory, or a place where no file can be
+ * Before any input is read: `-o FILE` can be written. Its missing parent
+ * directories (`-o profiles/app.json`) are created when it is written; a directory, or a place where no file can be
  * created (read-only, /proc), is an OutputError. An existing device or FIFO
  * (/dev/stdout) is written in place, as writeAtomic does.
  */
@@ -265,7 +287,32 @@ export function prepareOutput(path: string, option = '-o'): void {
   writableDir(dirname(path), what);
 }
 
-/** Before any input is read: `--out-dir DIR` is created (with its parents) and a file can be created in it. */
+/**
+ * Before anything is read: no output is one of the inputs, or another output
+ * (`-o log` would replace the log, `-o state.json --state state.json` the state).
+ * `outputs` are [option, path] pairs; files are the same when they are one inode
+ * (hard links, symbolic links) or, when the output does not exist, one path.
+ * A UsageError names both.
+ */
+export function refuseOverwrite(outputs: ReadonlyArray<readonly [string, string | undefined]>, inputs: readonly string[]): void {
+  const same = (a: string, b: string): boolean => {
+    const sa = statOrNull(a);
+    const sb = statOrNull(b);
+    if (sa !== null && sb !== null) return sa.isFile() && sa.dev === sb.dev && sa.ino === sb.ino;
+    return resolve(a) === resolve(b);
+  };
+  const outs = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined);
+  outs.forEach(([option, path], i) => {
+    for (const input of inputs) {
+      if (input !== '-' && same(path, input)) throw new UsageError(`${option} ${path} is also an input (${input}): writing it would replace what is read; name another file`);
+    }
+    for (const [other, p2] of outs.slice(i + 1)) {
+      if (same(path, p2)) throw new UsageError(`${option} ${path} and ${other} ${p2} are one file: name two`);
+    }
+  });
+}
+
+/** Before any input is read: `--out-dir DIR` can be made (it is, with its parents, when a profile is written) and a file created in it. */
 export function prepareOutDir(dir: string): void {
   const what = `--out-dir ${dir}`;
   const st = statOrNull(dir);
@@ -289,6 +336,7 @@ export function writeAtomic(path: string, text: string): void {
     }
     return;
   }
+  makeDirs(dirname(path), `cannot write ${path}`);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, text);

@@ -175,7 +175,7 @@ describe('-o and --out-dir', () => {
     expect(r.stderr).toBe(`seccomp-learn: -o ${join(dir, 'profiles/p.json')}: cannot create the directory ${join(dir, 'profiles')}: exists and is not a directory (a dangling symbolic link?)\n`);
   });
 
-  it('a write that fails later (the directory removed while following) is one line and exit 1', async () => {
+  it('a write that fails later (the directory replaced by a file while following) is one line and exit 1', async () => {
     const dir = tmpDir();
     const out = join(dir, 'profiles/p.json');
     const child = cliProcess(['--comm', 'http-echo', '-o', out]);
@@ -184,10 +184,11 @@ describe('-o and --out-dir', () => {
     child.stdin.write(LINES[0] + '\n');
     await waitFor(() => existsSync(out), 10_000, 'the first profile');
     rmSync(join(dir, 'profiles'), { recursive: true });
+    writeFileSync(join(dir, 'profiles'), '');
     child.stdin.write(LINES[1] + '\n');
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code).toBe(1);
-    expect(stderr).toContain(`seccomp-learn: cannot write ${out}: no such file or directory\n`);
+    expect(stderr).toContain(`seccomp-learn: cannot write ${out}: a part of the path is not a directory\n`);
     expect(stderr).not.toMatch(FRAME);
   });
 
@@ -216,15 +217,40 @@ describe('-o and --out-dir', () => {
     const dir = tmpDir();
     const st = cli(['--comm', 'http-echo', '--state', '/proc/s.json', LOG]);
     expect(st.code).toBe(1);
-    expect(st.stderr).toBe('seccomp-learn: --state /proc/s.json: cannot create a file in /proc: no such file or directory\n');
+    expect(st.stderr).toBe('seccomp-learn: --state /proc/s.json: cannot create a file in /proc: files cannot be created there\n');
     const state = join(dir, 'states/node-1.json');
     expect(cli(['-q', '--comm', 'http-echo', '--state', state, LOG]).code).toBe(0);
     const r = cli(['merge', state, '--out-dir', '/proc/no/profiles']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('seccomp-learn: --out-dir /proc/no/profiles: cannot create the directory /proc/no: no such file or directory\n');
+    expect(r.stderr).toBe('seccomp-learn: --out-dir /proc/no/profiles: cannot create a file in /proc: files cannot be created there\n');
     const ok = cli(['merge', '-q', state, '--out-dir', join(dir, 'a/b')]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(readdirSync(join(dir, 'a/b'))).toEqual(['http-echo.json']);
+  });
+
+  it('an output that is an input, or the other output, is refused before reading: nothing replaced, no directory left', () => {
+    const dir = tmpDir();
+    const log = join(dir, 's.log');
+    writeFileSync(log, readFixture('published/k8s-tutorial-syslog.log'));
+    const before = readFileSync(log, 'utf8');
+    symlinkSync(log, join(dir, 'link.log'));
+    for (const args of [
+      ['-o', log, log],
+      ['-o', join(dir, 'link.log'), log],
+      ['--state', log, log],
+      ['-o', join(dir, 'st.json'), '--state', join(dir, 'st.json'), log],
+    ]) {
+      const r = cli(['--comm', 'http-echo', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^seccomp-learn: (-o|--state) \S+ (is also an input \(\S+\): writing it would replace what is read|and --state \S+ are one file)/);
+      expect(r.stderr).not.toMatch(/lines read/);
+    }
+    expect(readFileSync(log, 'utf8')).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['link.log', 's.log']);
+    // a run that ends without writing leaves no directory made for -o
+    const r = cli(['--comm', 'http-echo', '-o', join(dir, 'new/x/p.json'), join(dir, 'missing.log')]);
+    expect(r.code).toBe(1);
+    expect(existsSync(join(dir, 'new'))).toBe(false);
   });
 
   it('-o /dev/full (written in place): one line, exit 1', () => {
