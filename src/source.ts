@@ -109,7 +109,9 @@ export class LineSplitter {
       const nl = chunk.indexOf(10, start);
       if (nl < 0) break;
       lineNo++;
-      if (hit >= nl) {
+      // a line over the cap is counted as one whether or not a marker is in it,
+      // as when it is cut between chunks (where its bytes are not kept to look)
+      if (hit >= nl && nl - start <= max) {
         passed++;
         start = nl + 1;
         continue;

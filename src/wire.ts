@@ -195,7 +195,8 @@ export class Encoder {
 /** What the learning side does with each item (a Learner). */
 export interface ItemSink {
   result(r: NonNullable<LineResult>, file: string, line: number, head: string | null): void;
-  overlong(file: string, line: number, bytes: number): void;
+  /** A line longer than the cap, in a range whose lines are counted apart (RangeSink.passed): not counted again. */
+  longLine(file: string, line: number, bytes: number): void;
 }
 
 /** Reads items; the learning side. Stateless but for one event object, rewritten for each item. */
@@ -281,7 +282,7 @@ export class Decoder {
           sink.result({ kind: 'mark', serial: d[f], time: numOrNull(d[f + 1]), trusted: n[i + 3] === 1, format: FORMATS[n[i + 2]] as Format, host: this.str(n[i + 4]), printk: numOrNull(d[f + 2]), file, line }, file, line, null);
           break;
         case Kind.Overlong:
-          sink.overlong(file, line, d[f]);
+          sink.longLine(file, line, d[f]);
           break;
       }
     }

@@ -119,4 +119,13 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
     expect(want).toMatch(/too-long|overlong|longer/);
     for (const rangeBytes of [7, 1000, 40000, 65536]) expect(await ranged([log], 2, rangeBytes)).toBe(want);
   });
+
+  it('lines longer than the limit in every range, the workers\' too: each counted once, as a line and as too long', async () => {
+    const dir = tmpDir();
+    const log = join(dir, 'long.log');
+    writeFileSync(log, `${'x'.repeat(lib.DEFAULT_MAX_LINE + 4000)}\n`.repeat(40));
+    const want = await single([log]);
+    expect(JSON.parse(want.slice(0, want.indexOf('\n}\n') + 2)).totals.lines).toBe(40);
+    for (const rangeBytes of [1000, 70000, 300000]) expect(await ranged([log], 3, rangeBytes)).toBe(want);
+  });
 });
