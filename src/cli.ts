@@ -336,7 +336,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     await parser.parseAsync();
   } catch (err) {
     if (err instanceof UsageError) {
-      say(`seccomp-learn: ${err.message}\nTry seccomp-learn --help.`);
+      say(`seccomp-learn: ${err.message}${err.help ? '\nTry seccomp-learn --help.' : ''}`);
       return EXIT.usage;
     }
     if (err instanceof FormatError) {

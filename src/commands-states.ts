@@ -43,12 +43,13 @@ function load(file: string): { file: string; state: LearnState } {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`${file}: ${describe(err as NodeJS.ErrnoException)}`);
+    throw new UsageError(`${file}: ${describe(err as NodeJS.ErrnoException)}`, false);
   }
   try {
     return { file, state: parseState(text) };
   } catch (err) {
-    if (err instanceof StateError) throw new UsageError(`${file}: ${err.message}; nothing was written`);
+    // exit 2: running again would not help (the Kubernetes DaemonSet's node.sh stops on it)
+    if (err instanceof StateError) throw new UsageError(`${file}: ${err.message}; nothing was written`, false);
     throw err;
   }
 }
@@ -70,7 +71,7 @@ export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
   try {
     merged = mergeStates(states);
   } catch (err) {
-    if (err instanceof StateError) throw new UsageError(`${err.message}; nothing was written`);
+    if (err instanceof StateError) throw new UsageError(`${err.message}; nothing was written`, false);
     throw err;
   }
   const { learner, overlap } = merged;

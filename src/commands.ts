@@ -44,19 +44,20 @@ export interface LearnArgs extends SelectArgs {
   'state-every'?: number;
 }
 
-/** The state in FILE, or null when there is none yet; a StateError (turned into a usage error) for one this version cannot read. */
+/** The state in FILE, or null when there is none yet; a UsageError (exit 2, no --help hint) for one that cannot be read, or that this version cannot read. */
 function loadState(file: string): LearnState | null {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UsageError(`--state ${file}: ${describe(err as NodeJS.ErrnoException)}`);
+    throw new UsageError(`--state ${file}: ${describe(err as NodeJS.ErrnoException)}`, false);
   }
   try {
     return parseState(text);
   } catch (err) {
-    if (err instanceof StateError) throw new UsageError(`--state ${file}: ${err.message}; nothing was written`);
+    // exit 2: running again would not help (the Kubernetes DaemonSet's node.sh stops on it)
+    if (err instanceof StateError) throw new UsageError(`--state ${file}: ${err.message}; nothing was written`, false);
     throw err;
   }
 }
@@ -120,7 +121,13 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     if (!sameOptions(saved.options, asked)) throw new UsageError(`--state ${a.state} was learned with other options (${describeOptions(saved.options)}): give the same, or start a new state`);
     if (a.node !== undefined && a.node !== saved.node) throw new UsageError(`--state ${a.state} is node ${JSON.stringify(saved.node)}, not ${JSON.stringify(a.node)}`);
   }
-  const learner = saved ? fromState(saved, { onLearn: options.onLearn }) : new Learner({ ...options, node: a.node, detail: a.state !== undefined });
+  let learner: Learner;
+  try {
+    learner = saved ? fromState(saved, { onLearn: options.onLearn }) : new Learner({ ...options, node: a.node, detail: a.state !== undefined });
+  } catch (err) {
+    if (err instanceof StateError) throw new UsageError(`--state ${a.state}: ${err.message}; nothing was written`, false);
+    throw err;
+  }
   const log = a.state === undefined ? undefined : new InputLog(saved ? saved.inputs : []);
   const saveState = () => {
     if (a.state !== undefined) writeAtomic(a.state, serialiseState(toState(learner, log!.records)));

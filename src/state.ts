@@ -11,6 +11,7 @@
 //   States of different machines (hosts, or `--node`) merge exactly; a record
 //   two states both read is counted once more than it should be in `report`'s
 //   counts (the profile is the same), and the merge says how many.
+import { createRequire } from 'node:module';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Action, AuditMark, SeccompEvent } from './event.js';
 import type { Format } from './envelope.js';
@@ -21,6 +22,7 @@ import { addCall, Life, mergeDetail, newDetail, type CallStat, type Calls, type 
 import type { PairEntry } from './pairing.js';
 import type { LossReason } from './record.js';
 import { RUNTIME_BASES } from './runtime.js';
+import { STATE_SCHEMA } from './state-schema.js';
 import { ARCHES, findArch, type Arch } from './syscalls/index.js';
 import type { Claim, Suspicion } from './trust.js';
 
@@ -275,8 +277,17 @@ function countedInto<K>(into: Map<K, Counted>, j: Partial<Record<string, Counted
 
 /** The selection and options a state was learned with: a state is read on, or merged, only with the same ones. */
 export function sameOptions(a: LearnState['options'], b: LearnState['options']): boolean {
+  return optionsDiffer(a, b).length === 0;
+}
+
+/** Which of the options two states were learned with differ: the selection (--comm, --exe, --pid), --trust-any-source, --no-runtime-base. */
+export function optionsDiffer(a: LearnState['options'], b: LearnState['options']): string[] {
   const sel = (s: Selection) => JSON.stringify([[...s.comms].sort(), [...s.exes].sort(), [...s.pids].sort((x, y) => x - y)]);
-  return sel(a.selection) === sel(b.selection) && a.trustAnySource === b.trustAnySource && a.noRuntimeBase === b.noRuntimeBase;
+  const out: string[] = [];
+  if (sel(a.selection) !== sel(b.selection)) out.push('the selection (--comm, --exe, --pid)');
+  if (a.trustAnySource !== b.trustAnySource) out.push('--trust-any-source');
+  if (a.noRuntimeBase !== b.noRuntimeBase) out.push('--no-runtime-base');
+  return out;
 }
 
 /** Check the shape of a parsed state document; throws StateError saying what is wrong. */
@@ -288,7 +299,23 @@ export function checkState(v: unknown): LearnState {
   for (const k of ['options', 'totals', 'programs', 'lives', 'sources', 'machines', 'window', 'inputs'] as const) {
     if (s[k] === undefined || s[k] === null) throw new StateError(`a state without "${k}": cut short?`);
   }
+  // the whole document, against the schema of the type it was written from
+  const validate = stateValidator();
+  if (!validate(v)) {
+    const e = validate.errors?.[0];
+    const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the state';
+    throw new StateError(`not a state this version wrote: ${where} ${e?.message ?? 'does not match'}${e?.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  }
   return s as LearnState;
+}
+
+type Validate = ((v: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params: Record<string, unknown> }> | null };
+let compiled: Validate | undefined;
+/** The state schema, compiled once, on first use (ajv is loaded only when a state is read: start-up time). */
+function stateValidator(): Validate {
+  if (compiled) return compiled;
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: new (o: object) => { compile(s: object): Validate } };
+  return (compiled = new Ajv({ allErrors: false, strict: false }).compile(STATE_SCHEMA));
 }
 
 /** A Learner that goes on from a state (its options and node come from the state; it keeps detail, as every state does). */
@@ -446,7 +473,8 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
   if (states.length === 0) throw new StateError('no state to merge');
   const first = states[0].state;
   for (const { file, state } of states) {
-    if (!sameOptions(state.options, first.options)) throw new StateError(`${file} was learned with other options (selection, --trust-any-source, --no-runtime-base) than ${states[0].file}`);
+    const differ = optionsDiffer(state.options, first.options);
+    if (differ.length > 0) throw new StateError(`${file} was learned with other options than ${states[0].file}: ${differ.join(', ')}`);
   }
   const l = new Learner({ selection: first.options.selection, trustAnySource: first.options.trustAnySource, noRuntimeBase: first.options.noRuntimeBase, detail: true });
   let overlap = 0;

@@ -95,6 +95,37 @@ describe('learn --state, read on in pieces', () => {
     expect(c.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('checks a state whole against its schema: a valid JSON document of the wrong shape is refused naming the file and the field, never an internal error', () => {
+    const dir = tmpDir();
+    const good = join(dir, 'good.json');
+    expect(cli(['learn', '-q', '--state', good, fixture('real/dmesg.log')]).code).toBe(0);
+    const doc = JSON.parse(readFileSync(good, 'utf8'));
+    const cases: Array<[string, (d: Record<string, unknown>) => void, RegExp]> = [
+      ['programs a string', (d) => (d.programs = 'x'), /programs must be array/],
+      ['an input of another shape', (d) => (d.inputs = [{ bogus: 1 }]), /inputs\.0 must have required property/],
+      ['a total that is text', (d) => ((d.totals as Record<string, unknown>).lines = '12'), /totals\.lines must be number/],
+      ['a field no version wrote', (d) => (d.extra = 1), /must NOT have additional properties \(extra\)/],
+    ];
+    for (const [what, spoil, message] of cases) {
+      const bad = join(dir, 'bad.json');
+      const d = structuredClone(doc);
+      spoil(d);
+      writeFileSync(bad, JSON.stringify(d));
+      for (const args of [['learn', '--state', bad, fixture('real/dmesg.log')], ['merge', bad, good]]) {
+        const r = cli(args);
+        expect(r.code, `${what}: ${args[0]}: ${r.stderr}`).toBe(2);
+        expect(r.stderr, what).toMatch(message);
+        expect(r.stderr).toContain(bad);
+        expect(r.stderr).not.toMatch(/internal error|Try seccomp-learn --help/);
+      }
+    }
+  });
+
+  it('the schema is what the state\'s types give (regenerate: npm run gen:state-schema)', async () => {
+    const { stateSchemaModule } = await import('../scripts/gen-state-schema.mjs');
+    expect(stateSchemaModule()).toBe(readFileSync(join(ROOT, 'src/state-schema.ts'), 'utf8'));
+  });
+
   it('refuses to read on with another selection than the state was learned with', () => {
     const dir = tmpDir();
     const state = join(dir, 'state.json');
