@@ -63,7 +63,9 @@ function loadState(file: string): LearnState | null {
 }
 
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
-  if (a['errno-ret'] !== undefined && (!Number.isInteger(a['errno-ret']) || a['errno-ret'] < 0)) throw new UsageError(`--errno-ret ${a['errno-ret']} is not an errno number`);
+  // the kernel caps SECCOMP_RET_ERRNO's data at MAX_ERRNO (4095)
+  const errno = a['errno-ret'];
+  if (errno !== undefined && (!Number.isInteger(errno) || errno < 0 || errno > 4095)) throw new UsageError(`--errno-ret ${Number.isNaN(errno) ? 'takes a number' : `${errno} is not an errno number`} (0 to 4095, the kernel's MAX_ERRNO; 1 is EPERM)`);
   if (!(a['max-line-length'] > 0)) throw new UsageError('--max-line-length must be a positive number of bytes');
   const jobs = jobsOf(a);
   const quiet = a.quiet;
