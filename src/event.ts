@@ -266,7 +266,12 @@ export class Parser {
       return skip('bad-json', 'a journalctl -o json-pretty MESSAGE line that does not parse');
     }
     const mb = Buffer.from(message, 'utf8');
-    const head = this.records.readHead(mb, 0, mb.length);
+    let head = this.records.readHead(mb, 0, mb.length);
+    if (head.kind === 'none') {
+      // a record later in a message of several lines (untrusted, as every json-pretty line): counted
+      const later = this.records.findRecord(mb, 0, mb.length);
+      if (later !== null) head = later.head;
+    }
     if (head.kind === 'none') return null;
     return this.fromHead(mb, mb.length, this.envelopes.other('journal-export', 0, null, null), head, file, line);
   }
@@ -477,7 +482,15 @@ export class Parser {
     env.trusted = trusted;
     env.host = host;
     const mb = Buffer.from(message, 'utf8');
-    const head = this.records.readHead(mb, 0, mb.length);
+    let head = this.records.readHead(mb, 0, mb.length);
+    if (head.kind === 'none') {
+      // a record later in a message of several lines: no transport writes that, so never trusted, but counted
+      const later = this.records.findRecord(mb, 0, mb.length);
+      if (later !== null) {
+        head = later.head;
+        env.trusted = false;
+      }
+    }
     switch (head.kind) {
       case 'none':
       case 'other': {

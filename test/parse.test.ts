@@ -127,6 +127,16 @@ describe('every real format', () => {
     expect(isEvent(b) && b.comm).toBe('evil "name');
   });
 
+  it('finds a record after a newline in a journal MESSAGE, untrusted (no transport writes one there), instead of passing it over', () => {
+    const rec = 'audit: type=1326 audit(1594067860.484:14536): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=29064 comm="http-echo" exe="/http-echo" sig=0 arch=c000003e syscall=51 compat=0 ip=0x46fe1f code=0x7ffc0000';
+    for (const transport of ['kernel', 'audit', 'syslog']) {
+      const r = parseLine(JSON.stringify({ MESSAGE: `hello\n${rec}`, _TRANSPORT: transport }), 'j', 1) as SeccompEvent;
+      expect(r.kind).toBe('seccomp');
+      expect(r.syscall).toBe('getsockname');
+      expect(r.trusted).toBe(false);
+    }
+  });
+
   it('reads the published lines of the reference', () => {
     const evs = events('published/reference-lines.log');
     expect(evs.map((e) => [e.format, e.arch?.name, e.syscall, e.action])).toEqual([
