@@ -2,6 +2,7 @@
 // kubelet's `localhostProfile` read. Written as seccomp-learn always wrote it
 // (../profile.ts serialiseProfile); read with a shape check that names the
 // field at fault, and JSON syntax errors with their line and column.
+import { createRequire } from 'node:module';
 import { serialiseProfile, type Profile } from '../profile.js';
 import { FormatError, SCMP_ACTIONS, SCMP_ARCHES } from './model.js';
 
@@ -42,8 +43,23 @@ export function parseJson(text: string, file: string): unknown {
     const msg = (err as Error).message;
     const at = /at position (\d+)/.exec(msg);
     const lc = /line (\d+) column (\d+)/.exec(msg);
-    const where = lc ? `${lc[1]}:${lc[2]}` : at ? (({ line, col }) => `${line}:${col}`)(lineCol(text, Number(at[1]))) : text.trim() === '' ? '1:1' : null;
-    const short = msg.replace(/ in JSON at position \d+.*$/, '').replace(/^(Unexpected token .*?), ".*" is not valid JSON$/, '$1').replace(/\s*\(line \d+ column \d+\)$/, '');
+    const where = lc ? `${lc[1]}:${lc[2]}` : at ? (({ line, col }) => `${line}:${col}`)(lineCol(text, Number(at[1]))) : text.trim() === '' ? '1:1' : yamlWhere(text);
+    const short = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/^(Unexpected token .*?), (?:\.\.\.)?".*" is not valid JSON$/s, '$1').replace(/\s*\(line \d+ column \d+\)$/, '').replace(/\s+/g, ' ');
     throw new FormatError(`${file}${where ? `:${where}` : ''}: JSON syntax error: ${text.trim() === '' ? 'the file is empty' : short}`);
+  }
+}
+
+/**
+ * Where a JSON syntax error is when V8's message gives no position (`Unexpected
+ * token ','`): the line and column yaml's parser (JSON is YAML) stops at, or null.
+ * Loaded only then: yaml is not needed to read a good profile.
+ */
+function yamlWhere(text: string): string | null {
+  try {
+    const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    const pos = parseDocument(text).errors[0]?.linePos?.[0];
+    return pos ? `${pos.line}:${pos.col}` : null;
+  } catch {
+    return null;
   }
 }
