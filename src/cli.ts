@@ -291,9 +291,9 @@ async function run(argv: string[], io: Io): Promise<number> {
       'the union of profiles (any formats; replicas or runs of one program): the less restrictive action wins per name, conditions kept; or learn states (learn --state) of many nodes, merged into profiles, a report or one state',
       (y) =>
         y
-          .positional('profiles', { type: 'string', array: true, default: [] as string[], describe: 'profiles, or learn states (not both)' })
+          .positional('profiles', { type: 'string', array: true, demandOption: true, describe: 'profiles, or learn states (not both)' })
           .options(assumeOptions)
-          .options(formatOption)
+          .options({ name: formatOption.name })
           .options({
             format: { type: 'string', choices: [...(FORMATS as unknown as string[]), 'state'], default: 'oci', describe: 'as for learn; `state`: the merged learn state (states only)' },
             output: { alias: 'o', type: 'string', describe: 'write the profile here (atomically) instead of standard output' },

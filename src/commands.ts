@@ -195,7 +195,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   if (a.state !== undefined && a.output === undefined && a['out-dir'] === undefined) {
     // the state is what this run was for
     if (!quiet) say(`seccomp-learn: saved ${a.state}`);
-    return done(strictCode(a.strict, found, say), `the state in ${a.state} holds`);
+    return done(strictCode(a.strict, found, say, quiet), `the state in ${a.state} holds`);
   }
 
   if (learner.union.size === 0) {
@@ -205,7 +205,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   if (a['out-dir'] !== undefined) {
     const code = writeProgramProfiles(learner.programs(), a['out-dir'], a.format, build, say, quiet, failed);
     if (code !== EXIT.ok) return code;
-    return done(strictCode(a.strict, found, say), `the profiles in ${a['out-dir']} hold`);
+    return done(strictCode(a.strict, found, say, quiet), `the profiles in ${a['out-dir']} hold`);
   }
   if (formatError) return failed(formatError);
   let text: string;
@@ -221,7 +221,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   } else {
     io.stdout.write(text);
   }
-  return done(strictCode(a.strict, found, say), a.output !== undefined ? `the profile in ${a.output} holds` : 'the profile printed holds');
+  return done(strictCode(a.strict, found, say, quiet), a.output !== undefined ? `the profile in ${a.output} holds` : 'the profile printed holds');
 }
 
 /** A state's selection and options, as the command line would give them. */

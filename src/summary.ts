@@ -7,9 +7,10 @@ import { ARCHES } from './syscalls/index.js';
 import { EXIT, type Say } from './io.js';
 
 /** With --strict, a profile learned from a log that may have lost records is not a success. */
-export function strictCode(strict: boolean, fs: readonly Finding[], say: Say): number {
+export function strictCode(strict: boolean, fs: readonly Finding[], say: Say, quiet = false): number {
   if (!strict || !mayBeIncomplete(fs)) return EXIT.ok;
-  say('seccomp-learn: --strict: records may be missing (see the warnings above): exit 3');
+  // -q: the exit code says it
+  if (!quiet) say('seccomp-learn: --strict: records may be missing (see the warnings above): exit 3');
   return EXIT.loss;
 }
 

@@ -13,6 +13,9 @@ describe('lost records', () => {
     expect(r.stderr).toMatch(/up to 45 audit records may be missing from fixtures\/real\/syslog-ratelimited\.log \(host vm\) \(1 gap in the serial numbers, between 20\d\d-\d\d-\d\dT[\d:.]+Z and 20\d\d-\d\d-\d\dT[\d:.]+Z/);
     expect(r.stderr).toMatch(/sysctl -w kernel\.printk_ratelimit=0/);
     expect(r.stderr).toMatch(/--strict: records may be missing/);
+    // -q: nothing on stderr; the exit code says it
+    const q = cli(['-q', '--comm', 'busybox', '--strict', rel('real/syslog-ratelimited.log')]);
+    expect([q.code, q.stderr]).toEqual([3, '']);
     const dmesg = cli(['--comm', 'busybox', '--strict', rel('real/dmesg-ratelimited.log')]);
     expect(dmesg.code).toBe(3);
   });
