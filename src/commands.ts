@@ -181,6 +181,12 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   saveState();
   learner.finish();
   const found = findings(learner);
+  if (!quiet && saved) {
+    // the summary below counts everything the state holds
+    const lines = learner.lines - saved.totals.lines;
+    const records = learner.records - saved.totals.records;
+    say(`seccomp-learn: this run read ${lines} new ${lines === 1 ? 'line' : 'lines'} (${records} new seccomp ${records === 1 ? 'record' : 'records'}); with the state ${a.state}:`);
+  }
   if (!quiet) summary(learner, found, say);
   // cut short: a run over files (130, 143), or stdout's reader gone (141)
   const stopped = stopCode(read);

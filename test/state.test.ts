@@ -126,6 +126,14 @@ describe('learn --state, read on in pieces', () => {
     expect(stateSchemaModule()).toBe(readFileSync(join(ROOT, 'src/state-schema.ts'), 'utf8'));
   });
 
+  it('says what this run read, apart from the totals the state holds', () => {
+    const dir = tmpDir();
+    const state = join(dir, 'state.json');
+    expect(cli(['learn', '--state', state, fixture('real/dmesg.log')]).stderr).not.toMatch(/this run read/);
+    const again = cli(['learn', '--state', state, fixture('real/dmesg.log')]);
+    expect(again.stderr).toMatch(new RegExp(`^seccomp-learn: this run read 0 new lines \\(0 new seccomp records\\); with the state ${state.replace(/[.]/g, '\\.')}:\nseccomp-learn: 430 lines read, 417 seccomp records`));
+  });
+
   it('refuses to read on with another selection than the state was learned with', () => {
     const dir = tmpDir();
     const state = join(dir, 'state.json');
