@@ -80,7 +80,9 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
       base = checkProfile(JSON.parse(readFileSync(a.merge, 'utf8')), a.merge);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      say(`seccomp-learn: --merge ${a.merge}: ${e.code ? describe(e) : e.message}`);
+      // checkProfile's message begins with the file already
+      const why = e.code ? describe(e) : e.message.startsWith(`${a.merge}: `) ? e.message.slice(a.merge.length + 2) : e.message;
+      say(`seccomp-learn: --merge ${a.merge}: ${why}`);
       return EXIT.nothing;
     }
   }

@@ -130,7 +130,7 @@ export function renderReport(r: Report, width = 80, deniedOnly = false): string 
   const w = Math.max(60, width);
   const lines: string[] = [];
   const t = r.totals;
-  lines.push(fit(`${t.processes} ${t.processes === 1 ? 'process' : 'processes'}, ${t.syscalls} distinct syscalls, ${t.denied} denied calls`, w));
+  lines.push(fit(`${t.processes} ${t.processes === 1 ? 'process' : 'processes'}, ${t.syscalls} distinct ${t.syscalls === 1 ? 'syscall' : 'syscalls'}, ${t.denied} denied ${t.denied === 1 ? 'call' : 'calls'}`, w));
   lines.push(fit(`${t.records} seccomp records (${t.used} of them selected, ${t.duplicates} read twice) in ${t.lines} lines`, w));
   if (deniedOnly && r.processes.length === 0) {
     const unknown = r.findings.find((f) => f.kind === 'unknown-action');
