@@ -67,6 +67,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   const errno = a['errno-ret'];
   if (errno !== undefined && (!Number.isInteger(errno) || errno < 0 || errno > 4095)) throw new UsageError(`--errno-ret ${Number.isNaN(errno) ? 'takes a number' : `${errno} is not an errno number`} (0 to 4095, the kernel's MAX_ERRNO; 1 is EPERM)`);
   if (!(a['max-line-length'] > 0)) throw new UsageError('--max-line-length must be a positive number of bytes');
+  for (const o of ['node', 'state-every'] as const) if (a[o] !== undefined && a.state === undefined) throw new UsageError(`--${o} goes with --state FILE (it is about the saved state)`);
   const jobs = jobsOf(a);
   const quiet = a.quiet;
   if (a['trust-any-source']) say('seccomp-learn: warning: --trust-any-source: learning records from any source, including lines any local user can write to syslog');

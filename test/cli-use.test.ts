@@ -79,6 +79,7 @@ describe('no stack trace from any input or option, ever', () => {
     { name: '--pid abc', args: ['--pid', 'abc', LOG], code: 2, names: '--pid', where: 'all' },
     { name: '--errno-ret past MAX_ERRNO', args: ['--errno-ret', '99999', LOG], code: 2, names: '--errno-ret 99999 is not an errno number (0 to 4095', where: 'learn' },
     { name: '--jobs abc', args: ['--jobs', 'abc', LOG], code: 2, names: '--jobs takes a number of threads', where: 'learn' },
+    { name: '--node without --state', args: ['--node', 'n1', LOG], code: 2, names: '--node goes with --state FILE', where: 'learn' },
     { name: 'an unknown flag', args: ['--no-such-flag', LOG], code: 2, names: '--no-such-flag', where: 'all' },
   ];
 
