@@ -22,7 +22,7 @@ import { addCall, Life, mergeDetail, newDetail, type CallStat, type Calls, type 
 import type { PairEntry } from './pairing.js';
 import type { LossReason } from './record.js';
 import { RUNTIME_BASES } from './runtime.js';
-import { STATE_SCHEMA } from './state-schema.js';
+import { STATE_SCHEMA_JSON } from './state-schema.js';
 import { ARCHES, findArch, type Arch } from './syscalls/index.js';
 import type { Claim, Suspicion } from './trust.js';
 
@@ -315,7 +315,7 @@ let compiled: Validate | undefined;
 function stateValidator(): Validate {
   if (compiled) return compiled;
   const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: new (o: object) => { compile(s: object): Validate } };
-  return (compiled = new Ajv({ allErrors: false, strict: false }).compile(STATE_SCHEMA));
+  return (compiled = new Ajv({ allErrors: false, strict: false }).compile(JSON.parse(STATE_SCHEMA_JSON) as object));
 }
 
 /** A Learner that goes on from a state (its options and node come from the state; it keeps detail, as every state does). */
