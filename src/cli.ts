@@ -189,7 +189,7 @@ async function run(argv: string[], io: Io): Promise<number> {
             'arch-companions': { type: 'boolean', default: false, describe: 'add the usual companion ABIs (x86_64: X86, X32; aarch64: ARM; ...)' },
             'runtime-base': { type: 'boolean', default: true, describe: 'add what an OCI runtime\'s init can do after loading the filter, when its records are seen (--no-runtime-base: leave it out)' },
             strict: { type: 'boolean', default: false, describe: 'exit 3 when records may be missing (rate limit, backlog, serial gaps)' },
-            progress: { type: 'boolean', describe: 'say each newly learned syscall on stderr [default: when reading stdin]' },
+            progress: { type: 'boolean', describe: 'say each newly learned syscall on stderr [default: when reading stdin]; --no-progress: neither that nor the progress bar' },
             quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no progress and no summary on stderr' },
             state: { type: 'string', describe: 'go on from this saved state (if it exists) and write it back: files already read are read on from where they stopped; without -o/--out-dir the state is the only output' },
             node: { type: 'string', describe: 'this machine\'s name, for lines that name none (the kernel log, audit.log), so that states of many nodes merge apart [default: none]' },

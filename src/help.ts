@@ -6,6 +6,7 @@ const EXAMPLES: Record<'learn' | 'report' | 'parse' | 'resolve' | 'check' | 'dif
     ['tail -n +1 -F /var/log/syslog | $0 --comm http-echo -o profiles/http-echo.json', 'follow the log from its first line (and across rotation) while the workload runs; Ctrl-C ends'],
     ['$0 --comm http-echo -o profiles/http-echo.json <(tail -n +1 -F /var/log/syslog)', 'the same, the log given as a FIFO'],
     ['$0 --comm http-echo /var/log/syslog* > http-echo.json', 'learn from the logs already written, rotated and gzipped ones too'],
+    ['$0 --comm http-echo -o profiles/http-echo.json /dev/kmsg', "follow the kernel's log itself (root): no rate limit of syslog's, no forged lines"],
     ['$0 --exe /usr/bin/busybox /var/log/audit/audit.log -o busybox.json', "from auditd's log, selected by executable"],
     ['journalctl -k -o json | $0 --comm http-echo', "from journald's kernel messages"],
     ['$0 --out-dir profiles /var/log/syslog', 'one profile per program, and the Pod securityContext that uses each'],
