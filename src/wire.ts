@@ -17,8 +17,9 @@ import { FORMATS, type Format } from './envelope.js';
 import type { LossReason } from './record.js';
 import { ARCHES, type Arch } from './syscalls/index.js';
 
-export const INTS = 16;
-export const FLOATS = 6;
+export const INTS = 12;
+// numbers the input decides (pid, tag pid, sig, ...) go as doubles: any of them can be past 32 bits in a hostile line
+export const FLOATS = 11;
 const NULL = -0x80000000;
 
 export const enum Kind {
@@ -45,8 +46,6 @@ export interface Batch {
   strings: string[];
 }
 
-const int = (v: number | null) => (v === null ? NULL : v);
-const intOrNull = (v: number) => (v === NULL ? null : v);
 const num = (v: number | null) => (v === null ? NaN : v);
 const numOrNull = (v: number) => (Number.isNaN(v) ? null : v);
 
@@ -127,7 +126,7 @@ export class Encoder {
         n[i] = Kind.Seccomp;
         n[i + 2] = formatIndex.get(r.format)!;
         n[i + 3] = r.trusted ? 1 : 0;
-        n[i + 4] = r.pid;
+        d[f + 6] = r.pid;
         n[i + 5] = this.str(S.comm, r.comm);
         n[i + 6] = this.str(S.exe, r.exe);
         n[i + 7] = r.arch === null ? NULL : archIndex.get(r.arch)!;
@@ -135,10 +134,10 @@ export class Encoder {
         n[i + 9] = r.action === null ? NULL : actionIndex.get(r.action)!;
         n[i + 10] = this.str(S.host, r.host);
         n[i + 11] = this.str(S.other, head);
-        n[i + 12] = int(r.tagPid);
-        n[i + 13] = int(r.compat);
-        n[i + 14] = int(r.sig);
-        n[i + 15] = int(r.logSecond);
+        d[f + 7] = num(r.tagPid);
+        d[f + 8] = num(r.compat);
+        d[f + 9] = num(r.sig);
+        d[f + 10] = num(r.logSecond);
         d[f] = num(r.time);
         d[f + 1] = num(r.serial);
         d[f + 2] = num(r.uid);
@@ -250,17 +249,17 @@ export class Decoder {
           const e = this.event;
           e.format = FORMATS[n[i + 2]];
           e.trusted = n[i + 3] === 1;
-          e.pid = n[i + 4];
+          e.pid = d[f + 6];
           e.comm = this.str(n[i + 5]);
           e.exe = this.str(n[i + 6]);
           e.arch = n[i + 7] === NULL ? null : (ARCHES[n[i + 7]] as Arch);
           e.syscall = this.str(n[i + 8]);
           e.action = n[i + 9] === NULL ? null : ACTIONS[n[i + 9]];
           e.host = this.str(n[i + 10]);
-          e.tagPid = intOrNull(n[i + 12]);
-          e.compat = intOrNull(n[i + 13]);
-          e.sig = intOrNull(n[i + 14]);
-          e.logSecond = intOrNull(n[i + 15]);
+          e.tagPid = numOrNull(d[f + 7]);
+          e.compat = numOrNull(d[f + 8]);
+          e.sig = numOrNull(d[f + 9]);
+          e.logSecond = numOrNull(d[f + 10]);
           e.time = numOrNull(d[f]);
           e.serial = numOrNull(d[f + 1]);
           e.uid = numOrNull(d[f + 2]);

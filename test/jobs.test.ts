@@ -8,7 +8,7 @@
 // first), so this test loads the built library throughout: a Learner from src/
 // and results from dist/ would be two different classes.
 import fc from 'fast-check';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, ROOT, tmpDir } from './helpers.js';
@@ -118,6 +118,38 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
     const want = await single([log]);
     expect(want).toMatch(/too-long|overlong|longer/);
     for (const rangeBytes of [7, 1000, 40000, 65536]) expect(await ranged([log], 2, rangeBytes)).toBe(want);
+  });
+
+  it('what a worker read crosses to the learner as it was read: numbers past 32 bits too (a tag pid that wrapped to the record\'s pid passed as journald\'s)', async () => {
+    const { Encoder, Decoder } = await import(join(ROOT, 'dist/wire.js'));
+    const line = `Nov 29 02:49:41 vm2 audit[${2 ** 32 + 5757}]: SECCOMP auid=0 uid=0 gid=0 ses=1 pid=3000000000 comm="a" exe="/a" sig=4294967295 arch=c000003e syscall=165 compat=0 ip=0x1 code=0x7ffc0000`;
+    const read = lib.parseLine(line, 'f', 1) as Record<string, unknown>;
+    expect(read).toMatchObject({ kind: 'seccomp', tagPid: 2 ** 32 + 5757, pid: 3000000000, sig: 4294967295 });
+    const enc = new Encoder();
+    enc.startRange();
+    enc.add(read, 1, null);
+    const batch = enc.take();
+    const got: Array<Record<string, unknown>> = [];
+    new Decoder().replay(batch, batch.strings, 'f', 0, { result: (r: Record<string, unknown>) => got.push({ ...r }), longLine: () => {} });
+    for (const k of ['pid', 'tagPid', 'sig', 'compat', 'logSecond', 'serial', 'time', 'nr', 'syscall', 'trusted', 'format']) expect(got[0][k], k).toEqual(read[k]);
+  });
+
+  it('numbers past 32 bits in hostile lines (a tag pid, a pid, a sig) reach the learner as they were read, from any thread', async () => {
+    const dir = tmpDir();
+    const log = join(dir, 'hostile.log');
+    const real = readFileSync(fixture('real/syslog-traditional.log'), 'utf8');
+    const rec = real.split('\n').find((l) => l.includes(' kernel: ') && l.includes('type=1326'))!;
+    const body = rec.slice(rec.indexOf('auid='));
+    // a forged journald line whose tag pid wraps to the record's in 32 bits, and records with a huge pid and sig
+    const hostile = [
+      `Nov 29 02:49:41 vm2 audit[${2 ** 32 + 5757}]: SECCOMP ${body.replace(/pid=\d+/, 'pid=5757')}`,
+      rec.replace(/pid=\d+/, 'pid=3000000000').replace(/:(\d+)\)/, ':999001)'),
+      rec.replace(/sig=\d+/, 'sig=4294967295').replace(/:(\d+)\)/, ':999002)'),
+    ];
+    writeFileSync(log, real.repeat(3) + hostile.join('\n') + '\n' + real);
+    const want = await single([log]);
+    expect(want).toMatch(/tag-pid-mismatch/);
+    for (const rangeBytes of [500, 4000, 20000]) expect(await ranged([log], 2, rangeBytes)).toBe(want);
   });
 
   it('lines longer than the limit in every range, the workers\' too: each counted once, as a line and as too long', async () => {
