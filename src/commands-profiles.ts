@@ -21,7 +21,7 @@ import {
 } from './formats/index.js';
 import { familyHead } from './formats/model.js';
 import { Learner, SourceError, findArch, type Arch, type Profile } from './index.js';
-import { EXIT, jobsOf, prepareOutput, readAll, safeFileName, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
+import { EXIT, jobsOf, prepareOutput, readAll, sameFile, safeFileName, stopCode, stopNote, UsageError, writeAtomic, type Io, type ReadAllResult, type Say } from './io.js';
 import type { Group } from './lives.js';
 import { buildProfile, type BuildOptions } from './profile.js';
 import { MergeError, mergeProfiles } from './profile-merge.js';
@@ -248,7 +248,7 @@ export function programOf(a: { name?: string; comm: string[]; exe: string[] }): 
  * returns the exit code) and the others are still written. Returns 0 or the
  * first such code.
  */
-export function writeProgramProfiles(groups: readonly Group[], dir: string, format: FormatName, build: BuildOptions, say: Say, quiet: boolean, failed: (err: unknown) => number): number {
+export function writeProgramProfiles(groups: readonly Group[], dir: string, format: FormatName, build: BuildOptions, say: Say, quiet: boolean, failed: (err: unknown) => number, keep: readonly string[] = []): number {
   let code: number = EXIT.ok;
   const used = new Set<string>();
   for (const g of [...groups].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
@@ -265,6 +265,13 @@ export function writeProgramProfiles(groups: readonly Group[], dir: string, form
     } catch (err) {
       if (code === EXIT.ok) code = failed(err);
       else failed(err);
+      continue;
+    }
+    // an input or the state where a profile would go (--out-dir . beside the logs): never replaced
+    const input = keep.find((k) => sameFile(file, k));
+    if (input !== undefined) {
+      say(`seccomp-learn: --out-dir: ${file} is ${input === '-' ? 'standard input' : 'an input or the state'}: not written (name another --out-dir)`);
+      code = EXIT.nothing;
       continue;
     }
     writeAtomic(file, text);

@@ -5,7 +5,7 @@ import { renderLearned, writeProgramProfiles } from './commands-profiles.js';
 import { FormatError } from './formats/index.js';
 import { findings } from './findings.js';
 import type { FormatName } from './formats/index.js';
-import { EXIT, prepareOutDir, prepareOutput, UsageError, writeAtomic, type Io, type Say } from './io.js';
+import { EXIT, prepareOutDir, prepareOutput, refuseOverwrite, UsageError, writeAtomic, type Io, type Say } from './io.js';
 import type { Learner } from './learn.js';
 import type { Group } from './lives.js';
 import { buildProfile } from './profile.js';
@@ -63,7 +63,9 @@ function selected(l: Learner, a: StateMergeArgs): Group[] {
 
 export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
   if (a.inputs.length === 0) throw new UsageError('merge needs one or more STATE files');
-  // before any state is read: the outputs can be written
+  // before any state is read: the outputs can be written, and a state read is
+  // replaced only by the merged state (`--format state -o a.json a.json b.json` folds b into a)
+  if (a.format !== 'state') refuseOverwrite([['-o', a.output]], a.inputs);
   if (a.output !== undefined) prepareOutput(a.output);
   if (a['out-dir'] !== undefined) prepareOutDir(a['out-dir']);
   const states = a.inputs.map(load);
@@ -106,7 +108,7 @@ export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
       if (!(err instanceof FormatError)) throw err;
       say(`seccomp-learn: ${err.message}`);
       return EXIT.nothing;
-    });
+    }, a.inputs);
     if (code !== EXIT.ok) return code;
     return EXIT.ok;
   }

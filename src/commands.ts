@@ -212,7 +212,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     return stopped ?? EXIT.nothing;
   }
   if (a['out-dir'] !== undefined) {
-    const code = writeProgramProfiles(learner.programs(), a['out-dir'], a.format, build, say, quiet, failed);
+    const code = writeProgramProfiles(learner.programs(), a['out-dir'], a.format, build, say, quiet, failed, [...(a.files.length === 0 ? ['-'] : a.files), ...(a.state === undefined ? [] : [a.state])]);
     if (code !== EXIT.ok) return code;
     return done(strictCode(a.strict, found, say, quiet), `the profiles in ${a['out-dir']} hold`);
   }

@@ -1,6 +1,6 @@
 // Where the commands meet the outside: standard streams, the exit codes,
 // inputs opened up front, outputs checked up front, and profiles written atomically.
-import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, realpathSync, openSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { MARKERS } from './event.js';
@@ -303,21 +303,34 @@ export function prepareOutput(path: string, option = '-o'): void {
  * A UsageError names both.
  */
 export function refuseOverwrite(outputs: ReadonlyArray<readonly [string, string | undefined]>, inputs: readonly string[]): void {
-  const same = (a: string, b: string): boolean => {
-    const sa = statOrNull(a);
-    const sb = statOrNull(b);
-    if (sa !== null && sb !== null) return sa.isFile() && sa.dev === sb.dev && sa.ino === sb.ino;
-    return resolve(a) === resolve(b);
-  };
   const outs = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined);
   outs.forEach(([option, path], i) => {
-    for (const input of inputs) {
-      if (input !== '-' && same(path, input)) throw new UsageError(`${option} ${path} is also an input (${input}): writing it would replace what is read; name another file`);
+    for (const input of inputs.length === 0 ? ['-'] : inputs) {
+      if (sameFile(path, input)) throw new UsageError(`${option} ${path} is also an input (${input === '-' ? 'standard input' : input}): writing it would replace what is read; name another file`);
     }
     for (const [other, p2] of outs.slice(i + 1)) {
-      if (same(path, p2)) throw new UsageError(`${option} ${path} and ${other} ${p2} are one file: name two`);
+      if (sameFile(path, p2)) throw new UsageError(`${option} ${path} and ${other} ${p2} are one file: name two`);
     }
   });
+}
+
+/**
+ * Whether writing `out` would replace the regular file `input` (`-`: standard
+ * input, when it is a file: `< log`): one inode (hard links, symbolic links,
+ * /dev/stdin), or, when `out` does not exist yet, one path.
+ */
+export function sameFile(out: string, input: string): boolean {
+  const so = statOrNull(out);
+  let si: Stats | null;
+  if (input === '-') {
+    try {
+      si = fstatSync(0);
+    } catch {
+      return false;
+    }
+  } else si = statOrNull(input);
+  if (so !== null && si !== null) return si.isFile() && so.dev === si.dev && so.ino === si.ino;
+  return input !== '-' && resolve(out) === resolve(input);
 }
 
 /** Before any input is read: `--out-dir DIR` can be made (it is, with its parents, when a profile is written) and a file created in it. */
@@ -335,6 +348,15 @@ export function prepareOutDir(dir: string): void {
  * OutputError naming the file, and leaves no temporary file.
  */
 export function writeAtomic(path: string, text: string): void {
+  // a symbolic link (-o /dev/stdout, a link to a profile) is written through: the
+  // temporary file is renamed over its target, not over the link
+  if (lstatOrNull(path)?.isSymbolicLink()) {
+    try {
+      path = realpathSync(path);
+    } catch {
+      // dangling: written as a new file where it points, or failing there
+    }
+  }
   const st = statOrNull(path);
   if (st && !st.isFile()) {
     try {

@@ -3,7 +3,7 @@
 // signals and compressed inputs end the way a shell user expects, and mistakes
 // get a "did you mean". Every test spawns the built CLI.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -254,6 +254,39 @@ describe('-o and --out-dir', () => {
     const r = cli(['--comm', 'http-echo', '-o', join(dir, 'new/x/p.json'), join(dir, 'missing.log')]);
     expect(r.code).toBe(1);
     expect(existsSync(join(dir, 'new'))).toBe(false);
+  });
+
+  it('--out-dir beside the logs never replaces a log or the state; -o through a symbolic link writes its target; merge -o a state read, unless --format state', () => {
+    const dir = tmpDir();
+    // a log named as the profile of the program in it would be
+    const log = join(dir, 'busybox.json');
+    writeFileSync(log, readFixture('real/syslog-traditional.log'));
+    const before = readFileSync(log, 'utf8');
+    const r = cli(['--comm', 'busybox', '--out-dir', dir, log]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`--out-dir: ${log} is an input or the state: not written`);
+    expect(readFileSync(log, 'utf8')).toBe(before);
+    // standard input that is a file, written as /dev/stdin
+    const s = spawnSync('sh', ['-c', `node ${join(ROOT, 'dist/cli.js')} --comm busybox -o /dev/stdin < ${log}`], { encoding: 'utf8' });
+    expect(s.status).toBe(2);
+    expect(s.stderr).toMatch(/-o \/dev\/stdin is also an input \(standard input\)/);
+    expect(readFileSync(log, 'utf8')).toBe(before);
+    expect(lstatSync('/dev/stdin').isSymbolicLink()).toBe(true);
+    // a symbolic link to a profile: the profile is rewritten, the link stays
+    const target = join(dir, 'real.json');
+    writeFileSync(target, '{}');
+    symlinkSync(target, join(dir, 'link.json'));
+    expect(cli(['-q', '--comm', 'busybox', '-o', join(dir, 'link.json'), fixture('real/syslog-traditional.log')]).code).toBe(0);
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8')).defaultAction).toBe('SCMP_ACT_ERRNO');
+    // merge: a state read is replaced by the merged state only
+    const st = join(dir, 'st.json');
+    expect(cli(['-q', '--state', st, fixture('real/dmesg.log')]).code).toBe(0);
+    const m = cli(['merge', st, '-o', st]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain(`-o ${st} is also an input (${st})`);
+    expect(cli(['merge', '-q', '--format', 'state', st, '-o', st]).code).toBe(0);
+    expect(JSON.parse(readFileSync(st, 'utf8')).seccompLearnState).toBe(1);
   });
 
   it('-o /dev/full (written in place): one line, exit 1', () => {
