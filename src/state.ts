@@ -166,7 +166,12 @@ function pack(arrays: Uint32Array[]): string {
 }
 
 function unpack(data: string, count: number, n: number): Uint32Array[] {
-  const raw = inflateRawSync(Buffer.from(data, 'base64'));
+  let raw: Buffer;
+  try {
+    raw = inflateRawSync(Buffer.from(data, 'base64'));
+  } catch (err) {
+    throw new StateError(`its record window does not inflate (${(err as Error).message})`);
+  }
   if (raw.length !== count * n * 4) throw new StateError(`its record window holds ${raw.length} bytes, not ${count * n * 4}`);
   const copy = new Uint8Array(raw);
   return Array.from({ length: n }, (_, i) => new Uint32Array(copy.buffer, i * count * 4, count));
@@ -306,7 +311,27 @@ export function checkState(v: unknown): LearnState {
     const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the state';
     throw new StateError(`not a state this version wrote: ${where} ${e?.message ?? 'does not match'}${e?.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
   }
-  return s as LearnState;
+  // what the schema cannot say: counts are whole and not negative, and a count has its first example
+  const st = v as LearnState;
+  const whole = (n: number, where: string) => {
+    if (!Number.isSafeInteger(n) || n < 0) throw new StateError(`not a state this version wrote: ${where} is ${n}, not a count`);
+  };
+  for (const [k, n] of Object.entries(st.totals)) whole(n, `totals.${k}`);
+  const counted = (c: Counted, where: string) => {
+    whole(c.count, `${where}.count`);
+    if (c.count > 0 && c.examples.length === 0) throw new StateError(`not a state this version wrote: ${where} counts ${c.count} with no example`);
+  };
+  counted(st.conflicts, 'conflicts');
+  counted(st.noArch, 'noArch');
+  counted(st.unknownAction, 'unknownAction');
+  if (st.stateConflicts) counted(st.stateConflicts, 'stateConflicts');
+  for (const group of ['untrusted', 'suspicious', 'skipped'] as const) for (const [k, c] of Object.entries(st[group])) if (c) counted(c, `${group}.${k}`);
+  for (const [k, l] of Object.entries(st.loss)) if (l) whole(l.notices, `loss.${k}.notices`);
+  for (const [i, r] of st.inputs.entries()) {
+    whole(r.offset, `inputs.${i}.offset`);
+    whole(r.lines, `inputs.${i}.lines`);
+  }
+  return st;
 }
 
 type Validate = ((v: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params: Record<string, unknown> }> | null };
@@ -480,7 +505,14 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
   let overlap = 0;
   // a fixed order, so that what depends on it (nothing should) cannot vary with the arguments
   const ordered = [...states].sort((a, b) => byName(JSON.stringify(a.state.node) + a.file, JSON.stringify(b.state.node) + b.file));
-  for (const { file, state } of ordered) overlap += absorb(l, state, false, file);
+  for (const { file, state } of ordered) {
+    try {
+      overlap += absorb(l, state, false, file);
+    } catch (err) {
+      if (err instanceof StateError) throw new StateError(`${file}: ${err.message}`);
+      throw err;
+    }
+  }
   l.duplicates += overlap;
   l.records -= overlap;
   l.finish();

@@ -105,6 +105,9 @@ describe('learn --state, read on in pieces', () => {
       ['an input of another shape', (d) => (d.inputs = [{ bogus: 1 }]), /inputs\.0 must have required property/],
       ['a total that is text', (d) => ((d.totals as Record<string, unknown>).lines = '12'), /totals\.lines must be number/],
       ['a field no version wrote', (d) => (d.extra = 1), /must NOT have additional properties \(extra\)/],
+      ['a negative count', (d) => ((d.totals as Record<string, unknown>).records = -5), /totals\.records is -5, not a count/],
+      ['a count with no example', (d) => ((d.suspicious as Record<string, unknown>).outlier = { count: 3, examples: [] }), /suspicious\.outlier counts 3 with no example/],
+      ['a record window that does not inflate', (d) => ((d.window as Record<string, unknown>).data = '!!!!'), /record window does not inflate/],
     ];
     for (const [what, spoil, message] of cases) {
       const bad = join(dir, 'bad.json');
