@@ -18,7 +18,7 @@ import { runtimeBaseOf, type RuntimeBase } from './runtime.js';
 import type { LineSink } from './source.js';
 import { Sources, type SourceState } from './sources.js';
 import type { Arch } from './syscalls/index.js';
-import { ForgeryState, judged, SUSPICIONS, type Claim, type Suspicion } from './trust.js';
+import { judged, lineSuspicion, SUSPICIONS, WINDOW, type Suspicion } from './trust.js';
 import { RecordWindow } from './window.js';
 import type { ItemSink } from './wire.js';
 
@@ -164,6 +164,13 @@ export class Learner implements LineSink, ItemSink {
    * counted by line() and passed(), not here.
    */
   result(r: NonNullable<LineResult>, file: string, line: number, head: string | null): void {
+    // another file: the kernel lines still waiting are judged first, so that each
+    // file's records are learned before the next file's (processes of one pid
+    // across the logs of one machine follow each other)
+    if (file !== this.lastFile) {
+      if (this.lastFile !== null) this.settle();
+      this.lastFile = file;
+    }
     switch (r.kind) {
       case 'seccomp':
         if (!r.trusted && !this.opts.trustAnySource) this.untrustedRecord(r, head);
@@ -207,6 +214,9 @@ export class Learner implements LineSink, ItemSink {
     countIn(this.untrusted, e.format, { file: e.file, line: e.line, message: what });
   }
 
+  /** The file of the last line result (see result()). */
+  private lastFile: string | null = null;
+
   /** A number for each machine (host), for the record window; lines of one host follow each other. */
   private machine(host: string | null): number {
     if (host === this.lastMachineHost) return this.lastMachine;
@@ -229,67 +239,45 @@ export class Learner implements LineSink, ItemSink {
   }
 
   /**
-   * Judge a kernel line of `src` against the source's lines so far (trust.ts):
-   * true when it is taken now (the forgery state has it); false when it is held
-   * for what it claims, or suspect. A held 'jump' or 'first' claim is settled by
-   * this line: it stands when this line goes on from it.
+   * A kernel line of `src` (one judged() holds). What it gives away alone is
+   * said at once; otherwise it waits among the next lines of its source and is
+   * learned, or not, when judged (trust.ts). True when the caller may take it
+   * now (a journald audit-transport line whose tag is right).
    */
   private judgeLine(src: SourceState, x: SeccompEvent | AuditMark, pid: number | null, tagPid: number | null): boolean {
-    const held = src.held;
-    let v: Suspicion | Claim | null;
-    if (held !== null && src.claim !== 'reboot') {
-      v = src.forgery.tryClaim(held, x, pid, tagPid, this.claimed);
-      // about this line alone: the claim waits for the next
-      if (v === 'no-printk-stamp' || v === 'tag-pid-mismatch') {
-        this.suspect(v, x.file, x.line);
-        return false;
-      }
-      src.held = null;
-      if (v === null || v === 'reboot' || v === 'jump' || v === 'first') {
-        src.forgery.copyFrom(this.claimed);
-        this.take(src, held);
-      } else {
-        this.suspect(src.claim === 'first' ? 'outlier' : 'printk-ahead', held.file, held.line);
-        v = src.forgery.judge(x, pid, tagPid);
-      }
-    } else {
-      if (held !== null) this.resolveHeld(src, x);
-      v = src.forgery.judge(x, pid, tagPid);
-    }
-    if (v === null) {
-      src.forgery.accept(x);
-      return true;
-    }
-    if (v === 'reboot' || v === 'jump' || v === 'first') {
-      src.held = { ...x };
-      src.claim = v;
+    if (x.format === 'journal') {
+      const v = lineSuspicion(x, pid, tagPid);
+      if (v === null) return true;
+      this.suspect(v, x.file, x.line);
       return false;
     }
-    this.suspect(v, x.file, x.line);
+    const f = src.forgery;
+    if (x.printk === null && f.stamped > 0) {
+      this.suspect('no-printk-stamp', x.file, x.line);
+      return false;
+    }
+    f.hold(x);
+    if (f.waiting >= WINDOW) this.judgeOldest(src, false);
     return false;
   }
-  /** Scratch for judgeLine: a source's forgery state with a held claim taken in. */
-  private readonly claimed = new ForgeryState();
 
-  /** A held line whose claim stands: learned (a record) or its serial counted (another record). */
-  private take(src: SourceState, held: SeccompEvent | AuditMark): void {
-    if (held.kind === 'seccomp') this.accept(src, held);
-    else this.observeSerial(src, held.serial, held.time, held.file, held.line);
+  /** The oldest waiting kernel line of `src`, judged: learned, or counted as likely forged. */
+  private judgeOldest(src: SourceState, final: boolean): void {
+    const f = src.forgery;
+    const v = f.judgeOldest(final);
+    const x = f.release(v === null);
+    if (v !== null) return this.suspect(v, x.file, x.line);
+    if (x.kind === 'seccomp') this.accept(src, x);
+    else this.observeSerial(src, x.serial, x.time, x.file, x.line);
   }
 
   /**
-   * Following a stream that has paused: a first line held with nothing to judge
-   * it against yet is taken (else a quiet workload's first call would wait for
-   * its next). Call after each chunk of a followed stream.
+   * Judge every kernel line still waiting for the lines after it: the input
+   * ended, or a followed stream paused (else a quiet workload's last calls
+   * would wait for its next). Call after each chunk of a followed stream.
    */
   settle(): void {
-    for (const src of this.sources.all()) {
-      if (src.held === null || src.claim !== 'first') continue;
-      const held = src.held;
-      src.held = null;
-      src.forgery.accept(held);
-      this.take(src, held);
-    }
+    for (const src of this.sources.all()) while (src.forgery.waiting > 0) this.judgeOldest(src, true);
   }
 
   private observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
@@ -300,17 +288,6 @@ export class Learner implements LineSink, ItemSink {
 
   private suspect(why: Suspicion, file: string, line: number): void {
     countIn(this.suspicious, why, { file, line, message: SUSPICIONS[why] });
-  }
-
-  /** A reboot claimed by the held line is confirmed, or refuted, by the next kernel line of its source. */
-  private resolveHeld(src: SourceState, next: { printk: number | null; serial: number | null; format: Format; trusted: boolean; time: number | null }): void {
-    const held = src.held!;
-    const c = src.forgery.confirms(held, next);
-    if (c === null) return;
-    src.held = null;
-    if (!c) return this.suspect('false-reboot', held.file, held.line);
-    src.forgery.reboot(held);
-    this.take(src, held);
   }
 
   /** Whether records may be missing: loss notices or serial gaps. */
@@ -475,31 +452,16 @@ export class Learner implements LineSink, ItemSink {
   }
 
   /**
-   * Ends the input: a reboot or a printk jump still unconfirmed is not learned,
-   * a first line held is; every process
+   * Ends the input: the kernel lines still waiting are judged; every process
    * still alive is retired into its program. Call once, at the end of input.
    */
   finish(): void {
-    for (const src of this.sources.all()) {
-      const held = src.held;
-      if (held === null) continue;
-      src.held = null;
-      switch (src.claim) {
-        case 'reboot':
-          this.suspect('unconfirmed-reboot', held.file, held.line);
-          break;
-        case 'jump':
-          this.suspect('unconfirmed-jump', held.file, held.line);
-          break;
-        case 'first':
-          // nothing after it contradicts it
-          src.forgery.accept(held);
-          this.take(src, held);
-          break;
-        default:
-          src.claim satisfies never;
-      }
-    }
+    this.settle();
+    this.endLives();
+  }
+
+  /** Every process still alive, retired into its program (finish(), and a merge of states). */
+  endLives(): void {
     for (const life of this.lives.drain()) this.programsByExe.retire(life);
   }
 

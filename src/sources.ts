@@ -2,20 +2,15 @@
 // it names (a log server's file holds many hosts, each with its own audit serials
 // and printk clock). Nested maps, so that looking a source up makes no string;
 // records of one source follow each other, so the last one asked for is kept.
-import type { AuditMark, SeccompEvent } from './event.js';
 import { SerialState } from './gaps.js';
 import { JournalPairs } from './pairing.js';
-import { ForgeryState, type Claim } from './trust.js';
+import { ForgeryState } from './trust.js';
 
 /** One source's state: its kernel lines so far (forgery checks), its serials (gaps), journald's unpaired lines. */
 export class SourceState {
   readonly forgery = new ForgeryState();
   readonly serials = new SerialState();
   readonly pairs = new JournalPairs();
-  /** A line held for what it claims (see Claim), until the next kernel line of the source confirms or refutes it. */
-  held: SeccompEvent | AuditMark | null = null;
-  /** What `held` claims. */
-  claim: Claim = 'reboot';
 
   constructor(
     readonly file: string,

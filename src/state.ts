@@ -24,10 +24,10 @@ import type { LossReason } from './record.js';
 import { RUNTIME_BASES } from './runtime.js';
 import { STATE_SCHEMA_JSON } from './state-schema.js';
 import { ARCHES, findArch, type Arch } from './syscalls/index.js';
-import type { Claim, Suspicion } from './trust.js';
+import { WINDOW, type Stamp, type Suspicion } from './trust.js';
 
 /** The format's version: a state of another version is refused, never guessed at. */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 /** A saved state is not one this version reads: wrong version, not JSON, not a state. */
 export class StateError extends Error {}
@@ -92,12 +92,12 @@ interface PairJSON extends Omit<PairEntry, 'arch'> {
 interface SourceJSON {
   file: string;
   host: string | null;
-  forgery: { stamped: number; lastPrintk: number | null; lastSerial: number | null; maxSerial: number; lastTime: number | null };
+  /** The forgery checks: stamped lines learned, the last lines judged, the lines still waiting to be (trust.ts). */
+  forgery: { stamped: number; recent: Stamp[] };
   serials: { last: number; time: number | null; gap: Gap | null; jumps: Jump[] };
   pairs: { audit: PairJSON[]; kernel: PairJSON[] };
-  held: Held | null;
-  /** What `held` claims (absent: 'reboot', as states written before the other claims). */
-  claim?: Claim;
+  /** Kernel lines not judged yet: they wait for the lines after them (learned, or not, by the next run or a merge). */
+  pending: Held[];
 }
 
 /** The document `learn --state` writes (field by field: see the README's Fleet section). */
@@ -187,15 +187,14 @@ export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState 
   const sources: SourceJSON[] = [];
   for (const s of p.sources.all()) {
     const f = s.forgery;
-    const held: Held | null = s.held === null ? null : s.held.kind === 'seccomp' ? { ...s.held, arch: archName(s.held.arch) } : { ...s.held };
+    const pending: Held[] = f.pendingLines().map((x) => (x.kind === 'seccomp' ? { ...x, arch: archName(x.arch) } : { ...x }));
     sources.push({
       file: s.file,
       host: s.host,
-      forgery: { stamped: f.stamped, lastPrintk: f.lastPrintk, lastSerial: f.lastSerial, maxSerial: f.maxSerial, lastTime: f.lastTime },
+      forgery: { stamped: f.stamped, recent: f.recentStamps() },
       serials: { last: s.serials.last, time: s.serials.time, gap: s.serials.gap, jumps: s.serials.jumps },
       pairs: { audit: s.pairs.audit.export().map(pairJSON), kernel: s.pairs.kernel.export().map(pairJSON) },
-      held,
-      ...(held === null ? {} : { claim: s.claim }),
+      pending,
     });
   }
   sources.sort((a, b) => byName(a.file, b.file) || byName(a.host ?? '', b.host ?? ''));
@@ -429,13 +428,21 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
       life.runtime = { base, abi: arch(j.runtime.abi, 'lives'), added: j.runtime.added };
     }
     life.detail = detailFrom(j.detail);
-    if (resume) p.lives.restore(life);
-    else p.programs.retire(life);
+    // a merge ends them, once the lines their sources still wait on are judged (below)
+    p.lives.restore(life);
   }
   for (const j of s.sources) {
     const src = p.sources.get(j.file, j.host);
-    if (!resume) {
-      // a merge: the sources' own checks are over; their gaps join
+    // the lines still waiting are judged by the next run, or by the merge's end
+    src.forgery.stamped += j.forgery.stamped;
+    // the same source in two merged states: what the first left waiting is judged first
+    if (src.forgery.waiting > 0) l.settle();
+    src.forgery.restoreRecent(j.forgery.recent);
+    if (j.pending.length > WINDOW - 1) throw new StateError(`${j.file}: ${j.pending.length} kernel lines waiting, more than ${WINDOW - 1}`);
+    for (const x of j.pending) src.forgery.hold(x.kind === 'seccomp' ? { ...x, arch: x.arch === null ? null : arch(x.arch, 'pending') } : { ...x });
+    if (!resume && (src.serials.last >= 0 || j.pending.length === 0)) {
+      // a merge: the sources' own checks are over; their gaps join (a source with
+      // lines still waiting is taken whole, below, so that they go on from it)
       const g = j.serials.gap;
       if (g) {
         const label = src.label;
@@ -453,7 +460,6 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
       }
       continue;
     }
-    Object.assign(src.forgery, j.forgery);
     src.serials.last = j.serials.last;
     src.serials.time = j.serials.time;
     src.serials.gap = j.serials.gap;
@@ -462,12 +468,6 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
     const unpair = (x: PairJSON): PairEntry => ({ ...x, arch: x.arch === null ? null : arch(x.arch, 'pairs') });
     src.pairs.audit.load(j.pairs.audit.map(unpair));
     src.pairs.kernel.load(j.pairs.kernel.map(unpair));
-    if (j.held) {
-      src.held = j.held.kind === 'seccomp' ? { ...j.held, arch: j.held.arch === null ? null : arch(j.held.arch, 'held') } : { ...j.held };
-      const claim = j.claim ?? 'reboot';
-      if (claim !== 'reboot' && claim !== 'jump' && claim !== 'first') throw new StateError(`a held line claims ${JSON.stringify(claim)}, not a claim this version knows`);
-      src.claim = claim;
-    }
   }
   // machines: the state's numbers, mapped to this learner's
   const map: number[] = [];
@@ -481,6 +481,13 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
   });
   const [serials, times, sigs] = unpack(s.window.data, s.window.count, 3);
   const loaded = p.window.load({ serials, times, sigs }, (m) => map[m] ?? m);
+  if (!resume) {
+    // a merge: the kernel lines still waiting are judged with what the state
+    // knows (as the end of its last file would have), into the processes they
+    // belong to; then the state's open processes are ended into their programs
+    l.settle();
+    l.endLives();
+  }
   if (loaded.first !== null) {
     l.stateConflicts.count += loaded.conflicts;
     keepExample(l.stateConflicts.examples, { file, line: 0, message: `the record of audit serial ${loaded.first.serial} is held by another state, at the same time, with other content` });

@@ -4,52 +4,42 @@
 // /dev/kmsg, dmesg, auditd's log and journald's _TRANSPORT cannot be written by
 // an unprivileged user. A syslog file can: `logger -t kernel 'audit: ...'` gives
 // a line whose envelope is the kernel's, and `logger -t 'audit[9999]' 'SECCOMP ...'`
-// one shaped like journald's audit transport. Such a line gives itself away
-// against the kernel's own lines around it, from the same source:
-// - the kernel's lines carry a printk stamp ([  901.514284]) and it has none;
-// - its printk stamp goes backwards while the serial goes on (within one boot
-//   both only grow);
-// - its serial is far behind the serials already seen, with no reboot;
-// - it claims a reboot (printk stamp and serial both back) that the wall clock
-//   denies (the boot it implies, audit time minus uptime, is not after the last
-//   record), or that the next line of the source does not confirm: after a real
-//   reboot the lines go on from the new boot's stamps and serials, not the old;
-// - journald's audit transport names the record's own pid in its tag
-//   (`audit[7645]: ... pid=7645`); a tag with another pid, or none, was written by someone else;
-// - its printk stamp runs ahead further than its audit time does (the kernel's
-//   uptime cannot pass faster than the wall clock): held until the next line,
-//   and not learned if the next line goes on from the stamps before it;
-// - the first stamped line of a source has nothing to be judged against: it is
-//   held until the next line agrees with it (or, when following, the input
-//   pauses; or the input ends), so that a forged first line cannot make every
-//   real line after it look forged.
-// A forger who copies all of these plausibly is not caught here; the same
-// TIME:SERIAL with other content still is (window.ts).
+// one shaped like journald's audit transport.
+//
+// Two kernel lines of one source, one after the other, agree when they could both
+// be the kernel's (consistent()): within one boot the printk stamp and the serial
+// only grow (the serial nearly: records are printed almost in order) and the
+// uptime cannot pass faster than the wall clock (kauditd's printing lag aside); a
+// reboot puts both back and begins after the earlier record. A line is judged by
+// the lines around it, not by the one before alone: it waits among the next
+// WINDOW - 1 lines of its source (or until the input ends or, when following,
+// pauses) and is learned when it agrees with at least as many of them and of the
+// last RECENT lines judged as it contradicts. One forged line, or a few in a row,
+// cannot make the real lines after it look forged, and a reboot claim needs a
+// later line that agrees. Alone: a line with no printk stamp where the source's
+// lines have one; a journald audit-transport tag without the record's own pid
+// (`audit[7645]: ... pid=7645`). A forger who copies all of these plausibly, or
+// outnumbers the kernel's lines, is not caught here; the same TIME:SERIAL with
+// other content still is (window.ts).
 import type { Format } from './envelope.js';
+import { blankEvent, type AuditMark, type SeccompEvent } from './event.js';
 
 export type Suspicion =
   | 'no-printk-stamp'
   | 'printk-backwards'
   | 'printk-ahead'
-  | 'unconfirmed-jump'
-  | 'outlier'
   | 'serial-behind'
   | 'false-reboot'
   | 'unconfirmed-reboot'
   | 'tag-pid-mismatch';
 
-/** What a held line claims, until the next kernel line of its source confirms or refutes it. */
-export type Claim = 'reboot' | 'jump' | 'first';
-
 export const SUSPICIONS: Readonly<Record<Suspicion, string>> = {
   'no-printk-stamp': "no printk stamp, where the kernel's lines of this source have one",
-  'printk-backwards': 'its printk stamp goes backwards while the audit serial goes on (or a reboot the clock denies)',
-  'false-reboot': 'it claims a reboot (printk stamp and serial back) that the next kernel line of the source does not confirm',
-  'unconfirmed-reboot': 'it claims a reboot and no later kernel line of the source confirms it',
-  'printk-ahead': 'its printk stamp ran ahead of its audit time, and the next kernel line of the source goes on from the stamps before it',
-  'unconfirmed-jump': 'its printk stamp ran ahead of its audit time, and no later kernel line of the source confirms it',
-  'outlier': "the first stamped line of its source, and the next kernel line's stamps contradict it",
-  'serial-behind': 'its audit serial is far behind the serials already read from this source',
+  'printk-backwards': 'its printk stamp goes backwards while the audit serial goes on (or a reboot the clock denies), against most kernel lines around it',
+  'printk-ahead': 'its printk stamp runs ahead of its audit time (the uptime cannot pass faster than the clock), against most kernel lines around it',
+  'serial-behind': 'its audit serial is far from the serials of most kernel lines around it',
+  'false-reboot': 'it claims a reboot (printk stamp and serial back) that most kernel lines around it deny',
+  'unconfirmed-reboot': 'it claims a reboot and no later kernel line of the source goes on from it',
   'tag-pid-mismatch': "journald's audit transport tags a record with its own pid; this tag names another, or none",
 };
 
@@ -94,84 +84,220 @@ export function lineSuspicion(x: Stamped, pid: number | null, tagPid: number | n
   return tagPid === null || (pid !== null && tagPid !== pid) ? 'tag-pid-mismatch' : null;
 }
 
-/** One source's kernel lines so far. */
+/** A kernel line's stamps, as the checks compare them. */
+export interface Stamp {
+  printk: number | null;
+  serial: number | null;
+  time: number | null;
+}
+
+/** Lines a judged line waits among (itself and the next ones of its source), and learned lines it is also compared with. */
+export const WINDOW = 8;
+export const RECENT = 4;
+
+/**
+ * Whether `b`, read after `a` from the same source, could be the kernel's if `a`
+ * is: null when they agree, 'reboot' when `b` begins a later boot, else what `b`
+ * does wrong against `a`.
+ */
+export function consistent(a: Stamp, b: Stamp): Suspicion | 'reboot' | null {
+  const v = relation(a.printk ?? NaN, a.serial ?? NaN, a.time ?? NaN, b.printk ?? NaN, b.serial ?? NaN, b.time ?? NaN);
+  return v === AGREE ? null : v === REBOOT ? 'reboot' : v;
+}
+
+/** A waiting line's place: a record or another record's mark, rewritten in place (no allocation per line). */
+interface Slot {
+  isEvent: boolean;
+  event: SeccompEvent;
+  mark: AuditMark;
+}
+
+/**
+ * One source's kernel lines: the last ones judged, and those waiting to be
+ * (copied into fixed slots, in order). Rings of numbers, no allocation per line
+ * (bench: a copy of each line and of its stamps cost a third more time).
+ */
 export class ForgeryState {
+  /** Stamped lines learned so far. */
   stamped = 0;
-  lastPrintk: number | null = null;
-  lastSerial: number | null = null;
-  maxSerial = -1;
-  lastTime: number | null = null;
+  // the last RECENT lines judged, learned or not (a line left out still speaks
+  // against the next: two lines that contradict each other, with nothing around
+  // them, are both left out): printk, serial, time (NaN: none), oldest at rHead
+  private readonly rp = new Float64Array(RECENT);
+  private readonly rs = new Float64Array(RECENT);
+  private readonly rt = new Float64Array(RECENT);
+  private rHead = 0;
+  private rCount = 0;
+  // the lines waiting, oldest at wHead
+  private readonly slots: Slot[] = Array.from({ length: WINDOW }, () => ({ isEvent: true, event: blankEvent(), mark: { kind: 'mark', serial: 0, time: 0.5, trusted: false, format: 'unknown', host: null, printk: 0.5, file: '', line: 0 } }));
+  private wHead = 0;
+  private wCount = 0;
+
+  /** Lines waiting to be judged. */
+  get waiting(): number {
+    return this.wCount;
+  }
+
+  /** The waiting lines, oldest first (copies: for a saved state). */
+  pendingLines(): Array<SeccompEvent | AuditMark> {
+    const out: Array<SeccompEvent | AuditMark> = [];
+    for (let i = 0; i < this.wCount; i++) out.push({ ...this.line(i) });
+    return out;
+  }
+
+  /** The last lines judged, oldest first (for a saved state). */
+  recentStamps(): Stamp[] {
+    const out: Stamp[] = [];
+    for (let i = 0; i < this.rCount; i++) {
+      const k = (this.rHead + i) % RECENT;
+      out.push({ printk: orNull(this.rp[k]), serial: orNull(this.rs[k]), time: orNull(this.rt[k]) });
+    }
+    return out;
+  }
+
+  /** Take back saved stamps (oldest first). */
+  restoreRecent(stamps: readonly Stamp[]): void {
+    this.rHead = this.rCount = 0;
+    for (const x of stamps) this.remember(x.printk, x.serial, x.time);
+  }
+
+  /** A line to wait among the next ones: copied (the caller's object may be rewritten). */
+  hold(x: SeccompEvent | AuditMark): void {
+    if (this.wCount === WINDOW) throw new Error('a kernel line held with WINDOW lines already waiting');
+    const slot = this.slots[(this.wHead + this.wCount) % WINDOW];
+    this.wCount++;
+    if (x.kind === 'seccomp') {
+      slot.isEvent = true;
+      copyEvent(slot.event, x);
+    } else {
+      slot.isEvent = false;
+      Object.assign(slot.mark, x);
+    }
+  }
+
+  /** The i-th waiting line, oldest first. */
+  private line(i: number): SeccompEvent | AuditMark {
+    const slot = this.slots[(this.wHead + i) % WINDOW];
+    return slot.isEvent ? slot.event : slot.mark;
+  }
 
   /**
-   * Null when the line is consistent with the kernel's lines of its source so
-   * far; a Suspicion; or a Claim that only the next line can settle: 'reboot'
-   * (both stamps went back), 'jump' (the printk stamp ran ahead of the audit
-   * time), 'first' (nothing to judge the line against yet).
+   * The oldest waiting line leaves (`learned` or not) and joins the lines later
+   * ones are compared with. Returned: that line, valid until the next hold().
    */
-  judge(x: Stamped, pid: number | null, tagPid: number | null): Suspicion | Claim | null {
-    if (x.format === 'journal') return lineSuspicion(x, pid, tagPid);
-    if (x.printk === null && this.stamped > 0) return 'no-printk-stamp';
-    if (x.printk !== null && this.stamped === 0) return 'first';
-    if (x.printk !== null && this.lastPrintk !== null && x.serial !== null && this.lastSerial !== null) {
-      if (x.printk < this.lastPrintk) {
-        if (x.serial >= this.lastSerial) return 'printk-backwards';
-        // a reboot: the boot it implies must begin after the last record read
-        if (x.time !== null && this.lastTime !== null && x.time - x.printk <= this.lastTime) return 'printk-backwards';
-        return 'reboot';
-      }
-      if (x.time !== null && this.lastTime !== null && x.printk - this.lastPrintk > x.time - this.lastTime + AHEAD_SLACK) return 'jump';
-      if (x.serial < this.maxSerial - SERIAL_SLACK) return 'serial-behind';
-    } else if (x.serial !== null && x.printk === null && x.serial < this.maxSerial - SERIAL_SLACK) {
-      return 'serial-behind';
+  release(learned: boolean): SeccompEvent | AuditMark {
+    const x = this.line(0);
+    this.wHead = (this.wHead + 1) % WINDOW;
+    this.wCount--;
+    if (learned && x.printk !== null) this.stamped++;
+    this.remember(x.printk, x.serial, x.time);
+    return x;
+  }
+
+  private remember(printk: number | null, serial: number | null, time: number | null): void {
+    let k: number;
+    if (this.rCount < RECENT) {
+      k = (this.rHead + this.rCount) % RECENT;
+      this.rCount++;
+    } else {
+      // full: the oldest goes
+      k = this.rHead;
+      this.rHead = (this.rHead + 1) % RECENT;
     }
+    this.rp[k] = printk ?? NaN;
+    this.rs[k] = serial ?? NaN;
+    this.rt[k] = time ?? NaN;
+  }
+
+  /**
+   * Judge the oldest waiting line against the lines judged before it and the
+   * waiting lines after it: null (learn it) or why not. `final`: no line will
+   * come after those waiting (end of input, or a pause while following).
+   */
+  judgeOldest(final: boolean): Suspicion | null {
+    const x = this.line(0);
+    const xp = x.printk ?? NaN;
+    const xs = x.serial ?? NaN;
+    const xt = x.time ?? NaN;
+    let stampedAround = this.stamped > 0;
+    let agree = 0;
+    let against = 0;
+    let first: Suspicion | null = null;
+    let reboot = false;
+    for (let i = 0; i < this.rCount; i++) {
+      const k = (this.rHead + i) % RECENT;
+      if (!Number.isNaN(this.rp[k])) stampedAround = true;
+      const v = relation(this.rp[k], this.rs[k], this.rt[k], xp, xs, xt);
+      if (v === REBOOT) reboot = true;
+      if (v === AGREE || v === REBOOT) agree++;
+      else {
+        against++;
+        first ??= v;
+      }
+    }
+    let later = 0;
+    for (let i = 1; i < this.wCount; i++) {
+      const y = this.line(i);
+      if (y.printk !== null) stampedAround = true;
+      const v = relation(xp, xs, xt, y.printk ?? NaN, y.serial ?? NaN, y.time ?? NaN);
+      if (v === AGREE || v === REBOOT) {
+        agree++;
+        if (v === AGREE) later++;
+      } else {
+        against++;
+        // what x does wrong, seen from the later line: ahead of it, or behind
+        first ??= v === 'printk-ahead' ? 'printk-backwards' : v === 'serial-behind' ? 'serial-behind' : 'printk-ahead';
+      }
+    }
+    // a line with no printk stamp among stamped ones
+    if (Number.isNaN(xp) && stampedAround) return 'no-printk-stamp';
+    if (against > agree) return reboot ? 'false-reboot' : first;
+    // a reboot is believed when a later line goes on from it
+    if (reboot && later === 0) return final && this.wCount === 1 ? 'unconfirmed-reboot' : 'false-reboot';
     return null;
   }
+}
 
-  /** Take an accepted line into the state. */
-  accept(x: Stamped): void {
-    if (x.format === 'journal') return;
-    if (x.printk !== null) {
-      this.stamped++;
-      this.lastPrintk = x.printk;
-    }
-    if (x.serial !== null) {
-      this.lastSerial = x.serial;
-      if (x.serial > this.maxSerial) this.maxSerial = x.serial;
-    }
-    if (x.time !== null) this.lastTime = x.time;
-  }
+const AGREE = 0;
+const REBOOT = 1;
 
-  /** Whether `next` goes on from the boot `held` claims (its stamps at or after the claim's), not from the old one. */
-  confirms(held: Stamped, next: Stamped): boolean | null {
-    if (next.printk === null || next.serial === null || held.printk === null || held.serial === null) return null;
-    return next.printk >= held.printk && next.serial >= held.serial && (this.lastSerial === null || next.serial < this.lastSerial - SERIAL_SLACK || next.printk < (this.lastPrintk ?? 0));
+/** consistent() on numbers (NaN: none), without allocating: AGREE, REBOOT or what b does wrong against a. */
+function relation(ap: number, as: number, at: number, bp: number, bs: number, bt: number): Suspicion | typeof AGREE | typeof REBOOT {
+  if (Number.isNaN(as) || Number.isNaN(bs)) return AGREE;
+  if (Number.isNaN(ap) || Number.isNaN(bp)) return bs < as - SERIAL_SLACK ? 'serial-behind' : AGREE;
+  if (bp < ap) {
+    if (bs >= as) return 'printk-backwards';
+    if (!Number.isNaN(at) && !Number.isNaN(bt) && bt - bp <= at) return 'false-reboot';
+    return REBOOT;
   }
+  if (!Number.isNaN(at) && !Number.isNaN(bt) && bp - ap > bt - at + AHEAD_SLACK) return 'printk-ahead';
+  if (bs < as - SERIAL_SLACK) return 'serial-behind';
+  return AGREE;
+}
 
-  /** Make this state a copy of `o`. */
-  copyFrom(o: ForgeryState): void {
-    this.stamped = o.stamped;
-    this.lastPrintk = o.lastPrintk;
-    this.lastSerial = o.lastSerial;
-    this.maxSerial = o.maxSerial;
-    this.lastTime = o.lastTime;
-  }
+const orNull = (n: number) => (Number.isNaN(n) ? null : n);
 
-  /**
-   * A 'jump' or 'first' claim against the line after it: the verdict on `next`
-   * once the claim is taken in (`into` is then this state with the claim in;
-   * take it with copyFrom when the verdict is not a Suspicion: the claim stands).
-   */
-  tryClaim(held: Stamped, next: Stamped, pid: number | null, tagPid: number | null, into: ForgeryState): Suspicion | Claim | null {
-    into.copyFrom(this);
-    into.accept(held);
-    return into.judge(next, pid, tagPid);
-  }
-
-  /** A confirmed reboot: the state starts again from the line that showed it. */
-  reboot(held: Stamped): void {
-    this.maxSerial = -1;
-    this.lastPrintk = null;
-    this.lastSerial = null;
-    this.accept(held);
-  }
+/** Copy every field of a record (a fixed shape: no allocation). */
+function copyEvent(d: SeccompEvent, x: SeccompEvent): void {
+  d.format = x.format;
+  d.trusted = x.trusted;
+  d.time = x.time;
+  d.serial = x.serial;
+  d.pid = x.pid;
+  d.uid = x.uid;
+  d.auid = x.auid;
+  d.comm = x.comm;
+  d.exe = x.exe;
+  d.arch = x.arch;
+  d.nr = x.nr;
+  d.syscall = x.syscall;
+  d.compat = x.compat;
+  d.action = x.action;
+  d.sig = x.sig;
+  d.file = x.file;
+  d.line = x.line;
+  d.printk = x.printk;
+  d.host = x.host;
+  d.tagPid = x.tagPid;
+  d.logSecond = x.logSecond;
 }

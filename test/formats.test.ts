@@ -228,13 +228,34 @@ describe('forged lines stamped ahead', () => {
     const first = lines.findIndex((l) => kernel.test(l));
     const forged = ahead(lines[k], 99999, () => 999999);
     const l = learn([...lines.slice(0, first), forged, ...lines.slice(first)]);
-    expect(suspicious(l)).toEqual(plus('outlier'));
+    expect(suspicious(l)).toEqual(plus('printk-ahead'));
     real(l);
   });
 
-  it('last in the file: nothing confirms it, not learned', () => {
+  it('two in a row that agree with each other, anywhere (second line, start, middle): neither learned, every real line learned', () => {
+    const first = lines.findIndex((l) => kernel.test(l));
+    const pair = [ahead(lines[k], 5000, () => 999000), ahead(lines[k], 5001, () => 999001)];
+    for (const at of [first, first + 1, k + 1]) {
+      const l = learn([...lines.slice(0, at), ...pair, ...lines.slice(at)]);
+      expect(l.seen.has('intruder'), `at ${at}`).toBe(false);
+      expect(l.names()).toEqual(clean.names());
+      expect(l.records).toBe(clean.records);
+      expect([...l.suspicious.values()].reduce((n, c) => n + c.count, 0)).toBe([...clean.suspicious.values()].reduce((n, c) => n + c.count, 0) + 2);
+    }
+  });
+
+  it('a forged reboot claim right after the first real line (stamps and serial back, the clock agreeing): not learned, the real line is', () => {
+    const first = lines.findIndex((l) => kernel.test(l));
+    const rebooted = lines[k].replace(/\[ *\d+\.\d+\]/, '[  100.000000]').replace(/audit\((\d+)\.(\d+):(\d+)\)/, (_m, t, ms) => `audit(${Number(t) + 100000}.${ms}:3)`).replace('comm="busybox"', 'comm="intruder"');
+    const l = learn([...lines.slice(0, first + 1), rebooted, ...lines.slice(first + 1)]);
+    expect(l.seen.has('intruder')).toBe(false);
+    expect(l.names()).toEqual(clean.names());
+    expect(l.records).toBe(clean.records);
+  });
+
+  it('last in the file: the lines before it deny it, not learned', () => {
     const l = learn([...lines, ahead(lines[k], 1000, (n) => n + 5)]);
-    expect(suspicious(l)).toEqual(plus('unconfirmed-jump'));
+    expect(suspicious(l)).toEqual(plus('printk-ahead'));
     real(l);
   });
 });

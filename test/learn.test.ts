@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findArch, findings, Learner, LineSplitter, truncateComm, type SeccompEvent } from '../src/index.js';
 import { REORDER_HOLES, REORDER_SPAN, SerialState } from '../src/gaps.js';
-import { ForgeryState } from '../src/trust.js';
+import { consistent, ForgeryState, lineSuspicion, WINDOW } from '../src/trust.js';
 import { readFixture } from './helpers.js';
 
 function learnFrom(names: string[], selection: { comms?: string[]; exes?: string[]; pids?: number[] } = {}, trustAnySource = false): Learner {
@@ -149,55 +149,70 @@ describe('a log server\'s file, with several hosts in it', () => {
 });
 
 describe('forged kernel lines in syslog files', () => {
-  const at = (serial: number, printk: number | null, time: number | null = null) => ({ format: 'syslog' as const, trusted: true, serial, printk, time });
-  /** Judge a line and take it in when it passes, as the learner does (a first line as once the next agrees). */
-  const judge = (f: ForgeryState, x: ReturnType<typeof at>) => {
-    const v = f.judge(x, 1, null);
-    if (v === null || v === 'first') f.accept(x);
-    return v;
+  const at = (serial: number, printk: number | null, time: number | null = null) => ({ kind: 'mark' as const, format: 'syslog' as const, trusted: true, serial, printk, time, host: null, file: 'f', line: serial });
+  /** Judge lines as the learner does: each waits among the next ones; the verdicts in order. */
+  const verdicts = (lines: ReturnType<typeof at>[]) => {
+    const f = new ForgeryState();
+    const out: Array<string | null> = [];
+    const judge = (final: boolean) => {
+      const v = f.judgeOldest(final);
+      f.release(v === null);
+      out.push(v);
+    };
+    for (const x of lines) {
+      f.hold(x);
+      if (f.waiting >= WINDOW) judge(false);
+    }
+    while (f.waiting > 0) judge(true);
+    return out;
   };
 
-  it('are caught by a missing printk stamp, a stamp going backwards, or a serial far behind', () => {
-    const f = new ForgeryState();
-    // nothing to judge the first stamped line against: held until the next line agrees
-    expect(judge(f, at(100, 10.0))).toBe('first');
-    expect(judge(f, at(101, 10.1))).toBeNull();
-    expect(judge(f, at(102, null))).toBe('no-printk-stamp');
-    expect(judge(f, at(103, 9.0))).toBe('printk-backwards');
-    expect(judge(f, at(9000, 11.0))).toBeNull();
-    expect(judge(f, at(50, 12.0))).toBe('serial-behind');
-    // a reboot restarts both the printk stamps and the serials: only the next line can tell it from a forgery
-    expect(judge(f, at(3, 1.5))).toBe('reboot');
-    expect(f.confirms(at(3, 1.5), at(4, 1.6))).toBe(true);
-    expect(f.confirms(at(3, 1.5), at(9001, 11.1))).toBe(false);
+  it('two lines agree when both could be the kernel\'s: stamps that only grow, an uptime no faster than the clock, a reboot after the earlier record', () => {
+    expect(consistent(at(100, 10.0, 1000), at(101, 10.1, 1000.1))).toBeNull();
+    expect(consistent(at(100, 10.0), at(101, 9.0))).toBe('printk-backwards');
+    expect(consistent(at(9000, 11.0), at(50, 12.0))).toBe('serial-behind');
+    // 0.1 s later by the clock, 1000 s later by the uptime; a minute's lag of kauditd's printing is allowed for; a suspend stops the uptime
+    expect(consistent(at(100, 1316.1, 1000_000.1), at(105, 2316.0, 1000_000.2))).toBe('printk-ahead');
+    expect(consistent(at(100, 1316.1, 1000_000.1), at(101, 1376.1, 1000_000.2))).toBeNull();
+    expect(consistent(at(100, 1316.1, 1000_000.1), at(101, 1317.0, 1009_000.0))).toBeNull();
+    // both back: a reboot, if the boot it implies (time - uptime) is after the earlier record
+    expect(consistent(at(18000, 2301.5, 1000_000), at(300, 12.0, 1000_060))).toBe('reboot');
+    expect(consistent(at(18000, 2301.5, 1000_000), at(300, 100.0, 1000_060))).toBe('false-reboot');
   });
 
-  it('judge a reboot by the wall clock: the boot it implies must begin after the last record', () => {
-    const f = new ForgeryState();
-    expect(judge(f, at(18000, 2301.5, 1000_000))).toBe('first');
-    // 12 s of uptime at an audit time 60 s later: a boot 48 s after the last record, possible
-    expect(f.judge(at(300, 12.0, 1000_060), 1, null)).toBe('reboot');
-    // 100 s of uptime 60 s later: the boot would be before the last record
-    expect(f.judge(at(300, 100.0, 1000_060), 1, null)).toBe('printk-backwards');
+  it('a line is judged by the lines around it: one or two forged lines anywhere are left out, the real ones learned', () => {
+    const real = Array.from({ length: 12 }, (_, i) => at(100 + i, 10 + i, 1000 + i));
+    const forged = (i: number) => at(5000 + i, 5000 + i, 1000.5);
+    expect(verdicts(real)).toEqual(real.map(() => null));
+    for (const pos of [0, 1, 5, 11, 12]) {
+      const one = verdicts([...real.slice(0, pos), forged(0), ...real.slice(pos)]);
+      expect(one.filter((v) => v !== null), `one at ${pos}`).toHaveLength(1);
+      expect(one[pos], `one at ${pos}`).not.toBeNull();
+      const two = verdicts([...real.slice(0, pos), forged(0), forged(1), ...real.slice(pos)]);
+      expect([two[pos], two[pos + 1]].every((v) => v !== null), `two at ${pos}`).toBe(true);
+      expect(two.filter((v) => v !== null), `two at ${pos}`).toHaveLength(2);
+    }
   });
 
-  it('hold a line whose printk stamp runs ahead of its audit time (the uptime cannot pass faster than the clock)', () => {
-    const f = new ForgeryState();
-    judge(f, at(100, 1316.1, 1000_000.1));
-    // 0.1 s later by the clock, 1000 s later by the uptime: only the next line can tell
-    expect(f.judge(at(105, 2316.0, 1000_000.2), 1, null)).toBe('jump');
-    // a minute's lag of kauditd's printing is allowed for; a suspend stops the uptime
-    expect(f.judge(at(101, 1376.1, 1000_000.2), 1, null)).toBeNull();
-    expect(f.judge(at(101, 1317.0, 1009_000.0), 1, null)).toBeNull();
+  it('a reboot is learned when the lines after it go on from it; a claim that nothing follows, or that the lines after deny, is not', () => {
+    const before = Array.from({ length: 5 }, (_, i) => at(18000 + i, 2301 + i, 1000_000 + i));
+    const after = Array.from({ length: 5 }, (_, i) => at(3 + i, 1.5 + i, 1000_100 + i));
+    expect(verdicts([...before, ...after])).toEqual([...before, ...after].map(() => null));
+    expect(verdicts([...before, after[0]]).at(-1)).toBe('unconfirmed-reboot');
+    const more = Array.from({ length: 5 }, (_, i) => at(18010 + i, 2311 + i, 1000_010 + i));
+    expect(verdicts([...before, at(300, 12.0, 1000_060), ...more])[5]).toBe('false-reboot');
+  });
+
+  it('two lines that contradict each other, with nothing around them: neither is learned', () => {
+    expect(verdicts([at(100, 10.0, 1000), at(5000, 5000.0, 1000.5)])).toEqual(['printk-backwards', 'printk-ahead']);
   });
 
   it('tell journald\'s audit transport by its tag: the record\'s own pid', () => {
-    const f = new ForgeryState();
     const line = { format: 'journal' as const, trusted: true, serial: null, printk: null, time: null };
-    expect(f.judge(line, 7645, 7645)).toBeNull();
-    expect(f.judge(line, 7645, 9999)).toBe('tag-pid-mismatch');
+    expect(lineSuspicion(line, 7645, 7645)).toBeNull();
+    expect(lineSuspicion(line, 7645, 9999)).toBe('tag-pid-mismatch');
     // `logger -t audit` writes no pid at all
-    expect(f.judge(line, 7645, null)).toBe('tag-pid-mismatch');
+    expect(lineSuspicion(line, 7645, null)).toBe('tag-pid-mismatch');
   });
 });
 

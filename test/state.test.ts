@@ -85,10 +85,10 @@ describe('learn --state, read on in pieces', () => {
     writeFileSync(state, JSON.stringify({ seccompLearnState: 99 }));
     const r = cli(['learn', '--state', state, '-o', join(dir, 'p.json'), fixture('real/dmesg.log')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 1 only`);
+    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 2 only`);
     expect(existsSync(join(dir, 'p.json'))).toBe(false);
     expect(readFileSync(state, 'utf8')).toBe(JSON.stringify({ seccompLearnState: 99 }));
-    writeFileSync(state, '{"seccompLearnState":1,"options"');
+    writeFileSync(state, '{"seccompLearnState":2,"options"');
     const c = cli(['merge', state]);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(new RegExp(`${state.replace(/[.]/g, '\\.')}: (not JSON|not a seccomp-learn state)`));
@@ -106,7 +106,7 @@ describe('learn --state, read on in pieces', () => {
       ['a total that is text', (d) => ((d.totals as Record<string, unknown>).lines = '12'), /totals\.lines must be number/],
       ['a field no version wrote', (d) => (d.extra = 1), /must NOT have additional properties \(extra\)/],
       ['a negative count', (d) => ((d.totals as Record<string, unknown>).records = -5), /totals\.records is -5, not a count/],
-      ['a count with no example', (d) => ((d.suspicious as Record<string, unknown>).outlier = { count: 3, examples: [] }), /suspicious\.outlier counts 3 with no example/],
+      ['a count with no example', (d) => ((d.suspicious as Record<string, unknown>)['printk-ahead'] = { count: 3, examples: [] }), /suspicious\.printk-ahead counts 3 with no example/],
       ['a record window that does not inflate', (d) => ((d.window as Record<string, unknown>).data = '!!!!'), /record window does not inflate/],
     ];
     for (const [what, spoil, message] of cases) {
