@@ -117,7 +117,10 @@ export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<numb
   if (report.processes.length === 0) {
     say(nothingLearned(learner).replace('nothing to learn', 'nothing to check'));
     if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    return stopCode(read) ?? EXIT.nothing;
+    // cut short before a record was read: say so, as for a check of a part
+    const cut = stopCode(read);
+    if (cut !== null && read.stoppedBy !== 'EPIPE') say(stopNote(read, 'the check covers'));
+    return cut ?? EXIT.nothing;
   }
   io.stdout.write(a.json ? JSON.stringify(report, null, 2) + '\n' : renderCheck(report));
   // a run over files cut short (130, 143; 141 for stdout's reader gone): the answer is about a part
