@@ -80,7 +80,7 @@ export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
     summary(learner, findings(learner), say);
-    if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once each in the totals; the profile is the same`);
+    if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once in the records read (the records used count them in each state); the profile is the same`);
   }
   if (a.format === 'state') {
     const text = serialiseState(toState(learner, states.flatMap((s) => s.state.inputs)));
