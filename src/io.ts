@@ -218,9 +218,10 @@ function writeReason(err: unknown): string {
   }
 }
 
-function statOrNull(path: string): Stats | null {
+/** stat (or, `follow` false, lstat) of `path`, or null when there is nothing there. */
+function statOrNull(path: string, follow = true): Stats | null {
   try {
-    return statSync(path);
+    return follow ? statSync(path) : lstatSync(path);
   } catch {
     return null;
   }
@@ -252,19 +253,11 @@ function makeDirs(dir: string, what: string): void {
  * first missing part will be made). Nothing is left behind, so a run that ends
  * without writing leaves no empty directories; writeAtomic makes them.
  */
-function lstatOrNull(path: string): Stats | null {
-  try {
-    return lstatSync(path);
-  } catch {
-    return null;
-  }
-}
-
 function writableDir(dir: string, what: string): void {
   let at = resolve(dir);
   let st = statOrNull(at);
   while (st === null && dirname(at) !== at) {
-    if (lstatOrNull(at) !== null) throw new OutputError(`${what}: cannot create the directory ${at}: exists and is not a directory (a dangling symbolic link?)`);
+    if (statOrNull(at, false) !== null) throw new OutputError(`${what}: cannot create the directory ${at}: exists and is not a directory (a dangling symbolic link?)`);
     at = dirname(at);
     st = statOrNull(at);
   }
@@ -350,7 +343,7 @@ export function prepareOutDir(dir: string): void {
 export function writeAtomic(path: string, text: string): void {
   // a symbolic link (-o /dev/stdout, a link to a profile) is written through: the
   // temporary file is renamed over its target, not over the link
-  if (lstatOrNull(path)?.isSymbolicLink()) {
+  if (statOrNull(path, false)?.isSymbolicLink()) {
     try {
       path = realpathSync(path);
     } catch {
