@@ -38,20 +38,30 @@ export interface StateMergeArgs {
   width?: number;
 }
 
-function load(file: string): { file: string; state: LearnState } {
+/**
+ * The saved state in `file`; null when it does not exist and `missingOk` (learn
+ * --state's first run). One that cannot be read, or that this version cannot
+ * read, is a UsageError named by `label` (exit 2, no --help hint: running again
+ * would not help, and the Kubernetes DaemonSet's node.sh stops on it).
+ */
+export function readStateFile(file: string, label: string, missingOk: boolean): LearnState | null {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`${file}: ${describe(err as NodeJS.ErrnoException)}`, false);
+    if (missingOk && (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UsageError(`${label}: ${describe(err as NodeJS.ErrnoException)}`, false);
   }
   try {
-    return { file, state: parseState(text) };
+    return parseState(text);
   } catch (err) {
-    // exit 2: running again would not help (the Kubernetes DaemonSet's node.sh stops on it)
-    if (err instanceof StateError) throw new UsageError(`${file}: ${err.message}; nothing was written`, false);
+    if (err instanceof StateError) throw new UsageError(`${label}: ${err.message}; nothing was written`, false);
     throw err;
   }
+}
+
+function load(file: string): { file: string; state: LearnState } {
+  return { file, state: readStateFile(file, file, false)! };
 }
 
 /** The programs a --comm/--exe selection keeps (none given: all). */

@@ -8,9 +8,10 @@ import { buildReport, renderReport } from './report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
 import { RecordWindow } from './window.js';
 import { InputLog } from './inputs.js';
-import { fromState, parseState, sameOptions, serialiseState, StateError, toState, type LearnState } from './state.js';
+import { fromState, sameOptions, serialiseState, StateError, toState, type LearnState } from './state.js';
 import { describe } from './source.js';
 import { podSnippet, programOf, renderLearned, writeProgramProfiles } from './commands-profiles.js';
+import { readStateFile } from './commands-states.js';
 import { FormatError, type FormatName } from './formats/index.js';
 
 // ---------------------------------------------------------------- learn
@@ -42,24 +43,6 @@ export interface LearnArgs extends SelectArgs {
   state?: string;
   node?: string;
   'state-every'?: number;
-}
-
-/** The state in FILE, or null when there is none yet; a UsageError (exit 2, no --help hint) for one that cannot be read, or that this version cannot read. */
-function loadState(file: string): LearnState | null {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UsageError(`--state ${file}: ${describe(err as NodeJS.ErrnoException)}`, false);
-  }
-  try {
-    return parseState(text);
-  } catch (err) {
-    // exit 2: running again would not help (the Kubernetes DaemonSet's node.sh stops on it)
-    if (err instanceof StateError) throw new UsageError(`--state ${file}: ${err.message}; nothing was written`, false);
-    throw err;
-  }
 }
 
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
@@ -120,7 +103,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     },
   };
   // --state: go on from what an earlier run learned, and save what this one adds
-  const saved = a.state === undefined ? null : loadState(a.state);
+  const saved = a.state === undefined ? null : readStateFile(a.state, `--state ${a.state}`, true);
   if (saved) {
     const asked = { selection: options.selection, trustAnySource: options.trustAnySource, noRuntimeBase: options.noRuntimeBase };
     if (!sameOptions(saved.options, asked)) throw new UsageError(`--state ${a.state} was learned with other options (${describeOptions(saved.options)}): give the same, or start a new state`);
