@@ -151,6 +151,16 @@ describe('the locale table', () => {
   });
 });
 
+/** What a Learner selecting busybox and the forgers' `intruder` learns from syslog lines, read to the end. */
+function learnBusybox(text: string[]): Learner {
+  const l = new Learner({ selection: { comms: ['busybox', 'intruder'], exes: [], pids: [] } });
+  const s = new LineSplitter('syslog', l);
+  s.push(Buffer.from(text.join('\n') + '\n'));
+  s.end();
+  l.finish();
+  return l;
+}
+
 describe('forged lines that claim a reboot', () => {
   // the issue's example, built from a real syslog fixture: a copy of one of its
   // records, re-stamped [   12.0] with serial 300 and an audit time a minute
@@ -161,18 +171,11 @@ describe('forged lines that claim a reboot', () => {
     .replace(/\[ *\d+\.\d+\]/, '[   12.000000]')
     .replace(/audit\((\d+)\.(\d+):(\d+)\)/, (_m, t, ms) => `audit(${Number(t) + 60}.${ms}:300)`)
     .replace('comm="busybox"', 'comm="intruder"');
-  const learn = (text: string[]) => {
-    const l = new Learner({ selection: { comms: ['busybox', 'intruder'], exes: [], pids: [] } });
-    const s = new LineSplitter('syslog', l);
-    s.push(Buffer.from(text.join('\n') + '\n'));
-    s.end();
-    l.finish();
-    return l;
-  };
+
 
   it('is not learned, and opens no gap of thousands of "missing" serials', () => {
-    const clean = learn(lines);
-    const l = learn([...lines.slice(0, k + 1), forged, ...lines.slice(k + 1)]);
+    const clean = learnBusybox(lines);
+    const l = learnBusybox([...lines.slice(0, k + 1), forged, ...lines.slice(k + 1)]);
     expect([...l.suspicious.keys()]).toContain('false-reboot');
     expect(l.names()).toEqual(clean.names());
     expect(l.seen.has('intruder')).toBe(false);
@@ -181,7 +184,7 @@ describe('forged lines that claim a reboot', () => {
   });
 
   it('is not learned when it is the last kernel line either (no later line confirms it)', () => {
-    const l = learn([...lines, forged]);
+    const l = learnBusybox([...lines, forged]);
     expect([...l.suspicious.keys()]).toContain('unconfirmed-reboot');
     expect(l.seen.has('intruder')).toBe(false);
   });
@@ -199,15 +202,7 @@ describe('forged lines stamped ahead', () => {
       .replace(/\[ *(\d+\.\d+)\]/, (_m, p) => `[${(Number(p) + by).toFixed(6).padStart(12)}]`)
       .replace(/audit\((\d+\.\d+):(\d+)\)/, (_m, t, n) => `audit(${t}:${serial(Number(n))})`)
       .replace('comm="busybox"', 'comm="intruder"');
-  const learn = (text: string[]) => {
-    const l = new Learner({ selection: { comms: ['busybox', 'intruder'], exes: [], pids: [] } });
-    const s = new LineSplitter('syslog', l);
-    s.push(Buffer.from(text.join('\n') + '\n'));
-    s.end();
-    l.finish();
-    return l;
-  };
-  const clean = learn(lines);
+  const clean = learnBusybox(lines);
   // the fixture's own (a forged line it holds), and what is added
   const suspicious = (l: Learner) => Object.fromEntries([...l.suspicious].map(([why, c]) => [why, c.count]));
   const plus = (why: string) => ({ ...suspicious(clean), [why]: 1 });
@@ -219,7 +214,7 @@ describe('forged lines stamped ahead', () => {
   };
 
   it('in the middle: not learned, and no real line after it is taken for forged', () => {
-    const l = learn([...lines.slice(0, k + 1), ahead(lines[k], 1000, (n) => n + 5), ...lines.slice(k + 1)]);
+    const l = learnBusybox([...lines.slice(0, k + 1), ahead(lines[k], 1000, (n) => n + 5), ...lines.slice(k + 1)]);
     expect(suspicious(l)).toEqual(plus('printk-ahead'));
     real(l);
   });
@@ -227,7 +222,7 @@ describe('forged lines stamped ahead', () => {
   it('first in the file (every real line after it behind it): not learned, every real line is', () => {
     const first = lines.findIndex((l) => kernel.test(l));
     const forged = ahead(lines[k], 99999, () => 999999);
-    const l = learn([...lines.slice(0, first), forged, ...lines.slice(first)]);
+    const l = learnBusybox([...lines.slice(0, first), forged, ...lines.slice(first)]);
     expect(suspicious(l)).toEqual(plus('printk-ahead'));
     real(l);
   });
@@ -236,7 +231,7 @@ describe('forged lines stamped ahead', () => {
     const first = lines.findIndex((l) => kernel.test(l));
     const pair = [ahead(lines[k], 5000, () => 999000), ahead(lines[k], 5001, () => 999001)];
     for (const at of [first, first + 1, k + 1]) {
-      const l = learn([...lines.slice(0, at), ...pair, ...lines.slice(at)]);
+      const l = learnBusybox([...lines.slice(0, at), ...pair, ...lines.slice(at)]);
       expect(l.seen.has('intruder'), `at ${at}`).toBe(false);
       expect(l.names()).toEqual(clean.names());
       expect(l.records).toBe(clean.records);
@@ -247,14 +242,14 @@ describe('forged lines stamped ahead', () => {
   it('a forged reboot claim right after the first real line (stamps and serial back, the clock agreeing): not learned, the real line is', () => {
     const first = lines.findIndex((l) => kernel.test(l));
     const rebooted = lines[k].replace(/\[ *\d+\.\d+\]/, '[  100.000000]').replace(/audit\((\d+)\.(\d+):(\d+)\)/, (_m, t, ms) => `audit(${Number(t) + 100000}.${ms}:3)`).replace('comm="busybox"', 'comm="intruder"');
-    const l = learn([...lines.slice(0, first + 1), rebooted, ...lines.slice(first + 1)]);
+    const l = learnBusybox([...lines.slice(0, first + 1), rebooted, ...lines.slice(first + 1)]);
     expect(l.seen.has('intruder')).toBe(false);
     expect(l.names()).toEqual(clean.names());
     expect(l.records).toBe(clean.records);
   });
 
   it('last in the file: the lines before it deny it, not learned', () => {
-    const l = learn([...lines, ahead(lines[k], 1000, (n) => n + 5)]);
+    const l = learnBusybox([...lines, ahead(lines[k], 1000, (n) => n + 5)]);
     expect(suspicious(l)).toEqual(plus('printk-ahead'));
     real(l);
   });
