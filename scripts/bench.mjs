@@ -279,7 +279,7 @@ function sameTruth(a, b) {
   return a.size === b.size && [...a].every(([k, v]) => b.has(k) && sameSet(v, b.get(k)));
 }
 
-/** seccomp-learn's file name for a program (src/io.ts safeFileName, as the README describes it). */
+/** seccomp-learn's file name for a program (src/io/output.ts safeFileName, as the README describes it). */
 function fileName(name) {
   return (name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '_').slice(0, 100) || 'process') + '.json';
 }

@@ -15,14 +15,14 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);
-// the worker threads of --jobs (parallel.ts finds it beside cli.js and index.js): one file, so a worker starts fast
+// the worker threads of --jobs (io/parallel.ts finds it beside cli.js, and one folder up from dist/io/parallel.js): one file, so a worker starts fast
 await build({
-  entryPoints: ['src/parse-worker.ts'],
+  entryPoints: ['src/worker.ts'],
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outfile: 'dist/parse-worker.js',
+  outfile: 'dist/worker.js',
   minify: !process.env.NO_MINIFY,
   allowOverwrite: true,
   logLevel: 'warning',

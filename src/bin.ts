@@ -1,6 +1,6 @@
 // The command's entry point (bundled into dist/cli.js).
 import { setFlagsFromString } from 'node:v8';
-import { main } from './cli.js';
+import { main } from './cli/main.js';
 
 // V8 doubles the young generation each time enough objects have survived
 // scavenges since it last grew, and over gigabytes of input enough always have:

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
-import { FORMATS } from '../src/envelope.js';
-import { FINDING_KINDS, SEVERITY } from '../src/findings.js';
+import { FORMATS } from '../src/parse/envelope.js';
+import { FINDING_KINDS, SEVERITY } from '../src/report/findings.js';
 import { expectGolden, ROOT } from './helpers.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');

@@ -363,7 +363,7 @@ describe('signals', () => {
     const child = spawn(process.execPath, [CLI, '--comm', 'http-echo', '--progress', '--jobs', String(jobs), '-o', out, endless(dir)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    // the first call said: the records are read (a kernel line is learned once the lines after it are read: trust.ts)
+    // the first call said: the records are read (a kernel line is learned once the lines after it are read: learn/forgery.ts)
     await waitFor(() => stderr.includes('+ http-echo '), 10_000, 'the records read');
     const closed = new Promise<number | null>((r) => child.on('close', r));
     child.kill(signal);

@@ -4,7 +4,7 @@
 // characters, inside a gzip-free file's CRLF), for every real fixture and for a
 // busy node's log with its gaps, forks and exits.
 //
-// The workers are the built ones (dist/parse-worker.js: `npm test` builds
+// The workers are the built ones (dist/worker.js: `npm test` builds
 // first), so this test loads the built library throughout: a Learner from src/
 // and results from dist/ would be two different classes.
 import fc from 'fast-check';
@@ -16,8 +16,8 @@ import { generateBusyAudit, generateBusySyslog } from '../scripts/bench/busy.mjs
 import { generateClassic } from '../scripts/bench/classic.mjs';
 
 type Lib = typeof import('../src/index.js');
-type Parallel = typeof import('../src/parallel.js');
-type Io = typeof import('../src/io.js');
+type Parallel = typeof import('../src/io/parallel.js');
+type Io = typeof import('../src/io/read.js');
 type Learner = InstanceType<Lib['Learner']>;
 
 let lib: Lib;
@@ -25,8 +25,8 @@ let parallel: Parallel;
 let io: Io;
 beforeAll(async () => {
   lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
-  parallel = (await import(join(ROOT, 'dist/parallel.js'))) as Parallel;
-  io = (await import(join(ROOT, 'dist/io.js'))) as Io;
+  parallel = (await import(join(ROOT, 'dist/io/parallel.js'))) as Parallel;
+  io = (await import(join(ROOT, 'dist/io/read.js'))) as Io;
 });
 
 const options = { detail: true, noRuntimeBase: true } as const;
@@ -49,7 +49,7 @@ async function single(files: string[]): Promise<string> {
 async function ranged(files: string[], jobs: number, rangeBytes: number): Promise<string> {
   const l = new lib.Learner(options);
   const { statSync } = await import('node:fs');
-  const { MARKERS } = await import(join(ROOT, 'dist/event.js'));
+  const { MARKERS } = await import(join(ROOT, 'dist/parse/event.js'));
   await parallel.readParallel(
     files.map((f) => ({ path: f, name: f, size: statSync(f).size })),
     l,
@@ -121,7 +121,7 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
   });
 
   it('what a worker read crosses to the learner as it was read: numbers past 32 bits too (a tag pid that wrapped to the record\'s pid passed as journald\'s)', async () => {
-    const { Encoder, Decoder } = await import(join(ROOT, 'dist/wire.js'));
+    const { Encoder, Decoder } = await import(join(ROOT, 'dist/parse/wire.js'));
     const line = `Nov 29 02:49:41 vm2 audit[${2 ** 32 + 5757}]: SECCOMP auid=0 uid=0 gid=0 ses=1 pid=3000000000 comm="a" exe="/a" sig=4294967295 arch=c000003e syscall=165 compat=0 ip=0x1 code=0x7ffc0000`;
     const read = lib.parseLine(line, 'f', 1) as Record<string, unknown>;
     expect(read).toMatchObject({ kind: 'seccomp', tagPid: 2 ** 32 + 5757, pid: 3000000000, sig: 4294967295 });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findArch, findings, Learner, LineSplitter, truncateComm, type SeccompEvent } from '../src/index.js';
-import { REORDER_HOLES, REORDER_SPAN, SerialState } from '../src/gaps.js';
-import { consistent, ForgeryState, lineSuspicion, WINDOW } from '../src/trust.js';
+import { REORDER_HOLES, REORDER_SPAN, SerialState } from '../src/learn/gaps.js';
+import { consistent, ForgeryState, lineSuspicion, WINDOW } from '../src/learn/forgery.js';
 import { readFixture } from './helpers.js';
 
 function learnFrom(names: string[], selection: { comms?: string[]; exes?: string[]; pids?: number[] } = {}, trustAnySource = false): Learner {

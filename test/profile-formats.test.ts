@@ -9,8 +9,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { cli, expectGolden, fixture, have, IN_CI, tmpDir } from './helpers.js';
 import { ociSeccompValidator, SPECS, spoSchema, spoValidator, unknownFields } from './schemas.js';
-import { parseProfile, renderProfile } from '../src/formats/index.js';
-import { resolveTemplate } from '../src/formats/docker.js';
+import { parseProfile, renderProfile } from '../src/profile/formats/index.js';
+import { resolveTemplate } from '../src/profile/formats/docker.js';
 import { findArch } from '../src/index.js';
 
 /** A /dev/kmsg line (a source the kernel alone writes) for a call of pid 77 on an ABI. */

@@ -1,4 +1,4 @@
-// check, diff and merge: what a call meets under a profile (src/policy.ts,
+// check, diff and merge: what a call meets under a profile (src/profile/policy.ts,
 // which follows runc and libseccomp), golden runs on a real runc recording
 // with the Kubernetes tutorial's fine-grained.json before and after the four
 // names runc's init needed, and every format read back.
@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, expectGolden, fixture, tmpDir } from './helpers.js';
 import { SPECS } from './schemas.js';
-import { Policy } from '../src/policy.js';
-import { mergeProfiles } from '../src/profile-merge.js';
-import { parseProfile, resolveTemplate, DOCKER_DEFAULT_CAPS } from '../src/formats/index.js';
+import { Policy } from '../src/profile/policy.js';
+import { mergeProfiles } from '../src/profile/merge.js';
+import { parseProfile, resolveTemplate, DOCKER_DEFAULT_CAPS } from '../src/profile/formats/index.js';
 import { findArch, type Profile } from '../src/index.js';
 
 const X86_64 = findArch('x86_64')!;

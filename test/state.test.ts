@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildReport, Learner, LineSplitter } from '../src/index.js';
-import { mergeStates, parseState, serialiseState, toState, type LearnState } from '../src/state.js';
+import { mergeStates, parseState, serialiseState, toState, type LearnState } from '../src/state/state.js';
 import { cli, fixture, readFixture, ROOT, tmpDir } from './helpers.js';
 import { generateBusySyslog } from '../scripts/bench/busy.mjs';
 
@@ -126,7 +126,7 @@ describe('learn --state, read on in pieces', () => {
 
   it('the schema is what the state\'s types give (regenerate: npm run gen:state-schema)', async () => {
     const { stateSchemaModule } = await import('../scripts/gen-state-schema.mjs');
-    expect(stateSchemaModule()).toBe(readFileSync(join(ROOT, 'src/state-schema.ts'), 'utf8'));
+    expect(stateSchemaModule()).toBe(readFileSync(join(ROOT, 'src/state/schema.ts'), 'utf8'));
   });
 
   it('says what this run read, apart from the totals the state holds', () => {

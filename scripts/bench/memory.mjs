@@ -23,7 +23,7 @@ import v8 from 'node:v8';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { Learner, LineSplitter } = await import(join(root, 'dist/index.js'));
-const { MARKERS } = await import(join(root, 'dist/event.js'));
+const { MARKERS } = await import(join(root, 'dist/parse/event.js'));
 
 const args = process.argv.slice(2);
 const flag = (k) => (args.includes(k) ? (args.splice(args.indexOf(k), 1), true) : false);

@@ -4,7 +4,7 @@
 // calls of the runtime's init (its comm, exe "/", the workload's pid) are
 // collected, and the calls made in some runs but not all are printed. A call
 // that varies is one a profile learned from a single recording will sometimes
-// lack, killing the workload in some starts: src/runtime.ts adds such calls (the
+// lack, killing the workload in some starts: src/learn/runtime.ts adds such calls (the
 // runtime's base) when the learner sees that runtime's init.
 //
 //   npm run build && npx vitest run --config test/e2e/measure.config.ts

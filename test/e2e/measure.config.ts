@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Measurements behind src/runtime.ts, run by hand (not part of `npm test`):
+// Measurements behind src/learn/runtime.ts, run by hand (not part of `npm test`):
 //   npm run build && npx vitest run --config test/e2e/measure.config.ts
 // Like the end-to-end suite they share the kernel log: one test at a time.
 export default defineConfig({

@@ -1,0 +1,50 @@
+// The end-of-run summary on stderr: what was read and learned, then each
+// finding (report/findings.ts) as a sentence. Text only; the Learner holds the facts.
+import { mayBeIncomplete, type Finding } from '../report/findings.js';
+import type { Learner } from '../learn/learner.js';
+import { RUNTIME_BASES } from '../learn/runtime.js';
+import { ARCHES } from '../syscalls/index.js';
+import { EXIT } from './exit.js';
+import { type Say } from '../io/read.js';
+
+/** With --strict, a profile learned from a log that may have lost records is not a success. */
+export function strictCode(strict: boolean, fs: readonly Finding[], say: Say, quiet = false): number {
+  if (!strict || !mayBeIncomplete(fs)) return EXIT.ok;
+  // -q: the exit code says it
+  if (!quiet) say('seccomp-learn: --strict: records may be missing (see the warnings above): exit 3');
+  return EXIT.loss;
+}
+
+/** Why nothing was learned: no record at all, none that could be learned, or none of the selected processes. */
+export function nothingLearned(l: Learner): string {
+  const sel = l.selection;
+  const wanted = [...sel.comms.map((c) => `--comm '${c}'`), ...sel.exes.map((e) => `--exe '${e}'`), ...sel.pids.map((p) => `--pid ${p}`)].join(' ');
+  if (l.records === 0) {
+    const why: string[] = [];
+    const sum = (m: Map<unknown, { count: number }>) => [...m.values()].reduce((n, c) => n + c.count, 0);
+    if (l.untrusted.size > 0) why.push(`${sum(l.untrusted)} in lines not written by the kernel`);
+    if (l.suspicious.size > 0) why.push(`${sum(l.suspicious)} likely forged`);
+    if (l.skipped.size > 0) why.push(`${sum(l.skipped)} that could not be read`);
+    if (l.conflicts.count > 0) why.push(`${l.conflicts.count} in conflict with others`);
+    if (why.length === 0) return 'seccomp-learn: no seccomp records (type=1326) in the input: nothing to learn';
+    return `seccomp-learn: nothing learned: the input holds seccomp records, but none that could be learned (${why.join(', ')}; see above)`;
+  }
+  const seen = [...l.seen].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).slice(0, 20).map(([k, n]) => `  ${k} (${n})`).join('\n');
+  return `seccomp-learn: no record matched ${wanted || 'the selection'}; processes seen (comm or exe, records):\n${seen || '  none that the kernel wrote'}`;
+}
+
+function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function summary(l: Learner, fs: readonly Finding[], say: Say): void {
+  const names = l.names();
+  const abis = ARCHES.filter((a) => l.union.has(a)).map((x) => x.name).join(', ');
+  say(`seccomp-learn: ${plural(l.lines, 'line')} read, ${plural(l.records, 'seccomp record')}${l.duplicates ? ` (and ${plural(l.duplicates, 'duplicate')} read twice)` : ''}, ${l.used} used; learned ${plural(names.length, 'syscall')}${abis ? ` (${abis})` : ''}`);
+  for (const base of RUNTIME_BASES) {
+    const abis = l.runtimes.get(base);
+    if (!abis) continue;
+    say(`seccomp-learn: ${base.runtime}'s init (${base.comm}) was seen: added what it can make after loading the filter on ${ARCHES.filter((a) => abis.has(a)).map((a) => a.name).join(', ')} (${base.names.join(' ')}); --no-runtime-base leaves them out`);
+  }
+  for (const f of fs) say(`seccomp-learn: ${f.message}`);
+}

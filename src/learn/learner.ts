@@ -1,0 +1,546 @@
+// The Learner: reads lines (a LineSink) and ties together what makes a profile
+// right and honest. Per line: the parser (parse/event.ts); per source: the forgery
+// checks (learn/forgery.ts), serial gaps (learn/gaps.ts) and journald's two transports
+// (learn/pairing.ts); across sources: records read twice (learn/duplicates.ts); per machine:
+// process lives and the programs they make (learn/lives.ts). What it counts on the
+// way (lost, skipped, untrusted, forged lines...) is turned into findings by
+// report/findings.ts.
+import type { Action, AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
+import { blankEvent, Parser } from '../parse/event.js';
+import type { Format } from '../parse/envelope.js';
+import { countIn, keepExample, type Counted, type Example } from './examples.js';
+import { GapChange, type Gap } from './gaps.js';
+import { addCall, addDetail, Lives, newDetail, Programs, type Calls, type Group, type Life } from './lives.js';
+import { kernelTransport } from './pairing.js';
+import { buildProfile, type BuildOptions, type Profile } from '../profile/model.js';
+import type { LossReason } from '../parse/record.js';
+import { runtimeBaseOf, type RuntimeBase } from './runtime.js';
+import type { LineSink } from '../parse/lines.js';
+import { Sources, type SourceState } from './source-state.js';
+import type { Arch } from '../syscalls/index.js';
+import { judged, lineSuspicion, SUSPICIONS, WINDOW, type Suspicion } from './forgery.js';
+import { RecordWindow } from './duplicates.js';
+import type { ItemSink } from '../parse/wire.js';
+
+/** The kernel keeps 15 bytes of a thread's name (TASK_COMM_LEN 16, with the NUL). */
+export const COMM_MAX_BYTES = 15;
+
+/** Which processes to learn: any that logged one of these comm, exe or pid values (none at all: every process). */
+export interface Selection {
+  comms: readonly string[];
+  exes: readonly string[];
+  pids: readonly number[];
+}
+
+export interface LearnOptions {
+  selection?: Selection;
+  /** Learn records whose envelope does not say the kernel wrote them. */
+  trustAnySource?: boolean;
+  /** Keep per-call counts, times and pids for each program (for `report`). */
+  detail?: boolean;
+  /** Leave out what an OCI runtime's init can do after loading the filter (see learn/runtime.ts). */
+  noRuntimeBase?: boolean;
+  /**
+   * The machine's name for lines that name none (the kernel log, audit.log): a
+   * node's name, so that states learned on many nodes merge without their
+   * processes, serials and sources taken for one another's.
+   */
+  node?: string;
+  /** Called when a syscall enters the profile for the first time on an ABI (the event is valid during the call only). */
+  onLearn?: (event: SeccompEvent, name: string, abi: Arch) => void;
+}
+
+/** Cut a --comm value to what the kernel can log: its first 15 bytes (never half a UTF-8 character). */
+export function truncateComm(comm: string): string {
+  const bytes = Buffer.from(comm, 'utf8');
+  if (bytes.length <= COMM_MAX_BYTES) return comm;
+  let end = COMM_MAX_BYTES;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+export type SkipReason = SkipCode | 'line-too-long';
+
+/**
+ * Processes tracked at once. Past that the oldest is let go (retired first if it
+ * was selected: its calls are kept), so memory stays bounded on a busy host
+ * whose processes never log exit_group.
+ */
+const MAX_LIVES = 1 << 16;
+
+/** What was lost, as the kernel or journald said. */
+export interface Loss {
+  notices: number;
+  /** The lines or records they said were dropped (0 when they do not say). */
+  count: number;
+  first: Example;
+}
+
+export class Learner implements LineSink, ItemSink {
+  readonly selection: Selection;
+  private readonly comms: Set<string>;
+  private readonly exes: Set<string>;
+  private readonly pids: Set<number>;
+  private readonly selectAll: boolean;
+
+  /** Lines read. */
+  lines = 0;
+  /** Seccomp records read from lines the kernel wrote (before selection), each counted once however many logs showed it. */
+  records = 0;
+  /** Records of the selected processes that went into the profile. */
+  used = 0;
+  /** Reads of a record already counted (another log, journald's other transport, a second copy). */
+  duplicates = 0;
+  /** Same `TIME:SERIAL` as an earlier record, other content. */
+  readonly conflicts: Counted = { count: 0, examples: [] };
+  /** Records two merged states held with one audit(TIME:SERIAL) and other content (both learned: see mergeStates). */
+  readonly stateConflicts: Counted = { count: 0, examples: [] };
+  /** Records in lines the kernel did not write (or that cannot tell), by the line's format. */
+  readonly untrusted = new Map<Format, Counted>();
+  /** Records whose envelope claims the kernel, but which the kernel's own lines around them contradict. */
+  readonly suspicious = new Map<Suspicion, Counted>();
+  /** Lines that hold a record which could not be read, by reason. */
+  readonly skipped = new Map<SkipReason, Counted>();
+  readonly loss = new Map<LossReason, Loss>();
+  /** Serial gaps, by source label (`file` or `file (host h)`). */
+  readonly gaps = new Map<string, Gap>();
+  /** Calls of selected processes whose number has no name, by `abi nr`: how many processes made them. */
+  readonly unnamed = new Map<string, number>();
+  /** Calls of selected processes that a profile already in force denied (action other than LOG), by `comm syscall action`. */
+  readonly denied = new Map<string, { comm: string; syscall: string; action: Action; count: number; first: Example }>();
+  /** Records of selected processes without arch= (kernels before 3.16): their number cannot be named. */
+  readonly noArch: Counted = { count: 0, examples: [] };
+  /** Records whose code= could not be read: the action the filter took is unknown. */
+  readonly unknownAction: Counted = { count: 0, examples: [] };
+  /** OCI runtimes whose init was seen in a selected process, with the ABIs it ran on. */
+  readonly runtimes = new Map<RuntimeBase, Set<Arch>>();
+  /** The union of what every selected process did, by ABI. */
+  readonly union: Calls = new Map();
+
+  // a counter per comm/exe label; the label's strings are shared (decoded once),
+  // so the check against the last one is a pointer compare
+  private readonly seenCounts = new Map<string, { n: number }>();
+  private seenLabel: string | null = null;
+  private seenCounter = { n: 0 };
+
+  private readonly parser = new Parser();
+  private readonly scratch = blankEvent();
+  private readonly sources = new Sources();
+  private readonly window = new RecordWindow();
+  private readonly machines = new Map<string | null, number>();
+  private readonly programsByExe: Programs;
+  private readonly lives: Lives;
+
+  /** LearnOptions.node, or null. */
+  readonly node: string | null;
+
+  constructor(private readonly opts: LearnOptions = {}) {
+    this.node = opts.node ?? null;
+    this.selection = opts.selection ?? { comms: [], exes: [], pids: [] };
+    this.comms = new Set(this.selection.comms.map(truncateComm));
+    this.exes = new Set(this.selection.exes);
+    this.pids = new Set(this.selection.pids);
+    this.selectAll = this.comms.size === 0 && this.exes.size === 0 && this.pids.size === 0;
+    this.programsByExe = new Programs(opts.detail === true);
+    this.lives = new Lives(MAX_LIVES, (life) => this.programsByExe.retire(life));
+  }
+
+  /** comm/exe values seen, with their record counts, for the "nothing matched" message. */
+  get seen(): Map<string, number> {
+    return new Map([...this.seenCounts].map(([k, c]) => [k, c.n]));
+  }
+
+  // ---- LineSink ----
+  line(buf: Buffer, start: number, end: number, source: string, lineNo: number): void {
+    this.lines++;
+    // one event object for every record: nothing of it is kept past the call (copies are made where kept)
+    const r = this.parser.parseInto(buf, start, end, source, lineNo, this.scratch);
+    if (r !== null) this.result(r, source, lineNo, headFor(r, buf, start, end));
+  }
+
+  /**
+   * A line's result, parsed here or elsewhere (a worker thread: parse/wire.ts), of line
+   * `line` of `file`; `head` is headFor's description of the line. Lines are
+   * counted by line() and passed(), not here.
+   */
+  result(r: NonNullable<LineResult>, file: string, line: number, head: string | null): void {
+    // another file: the kernel lines still waiting are judged first, so that each
+    // file's records are learned before the next file's (processes of one pid
+    // across the logs of one machine follow each other)
+    if (file !== this.lastFile) {
+      if (this.lastFile !== null) this.settle();
+      this.lastFile = file;
+    }
+    switch (r.kind) {
+      case 'seccomp':
+        if (!r.trusted && !this.opts.trustAnySource) this.untrustedRecord(r, head);
+        else this.event(r);
+        return;
+      case 'skip':
+        return this.skip(r, file, line);
+      case 'mark':
+        return this.mark(r);
+      case 'loss':
+        return this.lossNotice(r, file, line, head ?? '');
+    }
+  }
+
+  /** One line of text (a convenience for callers with strings). */
+  lineText(text: string, source: string, lineNo: number): void {
+    const b = Buffer.from(text, 'utf8');
+    this.line(b, 0, b.length, source, lineNo);
+  }
+
+  passed(count: number): void {
+    this.lines += count;
+  }
+
+  overlong(source: string, lineNo: number, bytes: number): void {
+    this.lines++;
+    this.longLine(source, lineNo, bytes);
+  }
+
+  /** ItemSink: a line over the cap that a worker read (its range's lines are counted by passed()). */
+  longLine(source: string, lineNo: number, bytes: number): void {
+    countIn(this.skipped, 'line-too-long', { file: source, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
+  }
+
+  private skip(s: Skip, file: string, line: number): void {
+    countIn(this.skipped, s.code, { file, line, message: s.message });
+  }
+
+  private untrustedRecord(e: SeccompEvent, head: string | null): void {
+    const what = head ? `a ${e.format} line beginning ${JSON.stringify(head)}` : `a ${e.format} line`;
+    countIn(this.untrusted, e.format, { file: e.file, line: e.line, message: what });
+  }
+
+  /** The file of the last line result (see result()). */
+  private lastFile: string | null = null;
+
+  /** A number for each machine (host), for the record window; lines of one host follow each other. */
+  private machine(host: string | null): number {
+    if (host === this.lastMachineHost) return this.lastMachine;
+    let id = this.machines.get(host);
+    if (id === undefined) {
+      this.machines.set(host, (id = this.machines.size));
+      this.window.nameMachine(id, host !== null);
+    }
+    this.lastMachineHost = host;
+    return (this.lastMachine = id);
+  }
+  private lastMachineHost: string | null | undefined = undefined;
+  private lastMachine = 0;
+
+  private mark(m: AuditMark): void {
+    if (!m.trusted) return;
+    const src = this.sources.get(m.file, m.host ?? this.node);
+    if (!this.opts.trustAnySource && judged(m) && !this.judgeLine(src, m, null, null)) return;
+    this.observeSerial(src, m.serial, m.time, m.file, m.line);
+  }
+
+  /**
+   * A kernel line of `src` (one judged() holds). What it gives away alone is
+   * said at once; otherwise it waits among the next lines of its source and is
+   * learned, or not, when judged (learn/forgery.ts). True when the caller may take it
+   * now (a journald audit-transport line whose tag is right).
+   */
+  private judgeLine(src: SourceState, x: SeccompEvent | AuditMark, pid: number | null, tagPid: number | null): boolean {
+    if (x.format === 'journal') {
+      const v = lineSuspicion(x, pid, tagPid);
+      if (v === null) return true;
+      this.suspect(v, x.file, x.line);
+      return false;
+    }
+    const f = src.forgery;
+    if (x.printk === null && f.stamped > 0) {
+      this.suspect('no-printk-stamp', x.file, x.line);
+      return false;
+    }
+    f.hold(x);
+    if (f.waiting >= WINDOW) this.judgeOldest(src, false);
+    return false;
+  }
+
+  /** The oldest waiting kernel line of `src`, judged: learned, or counted as likely forged. */
+  private judgeOldest(src: SourceState, final: boolean): void {
+    const f = src.forgery;
+    const v = f.judgeOldest(final);
+    const x = f.release(v === null);
+    if (v !== null) return this.suspect(v, x.file, x.line);
+    if (x.kind === 'seccomp') this.accept(src, x);
+    else this.observeSerial(src, x.serial, x.time, x.file, x.line);
+  }
+
+  /**
+   * Judge every kernel line still waiting for the lines after it: the input
+   * ended, or a followed stream paused (else a quiet workload's last calls
+   * would wait for its next). Call after each chunk of a followed stream.
+   */
+  settle(): void {
+    for (const src of this.sources.all()) while (src.forgery.waiting > 0) this.judgeOldest(src, true);
+  }
+
+  private observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
+    const change = src.serials.observe(serial, time, file, line);
+    if (change === GapChange.Opened) this.gaps.set(src.label, src.serials.gap!);
+    else if (change === GapChange.Closed) this.gaps.delete(src.label);
+  }
+
+  private suspect(why: Suspicion, file: string, line: number): void {
+    countIn(this.suspicious, why, { file, line, message: SUSPICIONS[why] });
+  }
+
+  /** Whether records may be missing: loss notices or serial gaps. */
+  get possibleLoss(): boolean {
+    return this.loss.size > 0 || this.gaps.size > 0;
+  }
+
+  /** LineSink: /dev/kmsg's buffer overwrote lines before they were read (after line `lineNo` of `source`). */
+  overrun(source: string, lineNo: number): void {
+    this.lossNotice({ kind: 'loss', reason: 'kmsg-overrun', count: null, trusted: true, printk: null }, source, lineNo, 'a read of the kernel log failed with EPIPE: lines were overwritten before they were read');
+  }
+
+  private lossNotice(n: LossNotice, file: string, line: number, text: string): void {
+    const l = this.loss.get(n.reason);
+    const at = { file, line, message: text };
+    if (l) {
+      l.notices++;
+      l.count += n.count ?? 0;
+      const kept = [l.first];
+      keepExample(kept, at);
+      l.first = kept[0];
+    } else {
+      this.loss.set(n.reason, { notices: 1, count: n.count ?? 0, first: at });
+    }
+  }
+
+  /** One parsed record. An untrusted one is only counted, unless LearnOptions.trustAnySource. */
+  event(e: SeccompEvent): void {
+    if (!e.trusted && !this.opts.trustAnySource) return this.untrustedRecord(e, null);
+    const src = this.sources.get(e.file, e.host ?? this.node);
+    if (!this.opts.trustAnySource && judged(e) && !this.judgeLine(src, e, e.pid, e.tagPid)) return;
+    this.accept(src, e);
+  }
+
+  /** A record the checks let through. */
+  private accept(src: SourceState, e: SeccompEvent): void {
+    // every source's serials, duplicates included: each source has its own gaps
+    // (not ausearch -i's: it prints only the record types asked for, and the others leave gaps)
+    if (e.trusted && e.serial !== null && e.format !== 'ausearch-i') this.observeSerial(src, e.serial, e.time, e.file, e.line);
+    const host = e.host ?? this.node;
+    const machine = this.machine(host);
+    if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
+      // journald's other transport: the record was counted with its twin (its key is still remembered)
+      this.window.check(e, machine);
+      this.duplicates++;
+      return;
+    }
+    const seen = this.window.check(e, machine);
+    if (seen === 'duplicate') {
+      this.duplicates++;
+      return;
+    }
+    if (seen === 'conflict') {
+      this.conflicts.count++;
+      keepExample(this.conflicts.examples, { file: e.file, line: e.line, message: `audit(${e.time?.toFixed(3)}:${e.serial}) was already read with other content` });
+      return;
+    }
+    // 'elsewhere': counted already, from a log that names this machine otherwise; its processes need it still
+    const counted = seen === 'new';
+    if (counted) this.records++;
+    else this.duplicates++;
+    if (counted) {
+      const label = e.comm ?? e.exe ?? '(null)';
+      if (label !== this.seenLabel) {
+        let c = this.seenCounts.get(label);
+        if (!c) this.seenCounts.set(label, (c = { n: 0 }));
+        this.seenLabel = label;
+        this.seenCounter = c;
+      }
+      this.seenCounter.n++;
+      if (e.action === null) keepCount(this.unknownAction, e, 'code= missing or unreadable: the action is unknown');
+    }
+
+    const life = this.lives.get(host, e.pid, e.time ?? NaN);
+    if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
+    if (e.comm !== null) life.lastComm = e.comm;
+    if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
+    if (!life.matched && this.matches(e)) {
+      life.matched = true;
+      for (const [abi, names] of life.calls) for (const n of names) this.learn(e, abi, n);
+      for (const u of life.unnamed) this.unnamed.set(u, (this.unnamed.get(u) ?? 0) + 1);
+      this.used += life.before;
+    }
+    const abi = e.arch;
+    if (abi === null) {
+      if (life.matched && counted) keepCount(this.noArch, e, 'no arch=: the syscall number cannot be named');
+    } else if (e.syscall === null) {
+      const key = `${abi.name} ${e.nr}`;
+      if (!life.unnamed.has(key)) {
+        life.unnamed.add(key);
+        if (life.matched) this.unnamed.set(key, (this.unnamed.get(key) ?? 0) + 1);
+      }
+    } else {
+      // the set of the ABI used last: one process stays on one ABI
+      let set = life.lastAbi === abi ? life.lastSet : undefined;
+      if (set === undefined) {
+        set = life.calls.get(abi);
+        if (!set) life.calls.set(abi, (set = new Set()));
+        life.lastAbi = abi;
+        life.lastSet = set;
+      }
+      if (!set.has(e.syscall)) {
+        set.add(e.syscall);
+        if (life.matched) this.learn(e, abi, e.syscall);
+      }
+    }
+    // is this comm an OCI runtime's init? asked again only when the comm changes
+    if (abi && life.runtime === null && e.comm !== life.notRuntime) {
+      const base = runtimeBaseOf(e.comm);
+      if (base) life.runtime = { base, abi, added: false };
+      else life.notRuntime = e.comm;
+    }
+    if (life.matched && life.runtime && !life.runtime.added) {
+      life.runtime.added = true;
+      if (!this.opts.noRuntimeBase) for (const n of life.runtime.base.names) addCall(life.calls, life.runtime.abi, n);
+      this.addRuntime(e, life.runtime.base, life.runtime.abi);
+    }
+    if (!life.matched) {
+      if (counted) life.before++;
+    } else if (counted) {
+      this.used++;
+      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) {
+        const k = `${e.comm ?? e.exe} ${e.syscall} ${e.action}`;
+        const d = this.denied.get(k);
+        if (d) d.count++;
+        else this.denied.set(k, { comm: e.comm ?? e.exe ?? '(null)', syscall: e.syscall, action: e.action, count: 1, first: { file: e.file, line: e.line, message: `${e.syscall} (${e.action})` } });
+      }
+    }
+    // the end of a process: its pid may be reused by an unrelated one
+    if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') {
+      this.programsByExe.retire(life);
+      this.lives.end(life);
+    }
+  }
+
+  private matches(e: SeccompEvent): boolean {
+    if (this.selectAll) return true;
+    return (e.comm !== null && this.comms.has(e.comm)) || (e.exe !== null && this.exes.has(e.exe)) || this.pids.has(e.pid);
+  }
+
+  private addRuntime(e: SeccompEvent, base: RuntimeBase, abi: Arch): void {
+    if (this.opts.noRuntimeBase) return;
+    let set = this.runtimes.get(base);
+    if (!set) this.runtimes.set(base, (set = new Set()));
+    if (set.has(abi)) return;
+    set.add(abi);
+    for (const n of base.names) this.learn(e, abi, n);
+  }
+
+  private learn(e: SeccompEvent, abi: Arch, name: string): void {
+    if (addCall(this.union, abi, name)) this.opts.onLearn?.(e, name, abi);
+  }
+
+  /** Processes being tracked now. */
+  get tracked(): number {
+    return this.lives.size;
+  }
+
+  /** Processes let go because more than 65,536 were open at once (their calls are kept). */
+  get evicted(): number {
+    return this.lives.evicted;
+  }
+
+  /**
+   * Ends the input: the kernel lines still waiting are judged; every process
+   * still alive is retired into its program. Call once, at the end of input.
+   */
+  finish(): void {
+    this.settle();
+    this.endLives();
+  }
+
+  /** Every process still alive, retired into its program (finish(), and a merge of states). */
+  endLives(): void {
+    for (const life of this.lives.drain()) this.programsByExe.retire(life);
+  }
+
+  /** The last audit serial read so far from `file`, per host its lines name (null: no host), by host. */
+  lastSerials(file: string): Array<{ host: string | null; serial: number }> {
+    const out: Array<{ host: string | null; serial: number }> = [];
+    for (const s of this.sources.all()) if (s.file === file && s.serials.last >= 0) out.push({ host: s.host, serial: s.serials.last });
+    return out.sort((a, b) => ((a.host ?? '') < (b.host ?? '') ? -1 : (a.host ?? '') > (b.host ?? '') ? 1 : 0));
+  }
+
+  /** The learned names, sorted (every ABI together). */
+  names(): string[] {
+    const all = new Set<string>();
+    for (const set of this.union.values()) for (const n of set) all.add(n);
+    return [...all].sort();
+  }
+
+  profile(opts: BuildOptions = {}): Profile {
+    return buildProfile(this.names(), this.union.keys(), opts);
+  }
+
+  /** One group per program (after finish()), for --out-dir and report. */
+  programs(): Group[] {
+    return this.programsByExe.list();
+  }
+
+  get skippedTotal(): number {
+    let n = 0;
+    for (const c of this.skipped.values()) n += c.count;
+    return n;
+  }
+
+  /** Open lives, for saving a state. */
+  openLives(): Iterable<Life> {
+    return this.lives.open();
+  }
+
+  /** The options it learns with (a saved state keeps them). */
+  get options(): Readonly<LearnOptions> {
+    return this.opts;
+  }
+
+  /**
+   * What a saved state holds besides the public counts (state/state.ts): read to save,
+   * filled to load. Not for other uses.
+   */
+  parts(): LearnerParts {
+    return { sources: this.sources, window: this.window, machines: this.machines, programs: this.programsByExe, lives: this.lives, seen: this.seenCounts };
+  }
+}
+
+/** The Learner's private parts, for state/state.ts. */
+export interface LearnerParts {
+  sources: Sources;
+  window: RecordWindow;
+  machines: Map<string | null, number>;
+  programs: Programs;
+  lives: Lives;
+  seen: Map<string, { n: number }>;
+}
+
+function keepCount(c: Counted, e: SeccompEvent, message: string): void {
+  c.count++;
+  keepExample(c.examples, { file: e.file, line: e.line, message });
+}
+
+/**
+ * What the Learner keeps of a line besides its result: for an untrusted record,
+ * its first bytes shown safely (to say what kind of line it was); for a loss
+ * notice, its text (the notice's example). Null for anything else.
+ */
+export function headFor(r: NonNullable<LineResult>, b: Buffer, s: number, e: number): string | null {
+  if (r.kind === 'loss') return b.toString('utf8', s, Math.min(e, s + 300));
+  if (r.kind !== 'seccomp' || r.trusted) return null;
+  const n = Math.min(e, s + 32);
+  let t = '';
+  for (let i = s; i < n; i++) {
+    const c = b[i];
+    t += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return e > n ? `${t}...` : t;
+}

@@ -1,0 +1,557 @@
+// One line in, one of: a seccomp record, a loss notice, another audit record's
+// serial, a counted reason to skip, or nothing (the line holds no record).
+//
+// Record first, envelope second: a line is read where a known envelope says its
+// message starts; failing that, after what tools put before log lines (white
+// space, grep's numbers and file names); failing that, wherever in the line a
+// record starts. Only the envelope decides trust, so a record behind an envelope
+// this parser does not know is still read, and reported as not trusted.
+// Pure: no I/O, no exceptions; its caches live in the Parser that reads.
+import { Ch, decimalIn, findSeq, intIn, lit, text } from './bytes.js';
+import { EnvelopeReader, type Envelope, type Format } from './envelope.js';
+import { RecordReader, showSafely, type Fields, type Head, type LossReason } from './record.js';
+import { signalNumber } from './signals.js';
+import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from '../syscalls/index.js';
+
+/**
+ * Every line a Parser can return something for holds one of these byte
+ * strings: seccomp records (`audit(`, journald's `SECCOMP ...`), other audit
+ * records, the kernel's loss notices (`kauditd_printk_skb`, `audit: audit_lost=`)
+ * and journald's (`Suppressed N messages`). The line splitter skips the others
+ * without decoding them. A test holds every fixture line to this.
+ * `Suppr`, not `Suppressed`: Buffer.indexOf finds the short one at 30 us a MiB
+ * and the long one at 450 (V8's search for it is slow on this text; bench).
+ */
+export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr'];
+
+export type Action = 'KILL_PROCESS' | 'KILL_THREAD' | 'TRAP' | 'ERRNO' | 'USER_NOTIF' | 'TRACE' | 'LOG' | 'ALLOW';
+
+/** One seccomp record (audit type 1326), as read from one line. */
+export interface SeccompEvent {
+  kind: 'seccomp';
+  /** The envelope the line had (see the README's Formats table). */
+  format: Format;
+  /** The envelope says the kernel wrote it (see the README's trust table). */
+  trusted: boolean;
+  /** Seconds since the epoch with milliseconds, from `audit(TIME:...)`, the journal, or a log date with a year; null where none is given. */
+  time: number | null;
+  /** The audit serial, shared by every record type; null where the format drops it. */
+  serial: number | null;
+  pid: number;
+  uid: number | null;
+  auid: number | null;
+  /** The calling thread's name, decoded and shown safely; null for `(null)`. */
+  comm: string | null;
+  exe: string | null;
+  /** The ABI of the call (x32 for x86_64 records with the x32 bit); null when the record has no arch=. */
+  arch: Arch | null;
+  /** The raw syscall number, as the kernel logged it. */
+  nr: number;
+  /** The syscall's name on `arch`, or null when the number is unknown there. */
+  syscall: string | null;
+  compat: number | null;
+  /** The filter's action (code=), or null when the record has no code= or one that cannot be read. */
+  action: Action | null;
+  /** The signal (31, SIGSYS, for a filter kill), on the record's architecture. */
+  sig: number | null;
+  file: string;
+  line: number;
+  /** The printk timestamp (seconds since boot) of kernel-log lines. */
+  printk: number | null;
+  /** The host a syslog or journal line names, or null. */
+  host: string | null;
+  /** The pid in the line's `TAG[PID]` (journald's audit transport writes the record's pid there), or null. */
+  tagPid: number | null;
+  /** The second the log envelope gives (an integer; comparable only within one source unless the date has a year), or null. */
+  logSecond: number | null;
+}
+
+/**
+ * `TIME:SERIAL`, what identifies one record across sources (as the kernel
+ * writes it: milliseconds, three digits), or null where the format drops either.
+ */
+export function recordKey(e: SeccompEvent): string | null {
+  return e.time === null || e.serial === null ? null : `${e.time.toFixed(3)}:${e.serial}`;
+}
+
+export type SkipCode = 'bad-number' | 'missing-field' | 'incomplete' | 'unknown-arch' | 'malformed' | 'bad-json';
+
+/** A line that holds a seccomp record which cannot be read: counted, with its reason. */
+export interface Skip {
+  kind: 'skip';
+  code: SkipCode;
+  message: string;
+}
+
+/** A notice that records were lost: the printk rate limit, the audit backlog, journald's rate limit. */
+export interface LossNotice {
+  kind: 'loss';
+  reason: LossReason;
+  count: number | null;
+  trusted: boolean;
+  printk: number | null;
+}
+
+/** Another audit record (SYSCALL, CONFIG_CHANGE...): not learned, but its serial counts for gaps and its stamps for forgery checks. */
+export interface AuditMark {
+  kind: 'mark';
+  serial: number;
+  time: number | null;
+  trusted: boolean;
+  format: Format;
+  host: string | null;
+  printk: number | null;
+  file: string;
+  line: number;
+}
+
+/** What a line gives. Switch on `kind`; null: the line holds no record. */
+export type LineResult = SeccompEvent | Skip | LossNotice | AuditMark | null;
+
+const ACTIONS: ReadonlyArray<[number, Action]> = [
+  [0x80000000, 'KILL_PROCESS'],
+  [0x00000000, 'KILL_THREAD'],
+  [0x00030000, 'TRAP'],
+  [0x00050000, 'ERRNO'],
+  [0x7fc00000, 'USER_NOTIF'],
+  [0x7ff00000, 'TRACE'],
+  [0x7ffc0000, 'LOG'],
+  [0x7fff0000, 'ALLOW'],
+];
+
+/**
+ * ausearch -i names for code=. auditd 3.0.9 (Debian 12) prints `kill` for
+ * KILL_PROCESS (0x80000000, seen here: fixtures/real/ausearch-i.log) as for the
+ * old SECCOMP_RET_KILL, so `kill` cannot tell the two apart: it is read as
+ * KILL_PROCESS, the action that ends the process.
+ */
+const INTERPRETED_ACTIONS: Readonly<Record<string, Action>> = {
+  'kill-process': 'KILL_PROCESS',
+  'kill-thread': 'KILL_THREAD',
+  kill: 'KILL_PROCESS',
+  trap: 'TRAP',
+  errno: 'ERRNO',
+  'user-notify': 'USER_NOTIF',
+  user_notif: 'USER_NOTIF',
+  trace: 'TRACE',
+  log: 'LOG',
+  allow: 'ALLOW',
+};
+
+/** The action of a code= number: its action bits (0xffff0000); the kernel logs no errno. */
+export function actionOf(code: number): Action | null {
+  // the kernel logs the action without its data (seccomp_log gets
+  // filter_ret & SECCOMP_RET_ACTION_FULL): low 16 bits set mean a cut or
+  // mangled value (`code=0x7ffc0000` cut to `0x7ffc` is not KILL_THREAD)
+  if ((code & 0xffff) !== 0) return null;
+  const v = (code & 0xffff0000) >>> 0;
+  for (let i = 0; i < ACTIONS.length; i++) if (ACTIONS[i][0] === v) return ACTIONS[i][1];
+  return null;
+}
+
+/**
+ * The action of a `code=` value as text: `0x7ffc0000`, or an `ausearch -i` name
+ * (`kill`, `errno`, ...); null when it is neither. An ERRNO record never says
+ * which errno.
+ */
+export function decodeAction(code: string): Action | null {
+  const interpreted = INTERPRETED_ACTIONS[code];
+  if (interpreted) return interpreted;
+  if (!/^0x[0-9a-fA-F]{1,8}$/.test(code)) return null;
+  return actionOf(parseInt(code.slice(2), 16));
+}
+
+/** libaudit's syscall names where they differ from the kernel's (and libseccomp's). */
+const AUDIT_NAMES: Readonly<Record<string, string>> = { pread: 'pread64', pwrite: 'pwrite64' };
+const UNKNOWN_SYSCALL = /^unknown-syscall\((-?\d+)\)$/;
+const MESSAGE_JSON = lit('"MESSAGE"');
+
+function skip(code: SkipCode, message: string): Skip {
+  return { kind: 'skip', code, message };
+}
+
+/** Where `TIME` ends in `TIME:SERIAL`: the last colon, or -1. */
+function lastColon(b: Buffer, s: number, e: number): number {
+  for (let i = e - 1; i > s; i--) if (b[i] === Ch.Colon) return i;
+  return -1;
+}
+
+/**
+ * Reads lines into LineResults. One per reader of a stream: it keeps the
+ * caches that make reading fast (the envelope reader's last host, the record
+ * reader's tables of repeated record texts and names). Every result of parse
+ * and parseText is a new object the caller may keep.
+ */
+export class Parser {
+  private readonly envelopes = new EnvelopeReader();
+  private readonly records = new RecordReader();
+  private readonly actions = new Map<string, Action | null>();
+
+  /** Parse the line [s, e) of `b` (no newline), in place. `file` and `line` say where it came from. */
+  parse(b: Buffer, s: number, e: number, file: string, line: number): LineResult {
+    if (e > s && b[e - 1] === Ch.CR) e--;
+    if (s >= e) return null;
+    const env = this.envelopes.read(b, s, e);
+    if (env !== null) {
+      if (env.format === 'journal-json') return this.journalJson(b.toString('utf8', s, e), file, line);
+      const head = this.records.readHead(b, env.body, e);
+      if (head.kind !== 'none') return this.fromHead(b, e, env, head, file, line);
+    }
+    // Not where a known envelope says: past what tools put before log lines.
+    let w = s;
+    for (let k = 0; k < 8; k++) {
+      const next = this.envelopes.skipWrapper(b, w, e);
+      if (next === w) break;
+      w = next;
+      const inner = this.envelopes.read(b, w, e);
+      if (inner === null) continue;
+      if (inner.format === 'journal-json') return this.journalJson(b.toString('utf8', w, e), file, line);
+      const head = this.records.readHead(b, inner.body, e);
+      if (head.kind !== 'none') return this.fromHead(b, e, inner, head, file, line);
+    }
+    // Anywhere in the line: the record is read, the envelope is not one we know.
+    const found = this.records.findRecord(b, w, e);
+    if (found === null) return null;
+    if (b[found.at - 1] === Ch.Quote && findSeq(b, MESSAGE_JSON, w, found.at) >= 0) return this.jsonPretty(b, found.at, e, file, line);
+    const known = this.envelopes.read(b, w, e);
+    let prefix: Envelope;
+    if (known !== null && known.format !== 'journal-json') {
+      // a log line whose message holds a record: whoever wrote the message did, not the kernel
+      known.trusted = false;
+      known.body = found.at;
+      prefix = known;
+    } else {
+      prefix = this.envelopes.classifyPrefix(b, w, found.at);
+    }
+    // findRecord's head is the reader's reusable one: read it again for this envelope
+    return this.fromHead(b, e, prefix, this.records.readHead(b, found.at, e), file, line);
+  }
+
+  /** The event parseInto fills, while it runs. */
+  private into: SeccompEvent | null = null;
+
+  /**
+   * parse, for a sink that keeps nothing of the result: a seccomp record is
+   * written into `target` (and `target` returned), another record's serial into
+   * an AuditMark of the parser's, both rewritten by the next call; any other
+   * result is a new object. (bench: no object per record: the young
+   * generation, and so the resident size, stays small.)
+   */
+  parseInto(b: Buffer, s: number, e: number, file: string, line: number, target: SeccompEvent): LineResult {
+    this.into = target;
+    try {
+      return this.parse(b, s, e, file, line);
+    } finally {
+      this.into = null;
+    }
+  }
+
+  /** Parse one line of text (no newline), as its UTF-8 bytes. */
+  parseText(text: string, file: string, line: number): LineResult {
+    const b = Buffer.from(text, 'utf8');
+    return this.parse(b, 0, b.length, file, line);
+  }
+
+  /** `"MESSAGE" : "audit: type=1326 ... comm=\"sh\" ..."`: the JSON string, unescaped, read as a message without envelope. */
+  private jsonPretty(b: Buffer, at: number, e: number, file: string, line: number): LineResult {
+    // the string ends at the first quote that no backslash escapes
+    let end = at;
+    while (end < e && b[end] !== Ch.Quote) end += b[end] === Ch.Backslash ? 2 : 1;
+    if (end >= e) return skip('bad-json', 'a JSON MESSAGE string that is not closed: truncated?');
+    end++;
+    let message: string;
+    try {
+      message = JSON.parse(b.toString('utf8', at - 1, end)) as string;
+    } catch {
+      return skip('bad-json', 'a journalctl -o json-pretty MESSAGE line that does not parse');
+    }
+    const mb = Buffer.from(message, 'utf8');
+    let head = this.records.readHead(mb, 0, mb.length);
+    if (head.kind === 'none') {
+      // a record later in a message of several lines (untrusted, as every json-pretty line): counted
+      const later = this.records.findRecord(mb, 0, mb.length);
+      if (later !== null) head = later.head;
+    }
+    if (head.kind === 'none') return null;
+    return this.fromHead(mb, mb.length, this.envelopes.other('journal-export', 0, null, null), head, file, line);
+  }
+
+  private fromHead(b: Buffer, end: number, env: Envelope, head: Head, file: string, line: number): LineResult {
+    switch (head.kind) {
+      case 'none':
+        return null;
+      case 'other':
+        return head.stamp < 0 || env.format === 'ausearch-i' ? null : this.mark(b, head.stamp, head.stampEnd, env, file, line);
+      case 'loss':
+        return { kind: 'loss', reason: head.reason, count: head.count, trusted: env.trusted, printk: env.printk };
+      case 'malformed':
+        return skip('malformed', head.message);
+      case 'seccomp': {
+        const interpreted = head.interpreted;
+        if (interpreted && env.format === 'auditd') env.format = 'ausearch-i';
+        const fields = interpreted ? this.records.readFields(b, head.fields, end, true) : this.records.readRecordFields(b, head.fields, end);
+        return this.toEvent(env, b, head.stamp, head.stampEnd, fields, interpreted, file, line, head.serial, head.time);
+      }
+    }
+  }
+
+  private mark(b: Buffer, s: number, e: number, env: Envelope, file: string, line: number): AuditMark | null {
+    const colon = lastColon(b, s, e);
+    const serial = colon > 0 ? intIn(b, colon + 1, e) : null;
+    if (serial === null) return null;
+    const time = decimalIn(b, s, colon, true);
+    if (this.into === null) return { kind: 'mark', serial, time, trusted: env.trusted, format: env.format, host: env.host, printk: env.printk, file, line };
+    // parseInto: most lines of an audit.log are other records (bench: one object each)
+    const m = this.intoMark;
+    m.serial = serial;
+    m.time = time;
+    m.trusted = env.trusted;
+    m.format = env.format;
+    m.host = env.host;
+    m.printk = env.printk;
+    m.file = file;
+    m.line = line;
+    return m;
+  }
+
+  private readonly intoMark: AuditMark = { kind: 'mark', serial: 0, time: 0.5, trusted: false, format: 'unknown', host: null, printk: 0.5, file: '', line: 0 };
+
+  private action(f: Fields): Action | null {
+    if (f.code !== undefined && f.code !== null) return actionOf(f.code);
+    if (f.codeRaw === undefined) return null;
+    let a = this.actions.get(f.codeRaw);
+    if (a === undefined) {
+      a = decodeAction(f.codeRaw);
+      if (this.actions.size < 256) this.actions.set(f.codeRaw, a);
+    }
+    return a;
+  }
+
+  private toEvent(
+    env: Envelope,
+    b: Buffer | null,
+    stamp: number,
+    stampEnd: number,
+    f: Fields,
+    interpreted: boolean,
+    file: string,
+    line: number,
+    stampSerial = -1,
+    stampTime = NaN,
+    journal?: { time: number | null; serial: number | null },
+  ): SeccompEvent | Skip {
+    // the kernel writes ip= and code= last (every kernel with type=1326 records):
+    // a record without either stops early, and its last value may be cut too
+    // (`syscall=231` cut to `syscall=23` names another call): never learned
+    const cut = !f.ip && f.code === undefined && f.codeRaw === undefined;
+    if (f.syscall === undefined || f.pid === undefined) {
+      const missing = f.syscall === undefined ? (f.pid === undefined ? 'pid= and syscall=' : 'syscall=') : 'pid=';
+      if (cut) return skip('incomplete', `the record stops before ${missing}: cut short, or wrapped over several lines?`);
+      return skip('missing-field', `a seccomp record without ${missing}`);
+    }
+    if (cut) return skip('incomplete', 'the record stops before ip= and code=: cut short, or wrapped over several lines? (its last value may be cut too)');
+    const pid = f.pid;
+    if (pid === null) return skip('bad-number', `pid=${f.pidRaw} is not a number`);
+
+    let time: number | null = null;
+    let serial: number | null = null;
+    if (stampSerial >= 0 && !interpreted) {
+      // read by readHead in the kernel's form
+      serial = stampSerial;
+      time = stampTime;
+    } else if (b !== null && stamp >= 0) {
+      const colon = lastColon(b, stamp, stampEnd);
+      serial = colon > 0 ? intIn(b, colon + 1, stampEnd) : null;
+      if (serial === null) return skip('bad-number', `audit(${text(b, stamp, stampEnd)}) has no serial number`);
+      time = interpreted ? interpretedTime(text(b, stamp, colon)) : decimalIn(b, stamp, colon, true);
+      if (time === null && !interpreted) return skip('bad-number', `audit(${text(b, stamp, stampEnd)}) has no time`);
+    } else if (journal) {
+      ({ time, serial } = journal);
+    } else if (env.logTimeAbsolute) {
+      time = Math.round(env.logTime * 1000) / 1000;
+    }
+
+    let arch: Arch | null = null;
+    let nr: number;
+    let syscall: string | null;
+    if (interpreted) {
+      // ausearch -i: arch=x86_64 syscall=execve, or unknown-syscall(N)
+      const a = f.archRaw === undefined ? undefined : interpretedArch(f.archRaw);
+      if (a === undefined && f.archRaw !== undefined) return skip('unknown-arch', `arch=${f.archRaw} is not an architecture audit knows`);
+      arch = a ?? null;
+      const name0 = f.syscallRaw ?? '';
+      const m = UNKNOWN_SYSCALL.exec(name0) ?? /^()(-?\d{1,10})$/.exec(name0);
+      if (m) {
+        // unknown-syscall(N), or a number where a raw record was written as ausearch -i writes its stamp
+        nr = Number(m[1] || m[2]);
+        syscall = arch ? nameOf(arch, nr) : null;
+      } else {
+        const name = (arch && numberOf(arch, name0) === undefined && AUDIT_NAMES[name0]) || name0;
+        const n = arch ? numberOf(arch, name) : undefined;
+        if (n === undefined) return skip('bad-number', `syscall=${name0} is not a syscall of ${arch?.name ?? 'an unknown architecture'}`);
+        nr = n;
+        syscall = name;
+      }
+    } else {
+      if (f.syscall === null) return skip('bad-number', `syscall=${f.syscallRaw} is not a number`);
+      nr = f.syscall;
+      if (f.arch !== undefined) {
+        const a = f.arch === null ? undefined : archFromAudit(f.arch);
+        if (a === undefined) return skip('unknown-arch', `arch=${f.archRaw ?? f.arch!.toString(16)} is not an AUDIT_ARCH value this table knows`);
+        arch = abiOf(a, nr);
+      }
+      syscall = arch ? nameOf(arch, nr) : null;
+    }
+    const sig = f.sig !== undefined && f.sig !== null ? f.sig : f.sigRaw !== undefined ? signalNumber(f.sigRaw, arch) : null;
+    const logSecond = Number.isNaN(env.logTime) ? null : Math.floor(env.logTime);
+
+    const into = this.into;
+    if (into !== null) {
+      into.format = env.format;
+      into.trusted = env.trusted;
+      into.time = time;
+      into.serial = serial;
+      into.pid = pid;
+      into.uid = f.uid ?? null;
+      into.auid = f.auid ?? null;
+      into.comm = f.comm?.text ?? null;
+      into.exe = f.exe?.text ?? null;
+      into.arch = arch;
+      into.nr = nr;
+      into.syscall = syscall;
+      into.compat = f.compat ?? null;
+      into.action = this.action(f);
+      into.sig = sig;
+      into.file = file;
+      into.line = line;
+      into.printk = env.printk;
+      into.host = env.host;
+      into.tagPid = env.tagPid;
+      into.logSecond = logSecond;
+      return into;
+    }
+    return {
+      kind: 'seccomp',
+      format: env.format,
+      trusted: env.trusted,
+      time,
+      serial,
+      pid,
+      uid: f.uid ?? null,
+      auid: f.auid ?? null,
+      comm: f.comm?.text ?? null,
+      exe: f.exe?.text ?? null,
+      arch,
+      nr,
+      syscall,
+      compat: f.compat ?? null,
+      action: this.action(f),
+      sig,
+      file,
+      line,
+      printk: env.printk,
+      host: env.host,
+      tagPid: env.tagPid,
+      logSecond,
+    };
+  }
+
+  /**
+   * journalctl -o json: one object per line. MESSAGE may be a string or, when it is
+   * not UTF-8, an array of byte numbers. Only _TRANSPORT audit or kernel came from
+   * the kernel; the audit transport's MESSAGE has no stamp, so the time comes from
+   * _SOURCE_REALTIME_TIMESTAMP (the record's own time, in microseconds) and the
+   * serial from _AUDIT_ID.
+   */
+  private journalJson(json: string, file: string, line: number): LineResult {
+    // most journal entries are not audit records: look before parsing
+    if (json.indexOf('1326') < 0 && json.indexOf('kauditd') < 0 && json.indexOf('audit') < 0 && json.indexOf('Suppressed') < 0) return null;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(json) as Record<string, unknown>;
+    } catch {
+      return skip('bad-json', 'a journal JSON line that does not parse: truncated?');
+    }
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) return skip('bad-json', 'a journal JSON line that is not an object');
+    const message = journalString(o.MESSAGE);
+    if (message === null) return null;
+    const transport = journalString(o._TRANSPORT);
+    const trusted = transport === 'audit' || transport === 'kernel';
+    const host = journalString(o._HOSTNAME);
+    const env = this.envelopes.other('journal-json', 0, journalString(o.SYSLOG_IDENTIFIER), null);
+    env.trusted = trusted;
+    env.host = host;
+    const mb = Buffer.from(message, 'utf8');
+    let head = this.records.readHead(mb, 0, mb.length);
+    if (head.kind === 'none') {
+      // a record later in a message of several lines: no transport writes that, so never trusted, but counted
+      const later = this.records.findRecord(mb, 0, mb.length);
+      if (later !== null) {
+        head = later.head;
+        env.trusted = false;
+      }
+    }
+    switch (head.kind) {
+      case 'none':
+      case 'other': {
+        if (head.kind === 'other' && head.stamp >= 0) return this.mark(mb, head.stamp, head.stampEnd, env, file, line);
+        // another record type from the audit transport (`SYSCALL arch=...`): its serial counts for gaps
+        const serial = intOrNull(journalString(o._AUDIT_ID));
+        return serial === null || transport !== 'audit' ? null : { kind: 'mark', serial, time: null, trusted, format: 'journal-json', host, printk: null, file, line };
+      }
+      case 'loss':
+        return { kind: 'loss', reason: head.reason, count: head.count, trusted, printk: null };
+      case 'malformed':
+        return skip('malformed', head.message);
+      case 'seccomp': {
+        const fields = this.records.readFields(mb, head.fields, mb.length, head.interpreted);
+        if (head.stamp >= 0) return this.toEvent(env, mb, head.stamp, head.stampEnd, fields, head.interpreted, file, line, head.serial, head.time);
+        const serial = intOrNull(journalString(o._AUDIT_ID));
+        const usec = intOrNull(journalString(o._SOURCE_REALTIME_TIMESTAMP));
+        const time = usec === null ? null : Math.floor(usec / 1000) / 1000;
+        return this.toEvent(env, null, -1, -1, fields, false, file, line, -1, NaN, { time, serial });
+      }
+    }
+  }
+}
+
+/** A SeccompEvent to fill with Parser.parseInto (its number fields start as numbers, which keeps them unboxed). */
+export function blankEvent(): SeccompEvent {
+  return { kind: 'seccomp', format: 'unknown', trusted: false, time: 0.5, serial: 0, pid: 0, uid: 0, auid: 0, comm: null, exe: null, arch: null, nr: 0, syscall: null, compat: 0, action: null, sig: 0, file: '', line: 0, printk: 0.5, host: null, tagPid: 0, logSecond: 0 };
+}
+
+/** Parse one line of text (no newline), with a Parser of its own. `file` and `line` say where it came from. */
+export function parseLine(text: string, file: string, line: number): LineResult {
+  return new Parser().parseText(text, file, line);
+}
+
+/** ausearch -i arch names; ARM of either endianness prints as `armeb`, and little-endian ARM is what runs. */
+function interpretedArch(name: string): Arch | undefined {
+  if (name === 'armeb') return findArch('arm');
+  if (name === 'i386' || name === 'i486' || name === 'i586' || name === 'i686') return findArch('i386');
+  const m = /^unknown-elf-type\(([0-9a-fA-F]+)\)$/.exec(name);
+  if (m) return archFromToken(m[1].toLowerCase());
+  return findArch(name);
+}
+
+/** ausearch -i dates: `11/29/26 02:43:01.134` (or a four-digit year) in the C locale, local time. Other locales give null. */
+function interpretedTime(t: string): number | null {
+  const m = /^(\d\d)\/(\d\d)\/(\d\d\d?\d?) (\d\d):(\d\d):(\d\d)\.(\d{3})$/.exec(t);
+  if (!m) return null;
+  const year = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+  const ms = new Date(year, Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])).getTime();
+  return ms / 1000 + Number(m[7]) / 1000;
+}
+
+/** A decimal integer (optionally negative), or null: never a partial parse, never 0 for garbage. */
+function intOrNull(s: string | null): number | null {
+  if (s === null) return null;
+  const b = Buffer.from(s, 'utf8');
+  return intIn(b, 0, b.length);
+}
+
+function journalString(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((b) => typeof b === 'number')) return showSafely(Buffer.from(v as number[]));
+  return null;
+}

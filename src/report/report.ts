@@ -1,0 +1,162 @@
+// `seccomp-learn report`: what the records say, for people (a table) and for
+// machines (--json, stable field names documented in the README).
+import type { Action } from '../parse/event.js';
+import { findings, type Finding, type FindingKind, type Severity } from './findings.js';
+import type { Learner } from '../learn/learner.js';
+import { ARCHES } from '../syscalls/index.js';
+
+export interface ReportCall {
+  name: string | null;
+  nr: number;
+  arch: string | null;
+  action: Action | null;
+  /** A profile in force refused it: any action but LOG (ALLOW is never logged). */
+  denied: boolean;
+  sig: number | null;
+  count: number;
+}
+
+export interface ReportProcess {
+  name: string;
+  exe: string | null;
+  comms: string[];
+  pids: number[];
+  first: number | null;
+  last: number | null;
+  architectures: string[];
+  syscalls: ReportCall[];
+}
+
+export interface ReportFinding {
+  kind: FindingKind;
+  severity: Severity;
+  detail: string;
+  count: number;
+  file: string;
+  line: number;
+}
+
+export interface Report {
+  processes: ReportProcess[];
+  findings: ReportFinding[];
+  totals: { lines: number; records: number; duplicates: number; used: number; processes: number; syscalls: number; denied: number };
+}
+
+const ARCH_ORDER = new Map(ARCHES.map((a, i) => [a.name, i]));
+
+/** Build the report of a Learner made with `detail: true`, after finish(); `fs`: its findings, when already made. */
+export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding[] = findings(l)): Report {
+  const processes: ReportProcess[] = [];
+  for (const g of l.programs()) {
+    const d = g.detail;
+    if (!d) continue;
+    let calls: ReportCall[] = [...d.calls.values()].map((c) => ({
+      name: c.name,
+      nr: c.nr,
+      arch: c.abi?.name ?? null,
+      action: c.action,
+      denied: c.action !== null && c.action !== 'LOG',
+      sig: c.sig,
+      count: c.count,
+    }));
+    // an unreadable code=: the action is unknown, so it may have been a denial
+    if (deniedOnly) calls = calls.filter((c) => c.denied || c.action === null);
+    if (calls.length === 0) continue;
+    calls.sort((a, b) => Number(b.denied) - Number(a.denied) || (a.name ?? '~').localeCompare(b.name ?? '~') || a.nr - b.nr || (a.arch ?? '').localeCompare(b.arch ?? ''));
+    processes.push({
+      name: g.name,
+      exe: g.exe,
+      comms: [...d.comms].sort(),
+      pids: [...d.pids].sort((a, b) => a - b),
+      first: d.first,
+      last: d.last,
+      architectures: [...new Set(calls.map((c) => c.arch).filter((a): a is string => a !== null))].sort((a, b) => (ARCH_ORDER.get(a) ?? 0) - (ARCH_ORDER.get(b) ?? 0)),
+      syscalls: calls,
+    });
+  }
+  processes.sort((a, b) => Number(b.syscalls.some((c) => c.denied)) - Number(a.syscalls.some((c) => c.denied)) || (a.exe ?? a.name).localeCompare(b.exe ?? b.name));
+
+  const list: ReportFinding[] = fs.map((f) => ({ kind: f.kind, severity: f.severity, detail: f.detail, count: f.count, file: f.file, line: f.line }));
+
+  const names = new Set<string>();
+  let denied = 0;
+  for (const p of processes)
+    for (const c of p.syscalls) {
+      names.add(`${c.arch} ${c.name ?? c.nr}`);
+      if (c.denied) denied += c.count;
+    }
+  return {
+    processes,
+    findings: list,
+    totals: { lines: l.lines, records: l.records, duplicates: l.duplicates, used: l.used, processes: processes.length, syscalls: names.size, denied },
+  };
+}
+
+function iso(t: number | null): string {
+  return t === null ? '-' : new Date(Math.round(t * 1000)).toISOString().replace('.000Z', 'Z');
+}
+
+function fit(s: string, width: number): string {
+  return s.length <= width ? s : s.slice(0, Math.max(0, width - 1)) + '~';
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = '';
+    }
+    line = line ? `${line} ${word}` : fit(word, width);
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+function listFit(items: Array<string | number>, width: number): string {
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    const next = (out ? out + ', ' : '') + String(items[i]);
+    const rest = items.length - i - 1;
+    if (next.length + (rest ? ` (+${rest} more)`.length : 0) > width) return `${out} (+${items.length - i} more)`;
+    out = next;
+  }
+  return out;
+}
+
+/** The table for a terminal of `width` columns (at least 60). */
+export function renderReport(r: Report, width = 80, deniedOnly = false): string {
+  const w = Math.max(60, width);
+  const lines: string[] = [];
+  const t = r.totals;
+  lines.push(fit(`${t.processes} ${t.processes === 1 ? 'process' : 'processes'}, ${t.syscalls} distinct ${t.syscalls === 1 ? 'syscall' : 'syscalls'}, ${t.denied} denied ${t.denied === 1 ? 'call' : 'calls'}`, w));
+  lines.push(fit(`${t.records} seccomp records (${t.used} of them selected, ${t.duplicates} read twice) in ${t.lines} lines`, w));
+  if (deniedOnly && r.processes.length === 0) {
+    const unknown = r.findings.find((f) => f.kind === 'unknown-action');
+    lines.push(unknown ? `No syscall is known to have been denied, but ${unknown.count} records have no readable code= (their action is unknown).` : 'No syscall was denied in the records read.');
+  }
+  for (const p of r.processes) {
+    lines.push('');
+    lines.push(fit(`${p.name}  ${p.exe ?? '(no exe)'}`, w));
+    lines.push(fit(`  comm: ${listFit(p.comms, w - 8)}`, w));
+    lines.push(fit(`  pids: ${listFit(p.pids, w - 8)}`, w));
+    lines.push(fit(`  seen: ${iso(p.first)} .. ${iso(p.last)}   arch: ${p.architectures.join(', ') || '-'}`, w));
+    const nameW = Math.min(28, Math.max(8, ...p.syscalls.map((c) => (c.name ?? `#${c.nr}`).length)));
+    lines.push(`    ${'SYSCALL'.padEnd(nameW)}  ${'ARCH'.padEnd(11)}  ${'ACTION'.padEnd(12)}  ${'COUNT'.padStart(6)}`);
+    for (const c of p.syscalls) {
+      const mark = c.denied ? '! ' : '  ';
+      const sig = c.denied && c.sig ? `  sig ${c.sig}` : '';
+      lines.push(fit(`  ${mark}${fit(c.name ?? `#${c.nr}`, nameW).padEnd(nameW)}  ${(c.arch ?? '?').padEnd(11)}  ${(c.action ?? '?').padEnd(12)}  ${String(c.count).padStart(6)}${sig}`, w));
+    }
+  }
+  if (r.findings.length > 0) {
+    lines.push('');
+    lines.push('Findings:');
+    for (const f of r.findings) {
+      lines.push(fit(`  ${f.kind} (${f.count}) at ${f.file}:${f.line}`, w));
+      lines.push(...wrap(f.detail, w - 6).map((l) => `      ${l}`));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
