@@ -1,5 +1,5 @@
-// Real parts for the end-to-end suite: containers of three runtimes (runc, crun,
-// podman), the kernel log followed live (/dev/kmsg and `dmesg -W`), rsyslogd and
+// Real parts for the end-to-end suite: containers of four runtimes (runc, crun,
+// podman, containerd's ctr with its own daemon), the kernel log followed live (/dev/kmsg and `dmesg -W`), rsyslogd and
 // auditd started here and stopped by pid, and the cgroup change crun needs here.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,9 +12,9 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Why the suite cannot run here, or null when it can. */
 export function missingParts(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root (runc, crun, podman, /dev/kmsg, auditd, mount)';
-  for (const cmd of ['runc', 'crun', 'podman', 'conmon', 'rsyslogd', 'auditd', 'auditctl', 'dmesg', 'gcc', 'mount', 'umount']) {
-    if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) return `needs ${cmd} (apt-get install -y runc crun podman rsyslog auditd busybox-static gcc)`;
+  if (process.getuid?.() !== 0) return 'needs root (runc, crun, podman, containerd, /dev/kmsg, auditd, mount)';
+  for (const cmd of ['runc', 'crun', 'podman', 'conmon', 'containerd', 'ctr', 'rsyslogd', 'auditd', 'auditctl', 'dmesg', 'gcc', 'mount', 'umount']) {
+    if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) return `needs ${cmd} (apt-get install -y runc crun podman containerd rsyslog auditd busybox-static gcc)`;
   }
   if (!existsSync('/bin/busybox') && !existsSync('/usr/bin/busybox')) return 'needs busybox-static';
   return null;
@@ -211,8 +211,8 @@ export class Auditd {
 
 // ------------------------------------------------------------------ runtimes
 
-export type Runtime = 'runc' | 'crun' | 'podman';
-export const RUNTIMES: readonly Runtime[] = ['runc', 'crun', 'podman'];
+export const RUNTIMES = ['runc', 'crun', 'podman', 'containerd'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
 
 /**
  * How each runtime's own init shows in the records made under the container's
@@ -224,11 +224,14 @@ export const RUNTIMES: readonly Runtime[] = ['runc', 'crun', 'podman'];
  * no_new_privileges off) crun loads the filter before it drops privileges and
  * its init makes about a hundred calls: prctl (PR_CAPBSET_DROP, 31 times),
  * setresgid, setresuid, capset, 62 rt_sigaction, pselect6, read, ...
+ * containerd 1.6.20 (`ctr run`) runs runc: its init is runc's, and with the
+ * default spec's noNewPrivileges it loads the filter last, as runc run directly.
  */
 export const RUNTIME_INIT: Record<Runtime, { comm: string; exe: string }> = {
   runc: { comm: 'runc:[2:INIT]', exe: '/' },
   crun: { comm: 'crun', exe: '/' },
   podman: { comm: 'crun', exe: '/' },
+  containerd: { comm: 'runc:[2:INIT]', exe: '/' },
 };
 
 export interface Profile {
@@ -322,8 +325,17 @@ export class Bundle {
   /** What the runtime (or the workload) said on stderr in the last run: for a failure's message. */
   lastStderr = '';
 
-  /** `hostDirs` are bind-mounted read-only (for dynamic programs). */
-  constructor(name: string, readonly runtime: Runtime, readonly hostDirs: string[] = []) {
+  /**
+   * `hostDirs` are bind-mounted read-only (for dynamic programs); `containerd`: the
+   * daemon whose `ctr` runs this bundle's containers (runtime 'containerd' only).
+   */
+  constructor(
+    name: string,
+    readonly runtime: Runtime,
+    readonly hostDirs: string[] = [],
+    private readonly containerd?: Containerd,
+  ) {
+    if (runtime === 'containerd' && !containerd) throw new Error('a containerd bundle needs the containerd daemon it runs under');
     this.dir = mkdtempSync(join(tmpdir(), `sl-e2e-${runtime}-${name}-`));
     this.rootfs = join(this.dir, 'rootfs');
     this.state = join(this.dir, 's');
@@ -366,12 +378,33 @@ export class Bundle {
     return ['--root', join(s, 'root'), '--runroot', join(s, 'run'), '--tmpdir', join(s, 'tmp'), '--cgroup-manager=cgroupfs', '--events-backend=file', ...args];
   }
 
+  /** The program that runs this bundle's containers. */
+  private get command(): string {
+    return this.runtime === 'containerd' ? 'ctr' : this.runtime;
+  }
+
+  /** A profile as a file (podman and ctr read a path), or the path given. */
+  private profileFile(name: string, seccomp: Profile | { file: string }): string {
+    if ('file' in seccomp) return seccomp.file;
+    const file = join(this.dir, `${name}.seccomp.json`);
+    writeFileSync(file, JSON.stringify(seccomp, null, 2));
+    return file;
+  }
+
   /** The runtime's command line that runs `args` under `seccomp` in a new container `name`. */
   private runArgs(name: string, args: string[], seccomp: Seccomp): string[] {
+    if (this.runtime === 'containerd') {
+      // the loader the CRI plugin uses for a localhostProfile (contrib/seccomp WithProfile);
+      // ctr wants --seccomp (the default profile) with --seccomp-profile, which replaces it
+      return this.containerd!.ctr(
+        'run', '--rm', '--net-host', ...ENV.flatMap((e) => ['--env', e]),
+        ...this.hostDirs.flatMap((h) => ['--mount', `type=bind,src=${h},dst=${h},options=rbind:ro`]),
+        ...(seccomp ? ['--seccomp', '--seccomp-profile', this.profileFile(name, seccomp)] : []),
+        '--rootfs', this.rootfs, name, ...args,
+      );
+    }
     if (this.runtime === 'podman') {
-      let opt = 'unconfined';
-      if (seccomp && 'file' in seccomp) opt = seccomp.file;
-      else if (seccomp) writeFileSync((opt = join(this.dir, `${name}.seccomp.json`)), JSON.stringify(seccomp, null, 2));
+      const opt = seccomp ? this.profileFile(name, seccomp) : 'unconfined';
       return this.podman(
         'run', '--rm', '--name', name, '--network=host', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--log-driver=passthrough',
         '--security-opt', `seccomp=${opt}`, ...ENV.flatMap((e) => ['--env', e]), ...this.hostDirs.flatMap((h) => ['--volume', `${h}:${h}:ro`]),
@@ -388,18 +421,26 @@ export class Bundle {
   }
 
   private kill(name: string): void {
-    const args = this.runtime === 'podman' ? this.podman('kill', '--signal', 'KILL', name) : ['--root', this.state, 'kill', name, 'KILL'];
-    spawnSync(this.runtime, args, { stdio: 'ignore' });
+    const args =
+      this.runtime === 'podman' ? this.podman('kill', '--signal', 'KILL', name)
+      : this.runtime === 'containerd' ? this.containerd!.ctr('task', 'kill', '--signal', 'SIGKILL', name)
+      : ['--root', this.state, 'kill', name, 'KILL'];
+    spawnSync(this.command, args, { stdio: 'ignore' });
   }
 
   private delete(name: string): void {
+    if (this.runtime === 'containerd') {
+      spawnSync('ctr', this.containerd!.ctr('task', 'delete', '--force', name), { stdio: 'ignore' });
+      spawnSync('ctr', this.containerd!.ctr('container', 'delete', name), { stdio: 'ignore' });
+      return;
+    }
     const args = this.runtime === 'podman' ? this.podman('rm', '--force', '--ignore', name) : ['--root', this.state, 'delete', '-f', name];
     spawnSync(this.runtime, args, { stdio: 'ignore' });
   }
 
   private spawn(args: string[], seccomp: Seccomp, stdio: 'pipe' | 'ignore'): { name: string; child: ChildProcess } {
     const name = `sl-${process.pid}-${++this.count}`;
-    const child = spawn(this.runtime, this.runArgs(name, args, seccomp), { cwd: this.dir, stdio: ['ignore', stdio, stdio] });
+    const child = spawn(this.command, this.runArgs(name, args, seccomp), { cwd: this.dir, stdio: ['ignore', stdio, stdio] });
     return { name, child };
   }
 
@@ -441,8 +482,11 @@ export class Bundle {
 
   /** The containers the runtime still knows in this bundle's state (none once each was deleted). */
   leftovers(): string[] {
-    const args = this.runtime === 'podman' ? this.podman('ps', '--all', '--format', '{{.Names}}') : ['--root', this.state, 'list', '--quiet'];
-    const r = spawnSync(this.runtime, args, { encoding: 'utf8' });
+    const args =
+      this.runtime === 'podman' ? this.podman('ps', '--all', '--format', '{{.Names}}')
+      : this.runtime === 'containerd' ? this.containerd!.ctr('container', 'list', '--quiet')
+      : ['--root', this.state, 'list', '--quiet'];
+    const r = spawnSync(this.command, args, { encoding: 'utf8' });
     if (r.status !== 0) return [`${this.runtime} could not list its containers: ${r.stderr.trim()}`];
     return r.stdout.split('\n').filter(Boolean);
   }
@@ -456,6 +500,81 @@ export class Bundle {
     for (const m of within(this.state).reverse()) spawnSync('umount', [m.point], { stdio: 'ignore' });
     // never remove files through a mount that is still there (a host directory bound into the rootfs)
     const mounted = within(this.dir);
+    if (mounted.length) return [...left, `still mounted, not removed: ${mounted.map((m) => m.point).join(', ')}`];
+    rmSync(this.dir, { recursive: true, force: true });
+    return left;
+  }
+}
+
+// ------------------------------------------------------------------ containerd
+
+/**
+ * A containerd of the suite's own: its root, state and socket in a directory of
+ * its own, the CRI plugin off (it would look for a CNI network), started from
+ * its binary and stopped by pid, with every shim it started. Kubernetes nodes
+ * (kind, the tutorial's cluster, too) load a `localhostProfile` through
+ * containerd's own loader; `ctr run --seccomp-profile` uses that loader.
+ */
+export class Containerd {
+  private constructor(
+    readonly dir: string,
+    readonly socket: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  /** `ctr` arguments that talk to this daemon, in the suite's namespace. */
+  ctr(...args: string[]): string[] {
+    return ['--address', this.socket, '--namespace', 'seccomp-learn', ...args];
+  }
+
+  static async start(): Promise<Containerd> {
+    // a unix socket's path may not pass 107 bytes: a short directory
+    const dir = mkdtempSync('/tmp/sl-ctr-');
+    const socket = join(dir, 'c.sock');
+    const config = join(dir, 'config.toml');
+    writeFileSync(
+      config,
+      [
+        'version = 2',
+        `root = "${join(dir, 'root')}"`,
+        `state = "${join(dir, 'state')}"`,
+        'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+        '[grpc]',
+        `  address = "${socket}"`,
+        '[ttrpc]',
+        `  address = "${socket}.ttrpc"`,
+        '',
+      ].join('\n'),
+    );
+    const log = openSync(join(dir, 'containerd.log'), 'w');
+    const child = spawn('containerd', ['--config', config], { stdio: ['ignore', log, log] });
+    closeSync(log);
+    const d = new Containerd(dir, socket, child);
+    for (const end = Date.now() + 20_000; Date.now() < end; await sleep(200)) {
+      if (child.exitCode !== null) break;
+      if (spawnSync('ctr', d.ctr('version'), { stdio: 'ignore' }).status === 0) return d;
+    }
+    await d.stop();
+    throw new Error(`containerd did not answer on ${socket}: ${readFileSync(join(dir, 'containerd.log'), 'utf8').slice(-2000)}`);
+  }
+
+  /** Stop the daemon and its shims; what was left behind (containers, mounts), if anything. */
+  async stop(): Promise<string[]> {
+    const left = spawnSync('ctr', this.ctr('container', 'list', '--quiet'), { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean).map((n) => `containerd container ${n} was not deleted`) ?? [];
+    const exited = new Promise<void>((r) => (this.child.exitCode !== null ? r() : this.child.on('exit', () => r())));
+    this.child.kill('SIGTERM');
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(t);
+    // a shim outlives its daemon by design: those started with this socket are ours
+    spawnSync('pkill', ['-KILL', '-f', `containerd-shim.*${this.socket}`], { stdio: 'ignore' });
+    // runc put each container's cgroup under one named after the namespace, in every
+    // hierarchy, and leaves that parent behind (a v1 hierarchy with a cgroup in it
+    // never goes back to cgroup v2: cgroupsForCrun's put-back would fail)
+    for (const m of cgroupMounts()) removeCgroup(join(m.point, 'seccomp-learn'), left);
+    const within = () => mounts().filter((m) => m.point.startsWith(`${this.dir}/`));
+    for (const m of within().reverse()) spawnSync('umount', [m.point], { stdio: 'ignore' });
+    const mounted = within();
     if (mounted.length) return [...left, `still mounted, not removed: ${mounted.map((m) => m.point).join(', ')}`];
     rmSync(this.dir, { recursive: true, force: true });
     return left;

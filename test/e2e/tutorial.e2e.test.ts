@@ -1,5 +1,5 @@
 // The Kubernetes tutorial, replayed with real parts, under each runtime (runc,
-// crun, podman) with each workload (workloads.ts): the workload runs in a
+// crun, podman, containerd) with each workload (workloads.ts): the workload runs in a
 // container under the audit profile (SCMP_ACT_LOG); seccomp-learn learns a
 // profile from what the kernel log, rsyslogd and auditd recorded, with the
 // command a user would type; the workload then starts 10 times under each
@@ -15,7 +15,7 @@
 // made again if one took records meanwhile (see `recording`). Every container is
 // deleted, every cgroup change put back, and the suite checks both.
 //
-// Needs root, runc, crun, podman, rsyslogd, auditd, busybox-static and gcc. Outside
+// Needs root, runc, crun, podman, containerd, rsyslogd, auditd, busybox-static and gcc. Outside
 // CI it skips with the reason; in CI (CI=true) it runs, and fails if a part is missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ import { CLI, IN_CI } from '../helpers.js';
 import { spoValidator } from '../schemas.js';
 import {
   AUDIT_PROFILE, Auditd, Bundle, cgroupsForCrun, DmesgFollower, events, initCalls, KmsgFollower, logTakers, missingParts, printkRateLimitOff,
-  Rsyslog, RUNTIME_INIT, RUNTIMES, sleep, VIOLATION_PROFILE, waitForLogTakers, type Profile, type Runtime,
+  Containerd, Rsyslog, RUNTIME_INIT, RUNTIMES, sleep, VIOLATION_PROFILE, waitForLogTakers, type Profile, type Runtime,
 } from './harness.js';
 import { WORKLOADS, type Workload } from './workloads.js';
 
@@ -42,7 +42,7 @@ type Source = (typeof SOURCES)[number];
  * record by record); under crun and podman their profiles are learned and compared
  * with /dev/kmsg's instead of started: 200 podman starts less, about a minute here.
  */
-const ENFORCED: Record<Runtime, readonly Source[]> = { runc: SOURCES, crun: ['kmsg', 'audit.log'], podman: ['kmsg', 'audit.log'] };
+const ENFORCED: Record<Runtime, readonly Source[]> = { runc: SOURCES, crun: ['kmsg', 'audit.log'], podman: ['kmsg', 'audit.log'], containerd: ['kmsg', 'audit.log'] };
 
 /** Learned profiles and recordings, by `runtime/workload/source`: the podman runs use runc's and crun's. */
 const learned = new Map<string, Profile>();
@@ -157,13 +157,23 @@ describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
 
   for (const rt of RUNTIMES) {
     describe(rt, () => {
+      // containerd: a daemon of the suite's own for this runtime's workloads
+      let containerd: Containerd | undefined;
+      if (rt === 'containerd') {
+        beforeAll(async () => {
+          containerd = await Containerd.start();
+        }, 30_000);
+        afterAll(async () => {
+          if (containerd) expect(await containerd.stop(), 'containerd: containers and mounts left behind').toEqual([]);
+        }, 30_000);
+      }
       for (const w of WORKLOADS) {
         describe(w.name, () => {
           let bundle: Bundle;
           let unconfined = '';
 
           beforeAll(() => {
-            bundle = new Bundle(w.name, rt, w.hostDirs);
+            bundle = new Bundle(w.name, rt, w.hostDirs, containerd);
             w.setup?.(bundle);
           });
           afterAll(() => {
