@@ -10,27 +10,24 @@ import { diffPolicies, renderDiff } from '../profile/diff.js';
 import {
   DOCKER_DEFAULT_CAPS,
   extensionOf,
-  FormatError,
   KIND_NAMES,
   renderProfile,
   resolveTemplate,
-  StateInputError,
   type FormatName,
   type LoadedProfile,
 } from '../profile/formats/index.js';
 import { familyHead } from '../profile/formats/shared.js';
 import { Learner } from '../learn/learner.js';
-import { SourceError } from '../io/input.js';
 import { findArch, type Arch } from '../syscalls/index.js';
 import { type Profile } from '../profile/model.js';
-import { EXIT, stopCode, stopNote } from './exit.js';
+import { EXIT, exitStatus, stopCode, stopNote } from './exit.js';
 import { jobsOf } from './options.js';
 import { prepareOutput, sameFile, safeFileName, writeAtomic } from '../io/output.js';
-import { readAll, type Io, type ReadAllResult, type Say } from '../io/read.js';
-import { UsageError } from '../core/error.js';
+import { readAll, type Io, type Say } from '../io/read.js';
+import { SeccompLearnError } from '../core/error.js';
 import type { Group } from '../learn/lives.js';
 import { buildProfile, type BuildOptions } from '../profile/model.js';
-import { MergeError, mergeProfiles } from '../profile/merge.js';
+import { mergeProfiles } from '../profile/merge.js';
 import { Policy } from '../profile/policy.js';
 import type { SelectArgs } from './options.js';
 import { loadProfile } from '../io/profile-file.js';
@@ -55,7 +52,7 @@ export function machineArch(): Arch {
 function nativeFrom(a: AssumeArgs, seen: Arch[] = []): { native: Arch; why: string } {
   if (a['native-arch'] !== undefined) {
     const n = findArch(a['native-arch']);
-    if (!n || !n.scmp) throw new UsageError(`--native-arch ${a['native-arch']}: not an architecture libseccomp knows`);
+    if (!n || !n.scmp) throw new SeccompLearnError('usage', `--native-arch ${a['native-arch']}: not an architecture libseccomp knows`);
     return { native: n, why: 'given' };
   }
   const heads = [...new Set(seen.map(familyHead))];
@@ -70,25 +67,21 @@ function caps(a: AssumeArgs): string[] {
 
 /** A profile as runc gets it: a Docker template resolved for the assumed host, with what was assumed. */
 function asOci(l: LoadedProfile, native: Arch, a: AssumeArgs): { profile: Profile; notes: string[] } {
-  if (l.groups.length > 0) throw new FormatError(`${l.file}: systemd groups (${l.groups.join(', ')}) can only be expanded by systemd: list the names (systemd-analyze syscall-filter ${l.groups[0]})`);
+  if (l.groups.length > 0) throw new SeccompLearnError('profile-unsupported', `systemd groups (${l.groups.join(', ')}) can only be expanded by systemd: list the names (systemd-analyze syscall-filter ${l.groups[0]})`, { source: l.file });
   const notes: string[] = [];
   if (typeof l.profile.baseProfileName === 'string')
     notes.push(`baseProfileName ${l.profile.baseProfileName}: the base profile the operator unions in is not read here, so what only it allows is reported as not allowed`);
   if (l.kind === 'systemd' && l.profile.defaultAction !== 'SCMP_ACT_ALLOW') notes.push("a systemd allow list also allows systemd's @default set (systemd-analyze syscall-filter @default), which is not read here");
   if (l.kind !== 'docker') return { profile: l.profile, notes };
-  try {
-    return resolveTemplate(l.profile, { host: native, caps: caps(a), kernel: a.kernel ?? release() }, l.file);
-  } catch (err) {
-    throw err;
-  }
+  return resolveTemplate(l.profile, { host: native, caps: caps(a), kernel: a.kernel ?? release() }, l.file);
 }
 
-/** Load a profile for a command: a bad one is a FormatError (exit 2, one line naming the file). */
+/** Load a profile for a command; a learn state is said to be one, and where it goes. */
 function load(file: string, command: string): LoadedProfile {
   try {
     return loadProfile(file);
   } catch (err) {
-    if (err instanceof StateInputError) throw new FormatError(`${err.message}: ${command} takes profiles (OCI, Docker, SPO, systemd); learn states are merged with \`merge STATE...\` (then check the profile it writes)`);
+    if (err instanceof SeccompLearnError && err.code === 'profile-is-state') throw err.withNote(`: ${command} takes profiles (OCI, Docker, SPO, systemd); learn states are merged with \`merge STATE...\` (then check the profile it writes)`);
     throw err;
   }
 }
@@ -102,18 +95,11 @@ export interface CheckArgs extends SelectArgs, AssumeArgs {
 }
 
 export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<number> {
-  if (!(a['max-line-length'] > 0)) throw new UsageError('--max-line-length must be a positive number of bytes');
   const jobs = jobsOf(a);
   const loaded = load(a.profile, 'check');
   const learner = new Learner({ selection: { comms: a.comm, exes: a.exe, pids: a.pid }, trustAnySource: a['trust-any-source'], detail: true });
-  let read: ReadAllResult;
-  try {
-    read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs, count: () => learner.records, say });
-  } catch (err) {
-    // an unreadable log: exit 2 here, where exit 1 means "something would be denied"
-    if (err instanceof SourceError) throw new FormatError(err.message);
-    throw err;
-  }
+  // an unreadable log: exit 2 here, where exit 1 means "something would be denied" (cli/exit.ts)
+  const read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs, count: () => learner.records, say });
   learner.finish();
   const seen: Arch[] = [];
   for (const g of learner.programs()) for (const c of g.detail?.calls.values() ?? []) if (c.abi && !seen.includes(c.abi)) seen.push(c.abi);
@@ -173,7 +159,7 @@ export interface MergeArgs extends AssumeArgs {
 }
 
 export function mergeCommand(a: MergeArgs, io: Io, say: Say): number {
-  if (a.profiles.length === 0) throw new UsageError('merge needs one or more PROFILE files');
+  if (a.profiles.length === 0) throw new SeccompLearnError('usage', 'merge needs one or more PROFILE files');
   // before any profile is read: -o can be written
   if (a.output !== undefined) prepareOutput(a.output);
   const loaded = a.profiles.map((f) => load(f, 'merge'));
@@ -183,22 +169,13 @@ export function mergeCommand(a: MergeArgs, io: Io, say: Say): number {
     if (!a.quiet) for (const n of r.notes) say(`seccomp-learn: ${l.file}: assumed: ${n}`);
     return { file: l.file, profile: r.profile };
   });
-  let merged;
-  try {
-    merged = mergeProfiles(inputs, native);
-  } catch (err) {
-    if (err instanceof MergeError) throw new FormatError(err.message);
-    throw err;
-  }
+  const merged = mergeProfiles(inputs, native);
   const program = a.name ?? loaded.find((l) => l.name)?.name ?? basename(a.profiles[0]).replace(/\.[^.]*$/, '');
   let text: string;
   try {
     text = renderProfile(a.format, merged.profile, { program, name: a.name });
   } catch (err) {
-    if (err instanceof FormatError) {
-      say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}`);
-      return EXIT.nothing;
-    }
+    if (err instanceof SeccompLearnError && a.output !== undefined) throw err.withNote(` (${a.output} not written)`);
     throw err;
   }
   if (!a.quiet) for (const n of merged.notes) say(`seccomp-learn: merge: ${n}`);
@@ -225,7 +202,8 @@ export function systemdKnownNames(): Set<string> | null {
 
 /**
  * Render a learned profile in a format; for systemd, check each name against
- * the local systemd where systemd-analyze is installed. Throws FormatError.
+ * the local systemd where systemd-analyze is installed. Throws a SeccompLearnError
+ * 'format-cannot-express'.
  */
 export function renderLearned(format: FormatName, p: Profile, program: string, name: string | undefined, say: Say, quiet: boolean): string {
   const text = renderProfile(format, p, { program, name });
@@ -237,7 +215,7 @@ export function renderLearned(format: FormatName, p: Profile, program: string, n
     } else {
       const names = (p.syscalls ?? []).flatMap((r) => r.names);
       const unknown = [...new Set(names.filter((n) => !known.has(n)))].sort();
-      if (unknown.length) throw new FormatError(`--format systemd cannot express ${unknown.join(', ')}: this machine's systemd does not know ${unknown.length === 1 ? 'it' : 'them'} (systemd-analyze syscall-filter)`);
+      if (unknown.length) throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express ${unknown.join(', ')}: this machine's systemd does not know ${unknown.length === 1 ? 'it' : 'them'} (systemd-analyze syscall-filter)`);
     }
   }
   return text;
@@ -254,11 +232,10 @@ export function programOf(a: { name?: string; comm: string[]; exe: string[] }): 
  * One profile per program (`--out-dir`): `dir/NAME.EXT`, NAME from the program's
  * name made safe for a file (`-2`, `-3` when two programs share one), in the
  * order of their executables; programs with no learned call are left out. A
- * profile `format` cannot express is given to `failed` (which says why and
- * returns the exit code) and the others are still written. Returns 0 or the
- * first such code.
+ * profile `format` cannot express is said, and the others are still written.
+ * Returns 0, or 1 when one was not written.
  */
-export function writeProgramProfiles(groups: readonly Group[], dir: string, format: FormatName, build: BuildOptions, say: Say, quiet: boolean, failed: (err: unknown) => number, keep: readonly string[] = []): number {
+export function writeProgramProfiles(groups: readonly Group[], dir: string, format: FormatName, build: BuildOptions, say: Say, quiet: boolean, keep: readonly string[] = []): number {
   let code: number = EXIT.ok;
   const used = new Set<string>();
   for (const g of [...groups].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
@@ -273,8 +250,9 @@ export function writeProgramProfiles(groups: readonly Group[], dir: string, form
     try {
       text = renderLearned(format, buildProfile(names, g.calls.keys(), build), g.name, undefined, say, quiet);
     } catch (err) {
-      if (code === EXIT.ok) code = failed(err);
-      else failed(err);
+      if (!(err instanceof SeccompLearnError) || err.code !== 'format-cannot-express') throw err;
+      say(`seccomp-learn: ${err.message}`);
+      if (code === EXIT.ok) code = exitStatus(err.code);
       continue;
     }
     // an input or the state where a profile would go (--out-dir . beside the logs): never replaced

@@ -2,19 +2,18 @@
 // (in any order: the same result) into one state, profiles or a report.
 import { readFileSync } from 'node:fs';
 import { renderLearned, writeProgramProfiles } from './commands-profiles.js';
-import { FormatError } from '../profile/formats/index.js';
 import { findings } from '../report/findings.js';
 import type { FormatName } from '../profile/formats/index.js';
 import { EXIT } from './exit.js';
 import { prepareOutDir, prepareOutput, refuseOverwrite, writeAtomic } from '../io/output.js';
-import { UsageError } from '../core/error.js';
+import { SeccompLearnError } from '../core/error.js';
 import { type Io, type Say } from '../io/read.js';
 import type { Learner } from '../learn/learner.js';
 import type { Group } from '../learn/lives.js';
 import { buildProfile } from '../profile/model.js';
 import { buildReport, renderReport } from '../report/report.js';
 import { describe } from '../io/input.js';
-import { mergeStates, parseState, serialiseState, StateError, toState, type LearnState } from '../state/state.js';
+import { mergeStates, parseState, serialiseState, toState, type LearnState } from '../state/state.js';
 import { summary } from './summary.js';
 
 /** Whether FILE holds a learn state (a JSON object with "seccompLearnState"), judged by its first bytes. */
@@ -44,8 +43,7 @@ export interface StateMergeArgs {
 /**
  * The saved state in `file`; null when it does not exist and `missingOk` (learn
  * --state's first run). One that cannot be read, or that this version cannot
- * read, is a UsageError named by `label` (exit 2, no --help hint: running again
- * would not help, and the Kubernetes DaemonSet's node.sh stops on it).
+ * read, is a SeccompLearnError ('state-unreadable', 'state-invalid') named by `label`.
  */
 export function readStateFile(file: string, label: string, missingOk: boolean): LearnState | null {
   let text: string;
@@ -53,12 +51,12 @@ export function readStateFile(file: string, label: string, missingOk: boolean): 
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (missingOk && (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UsageError(`${label}: ${describe(err as NodeJS.ErrnoException)}`, false);
+    throw new SeccompLearnError('state-unreadable', `${label}: ${describe(err as NodeJS.ErrnoException)}`, undefined, { cause: err });
   }
   try {
     return parseState(text);
   } catch (err) {
-    if (err instanceof StateError) throw new UsageError(`${label}: ${err.message}; nothing was written`, false);
+    if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, `${label}: ${err.message}; nothing was written`, undefined, { cause: err });
     throw err;
   }
 }
@@ -75,7 +73,7 @@ function selected(l: Learner, a: StateMergeArgs): Group[] {
 }
 
 export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
-  if (a.inputs.length === 0) throw new UsageError('merge needs one or more STATE files');
+  if (a.inputs.length === 0) throw new SeccompLearnError('usage', 'merge needs one or more STATE files');
   // before any state is read: the outputs can be written, and a state read is
   // replaced only by the merged state (`--format state -o a.json a.json b.json` folds b into a)
   if (a.format !== 'state') refuseOverwrite([['-o', a.output]], a.inputs);
@@ -86,7 +84,7 @@ export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
   try {
     merged = mergeStates(states);
   } catch (err) {
-    if (err instanceof StateError) throw new UsageError(`${err.message}; nothing was written`, false);
+    if (err instanceof SeccompLearnError) throw err.withNote('; nothing was written');
     throw err;
   }
   const { learner, overlap } = merged;
@@ -117,13 +115,7 @@ export function stateMergeCommand(a: StateMergeArgs, io: Io, say: Say): number {
     return EXIT.nothing;
   }
   if (a['out-dir'] !== undefined) {
-    const code = writeProgramProfiles(groups, a['out-dir'], format, {}, say, a.quiet, (err) => {
-      if (!(err instanceof FormatError)) throw err;
-      say(`seccomp-learn: ${err.message}`);
-      return EXIT.nothing;
-    }, a.inputs);
-    if (code !== EXIT.ok) return code;
-    return EXIT.ok;
+    return writeProgramProfiles(groups, a['out-dir'], format, {}, say, a.quiet, a.inputs);
   }
   const names = new Set<string>();
   const abis = new Set<import('../syscalls/index.js').Arch>();

@@ -8,22 +8,21 @@ import { eventToJSON } from '../report/event-json.js';
 import { findings } from '../report/findings.js';
 import { Learner, truncateComm } from '../learn/learner.js';
 import { Parser, type SeccompEvent } from '../parse/event.js';
-import { SourceError } from '../io/input.js';
 import { type LineSink } from '../parse/lines.js';
 import { EXIT, stopCode, stopNote } from './exit.js';
 import { jobsOf, type SelectArgs } from './options.js';
 import { prepareOutDir, prepareOutput, refuseOverwrite, writeAtomic } from '../io/output.js';
 import { readAll, type Io, type ReadAllResult, type Say } from '../io/read.js';
-import { UsageError } from '../core/error.js';
+import { SeccompLearnError } from '../core/error.js';
 import { buildReport, renderReport } from '../report/report.js';
 import { nothingLearned, strictCode, summary } from './summary.js';
 import { RecordWindow } from '../learn/duplicates.js';
 import { InputLog } from '../io/input-log.js';
-import { fromState, sameOptions, serialiseState, StateError, toState, type LearnState } from '../state/state.js';
+import { fromState, sameOptions, serialiseState, toState, type LearnState } from '../state/state.js';
 import { describe } from '../io/input.js';
 import { podSnippet, programOf, renderLearned, writeProgramProfiles } from './commands-profiles.js';
 import { readStateFile } from './commands-states.js';
-import { FormatError, type FormatName } from '../profile/formats/index.js';
+import { type FormatName } from '../profile/formats/index.js';
 
 // ---------------------------------------------------------------- learn
 
@@ -48,9 +47,9 @@ export interface LearnArgs extends SelectArgs {
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   // the kernel caps SECCOMP_RET_ERRNO's data at MAX_ERRNO (4095)
   const errno = a['errno-ret'];
-  if (errno !== undefined && (!Number.isInteger(errno) || errno < 0 || errno > 4095)) throw new UsageError(`--errno-ret ${Number.isNaN(errno) ? 'takes a number' : `${errno} is not an errno number`} (0 to 4095, the kernel's MAX_ERRNO; 1 is EPERM)`);
-  if (!(a['max-line-length'] > 0)) throw new UsageError('--max-line-length must be a positive number of bytes');
-  for (const o of ['node', 'state-every'] as const) if (a[o] !== undefined && a.state === undefined) throw new UsageError(`--${o} goes with --state FILE (it is about the saved state)`);
+  if (errno !== undefined && (!Number.isInteger(errno) || errno < 0 || errno > 4095)) throw new SeccompLearnError('usage', `--errno-ret ${Number.isNaN(errno) ? 'takes a number' : `${errno} is not an errno number`} (0 to 4095, the kernel's MAX_ERRNO; 1 is EPERM)`);
+  if (!(a['max-line-length'] > 0)) throw new SeccompLearnError('usage', '--max-line-length must be a positive number of bytes');
+  for (const o of ['node', 'state-every'] as const) if (a[o] !== undefined && a.state === undefined) throw new SeccompLearnError('usage', `--${o} goes with --state FILE (it is about the saved state)`);
   const jobs = jobsOf(a);
   const quiet = a.quiet;
   if (a['trust-any-source']) say('seccomp-learn: warning: --trust-any-source: learning records from any source, including lines any local user can write to syslog');
@@ -63,11 +62,10 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     try {
       base = checkProfile(JSON.parse(readFileSync(a.merge, 'utf8')), a.merge);
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      // checkProfile's message begins with the file already
-      const why = e.code ? describe(e) : e.message.startsWith(`${a.merge}: `) ? e.message.slice(a.merge.length + 2) : e.message;
-      say(`seccomp-learn: --merge ${a.merge}: ${why}`);
-      return EXIT.nothing;
+      // said as --merge's: checkProfile's reason without the file, JSON's syntax error, or why the file cannot be read
+      if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, `--merge ${a.merge}: ${err.reason}`, undefined, { cause: err });
+      if (err instanceof SyntaxError) throw new SeccompLearnError('profile-invalid', `--merge ${a.merge}: ${err.message}`, undefined, { cause: err });
+      throw new SeccompLearnError('input-unreadable', `--merge ${a.merge}: ${describe(err as NodeJS.ErrnoException)}`, undefined, { cause: err });
     }
   }
   const build = { defaultAction: a['default-action'], errnoRet: a['errno-ret'], archCompanions: a['arch-companions'] };
@@ -75,12 +73,11 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     const learned = learner.profile(build);
     return renderLearned(a.format, base ? mergeProfile(base, learned, { defaultAction: a['default-action'], errnoRet: a['errno-ret'] }) : learned, programOf(a), a.name, say, quiet);
   };
-  // a profile the format cannot express: said once, nothing written, exit 1
-  let formatError: FormatError | null = null;
-  const failed = (err: unknown): number => {
-    if (!(err instanceof FormatError)) throw err;
-    say(`seccomp-learn: ${err.message}${a.output ? ` (${a.output} not written)` : ''}`);
-    return EXIT.nothing;
+  // a profile the format cannot express: said once (cli/main.ts), -o not written
+  let formatError: SeccompLearnError | null = null;
+  const cannotExpress = (err: unknown): SeccompLearnError => {
+    if (err instanceof SeccompLearnError && err.code === 'format-cannot-express') return err.withNote(a.output ? ` (${a.output} not written)` : '');
+    throw err;
   };
 
   // before any input is read: the outputs can be written, and none is an input
@@ -106,14 +103,14 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   const saved = a.state === undefined ? null : readStateFile(a.state, `--state ${a.state}`, true);
   if (saved) {
     const asked = { selection: options.selection, trustAnySource: options.trustAnySource, noRuntimeBase: options.noRuntimeBase };
-    if (!sameOptions(saved.options, asked)) throw new UsageError(`--state ${a.state} was learned with other options (${describeOptions(saved.options)}): give the same, or start a new state`);
-    if (a.node !== undefined && a.node !== saved.node) throw new UsageError(`--state ${a.state} is node ${JSON.stringify(saved.node)}, not ${JSON.stringify(a.node)}`);
+    if (!sameOptions(saved.options, asked)) throw new SeccompLearnError('usage', `--state ${a.state} was learned with other options (${describeOptions(saved.options)}): give the same, or start a new state`);
+    if (a.node !== undefined && a.node !== saved.node) throw new SeccompLearnError('usage', `--state ${a.state} is node ${JSON.stringify(saved.node)}, not ${JSON.stringify(a.node)}`);
   }
   let learner: Learner;
   try {
     learner = saved ? fromState(saved, { onLearn: options.onLearn }) : new Learner({ ...options, node: a.node, detail: a.state !== undefined });
   } catch (err) {
-    if (err instanceof StateError) throw new UsageError(`--state ${a.state}: ${err.message}; nothing was written`, false);
+    if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, `--state ${a.state}: ${err.message}; nothing was written`, undefined, { cause: err });
     throw err;
   }
   const log = a.state === undefined ? undefined : new InputLog(saved ? saved.inputs : []);
@@ -121,7 +118,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     if (a.state !== undefined) writeAtomic(a.state, serialiseState(toState(learner, log!.records)));
   };
   const every = a['state-every'] ?? 60;
-  if (!(every > 0)) throw new UsageError(`--state-every ${every} is not a number of seconds`);
+  if (!(every > 0)) throw new SeccompLearnError('usage', `--state-every ${every} is not a number of seconds`);
   const timer = a.state !== undefined ? setInterval(saveState, every * 1000) : null;
   timer?.unref();
   let written = '';
@@ -134,8 +131,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     try {
       text = render(learner);
     } catch (err) {
-      if (!(err instanceof FormatError)) throw err;
-      formatError = err;
+      formatError = cannotExpress(err);
       return;
     }
     if (text !== written) writeAtomic(a.output, (written = text));
@@ -154,11 +150,8 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
       onOpen: (follows) => (progress = !quiet && (a.progress ?? follows)),
     });
   } catch (err) {
-    if (err instanceof SourceError) {
-      // one line: what was read before an input failed is not a result
-      say(`seccomp-learn: ${err.message}${a.output && written === '' ? ` (${a.output} not written)` : ''}${a.state ? ` (${a.state} not written)` : ''}`);
-      return EXIT.nothing;
-    }
+    // one line: what was read before an input failed is not a result
+    if (err instanceof SeccompLearnError && err.code === 'input-unreadable') throw err.withNote(`${a.output && written === '' ? ` (${a.output} not written)` : ''}${a.state ? ` (${a.state} not written)` : ''}`);
     throw err;
   } finally {
     if (timer) clearInterval(timer);
@@ -195,16 +188,16 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     return stopped ?? EXIT.nothing;
   }
   if (a['out-dir'] !== undefined) {
-    const code = writeProgramProfiles(learner.programs(), a['out-dir'], a.format, build, say, quiet, failed, [...(a.files.length === 0 ? ['-'] : a.files), ...(a.state === undefined ? [] : [a.state])]);
+    const code = writeProgramProfiles(learner.programs(), a['out-dir'], a.format, build, say, quiet, [...(a.files.length === 0 ? ['-'] : a.files), ...(a.state === undefined ? [] : [a.state])]);
     if (code !== EXIT.ok) return code;
     return done(strictCode(a.strict, found, say, quiet), `the profiles in ${a['out-dir']} hold`);
   }
-  if (formatError) return failed(formatError);
+  if (formatError) throw formatError;
   let text: string;
   try {
     text = render(learner);
   } catch (err) {
-    return failed(err);
+    throw cannotExpress(err);
   }
   if (a.output !== undefined) {
     if (text !== written) writeAtomic(a.output, text);
@@ -294,7 +287,7 @@ export async function parseCommand(a: { files: string[]; 'max-line-length': numb
 
 export function resolveCommand(a: { arch: string; syscalls: string[]; all: boolean }, io: Io, say: Say): number {
   const arch = findArch(a.arch);
-  if (!arch) throw new UsageError(`--arch ${a.arch}: not an architecture; one of ${ARCHES.map((x) => x.name).join(', ')}, an SCMP_ARCH_* name or an audit hex value`);
+  if (!arch) throw new SeccompLearnError('usage', `--arch ${a.arch}: not an architecture; one of ${ARCHES.map((x) => x.name).join(', ')}, an SCMP_ARCH_* name or an audit hex value`);
   if (arch.column === null) {
     say(`seccomp-learn: ${arch.name} (audit ${arch.token}) has no syscall table in libseccomp: no number can be named`);
     return EXIT.nothing;
@@ -303,7 +296,7 @@ export function resolveCommand(a: { arch: string; syscalls: string[]; all: boole
     io.stdout.write(listTable(arch).map(([n, name]) => `${n}\t${name}\n`).join(''));
     return EXIT.ok;
   }
-  if (a.syscalls.length === 0) throw new UsageError('resolve needs syscall numbers or names, or --all');
+  if (a.syscalls.length === 0) throw new SeccompLearnError('usage', 'resolve needs syscall numbers or names, or --all');
   let code: number = EXIT.ok;
   for (const s of a.syscalls.map(String)) {
     if (/^-?\d+$/.test(s)) {

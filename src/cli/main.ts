@@ -4,14 +4,13 @@ import yargs from 'yargs';
 import { ARCHES, TABLE_KERNEL_VERSION } from '../syscalls/index.js';
 import { DEFAULT_ACTIONS } from '../profile/model.js';
 import { DEFAULT_MAX_LINE } from '../parse/lines.js';
-import { SourceError } from '../io/input.js';
 import { learnCommand, parseCommand, reportCommand, resolveCommand } from './commands.js';
 import { checkCommand, diffCommand, mergeCommand } from './commands-profiles.js';
 import { isStateFile, stateMergeCommand, type StateMergeArgs } from './commands-states.js';
-import { FORMATS, FormatError, isDns1123Subdomain } from '../profile/formats/index.js';
+import { FORMATS, isDns1123Subdomain } from '../profile/formats/index.js';
 import { examples } from './help.js';
-import { EXIT } from './exit.js';
-import { OutputError, UsageError } from '../core/error.js';
+import { ERROR_EXITS, EXIT, exitStatus } from './exit.js';
+import { SeccompLearnError } from '../core/error.js';
 import { type Io, type StopReason } from '../io/read.js';
 import { defaultJobs } from '../io/parallel.js';
 import { Progress } from '../io/progress.js';
@@ -28,16 +27,21 @@ function list<T>(each: (v: string) => T): (v: unknown) => T[] {
 }
 
 function toPid(v: string): number {
-  if (!/^\d+$/.test(v)) throw new UsageError(`--pid ${v} is not a process id`);
+  if (!/^\d+$/.test(v)) throw new SeccompLearnError('usage', `--pid ${v} is not a process id`);
   return Number(v);
 }
 
 /** A positive whole number for `option`. */
 function positive(option: string, what: string): (v: number) => number {
   return (v) => {
-    if (!Number.isInteger(v) || v <= 0) throw new UsageError(`${option} must be a positive number of ${what}`);
+    if (!Number.isInteger(v) || v <= 0) throw new SeccompLearnError('usage', `${option} must be a positive number of ${what}`);
     return v;
   };
+}
+
+/** What an error for people says on stderr (one line, and the --help hint for a usage error), and the run's exit status in `command`. */
+function failure(err: SeccompLearnError, command: string | undefined): { text: string; status: number } {
+  return { text: `seccomp-learn: ${err.message}${ERROR_EXITS[err.code].help ? '\nTry seccomp-learn --help.' : ''}`, status: exitStatus(err.code, command) };
 }
 
 /** An error no input or option should cause: one line, exit 70; the stack with SECCOMP_LEARN_DEBUG=1. */
@@ -53,6 +57,8 @@ function internalError(err: unknown, io: Io): number {
 /** Run the command line; resolves to the exit code (and sets process.exitCode when run as the CLI). */
 export async function main(argv: string[], io?: Io): Promise<number> {
   const own = !io;
+  // the command running, once yargs has chosen it: an error's exit status depends on it (cli/exit.ts)
+  const running: Running = { command: undefined };
   let brokenPipe = false;
   if (!io) {
     const controller = new AbortController();
@@ -77,9 +83,11 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     process.stderr.on('error', () => {});
     // a failure outside a command's own path (the --state timer's write): one line all the same
     const crash = (err: unknown) => {
-      if (err instanceof OutputError || err instanceof SourceError) {
-        ownIo.stderr.write(`seccomp-learn: ${err.message}\n`);
-        process.exit(EXIT.nothing);
+      if (err instanceof SeccompLearnError) {
+        const { text, status } = failure(err, running.command);
+        ownIo.progress?.end();
+        ownIo.stderr.write(`${text}\n`);
+        process.exit(status);
       }
       process.exit(internalError(err, ownIo));
     };
@@ -88,7 +96,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   let code: number;
   try {
-    code = await run(argv, io);
+    code = await run(argv, io, running);
   } catch (err) {
     code = internalError(err, io);
   }
@@ -115,10 +123,10 @@ function commandNames(parser: { getInternalMethods?: () => { getCommandInstance:
 function checkCommandWord(files: string[], argv: string[], commands: string[]): void {
   const word = files[0];
   if (word === undefined || word === '-' || existsSync(word)) return;
-  if (commands.includes(word)) throw new UsageError(`'${word}' is a command: it comes first (seccomp-learn ${word} [OPTIONS] ...)`);
+  if (commands.includes(word)) throw new SeccompLearnError('usage', `'${word}' is a command: it comes first (seccomp-learn ${word} [OPTIONS] ...)`);
   if (argv[0] !== word || !/^[a-z][a-z0-9-]*$/.test(word)) return;
   const near = closest(word, commands);
-  if (near) throw new UsageError(`Unknown command '${word}'. Did you mean '${near}'?`);
+  if (near) throw new SeccompLearnError('usage', `Unknown command '${word}'. Did you mean '${near}'?`);
 }
 
 /** yargs' "Unknown argument(s): a, b", with the closest valid option for each that was given as one. */
@@ -142,7 +150,12 @@ function unknownOptions(msg: string, argv: string[], options: { key: Record<stri
   return parts.join('; ');
 }
 
-async function run(argv: string[], io: Io): Promise<number> {
+/** What main() knows of the run: the command yargs chose. */
+interface Running {
+  command: string | undefined;
+}
+
+async function run(argv: string[], io: Io, running: Running): Promise<number> {
   const say = (s: string) => {
     io.progress?.clear();
     io.stderr.write(s.endsWith('\n') ? s : s + '\n');
@@ -169,7 +182,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   } as const;
   const formatOption = {
     format: { type: 'string', choices: FORMATS as unknown as string[], default: 'oci', describe: 'oci: the runtime spec\'s linux.seccomp (runc, crun, kubelet); docker: the Docker/Podman template; spo: a Security Profiles Operator SeccompProfile (YAML); systemd: a [Service] drop-in' },
-    name: { type: 'string', coerce: (v: string) => (isDns1123Subdomain(v) ? v : (() => { throw new UsageError(`--name ${v}: not a valid Kubernetes name (lowercase letters, digits, '-' and '.')`); })()), describe: 'the SeccompProfile\'s name (--format spo) [default: from the program]' },
+    name: { type: 'string', coerce: (v: string) => (isDns1123Subdomain(v) ? v : (() => { throw new SeccompLearnError('usage', `--name ${v}: not a valid Kubernetes name (lowercase letters, digits, '-' and '.')`); })()), describe: 'the SeccompProfile\'s name (--format spo) [default: from the program]' },
   } as const;
 
   const parser = yargs(argv)
@@ -207,6 +220,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           .conflicts('name', 'out-dir')
           .example(examples('learn')),
       async (a) => {
+        running.command = 'learn';
         checkCommandWord(a.files, argv, commands);
         result = await learnCommand(a as typeof a & { format: 'oci' }, io, say);
       },
@@ -226,6 +240,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           })
           .example(examples('report')),
       async (a) => {
+        running.command = 'report';
         result = await reportCommand(a, io, say);
       },
     )
@@ -239,6 +254,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           .options({ all: { type: 'boolean', default: false, describe: 'keep records read twice (same audit(TIME:SERIAL))' } })
           .example(examples('parse')),
       async (a) => {
+        running.command = 'parse';
         result = await parseCommand(a, io, say);
       },
     )
@@ -254,6 +270,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           })
           .example(examples('resolve')),
       (a) => {
+        running.command = 'resolve';
         result = resolveCommand(a, io, say);
       },
     )
@@ -274,6 +291,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           .example(examples('check'))
           .epilogue('Exit codes: 0 every call would be allowed, 1 some would not (denied, allowed only for some arguments, or unknown) or no record matched, 2 usage error or unreadable profile or input.'),
       async (a) => {
+        running.command = 'check';
         result = await checkCommand(a as typeof a & { profile: string }, io, say);
       },
     )
@@ -289,6 +307,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           .example(examples('diff'))
           .epilogue('Exit codes: 0 the same, 1 different, 2 usage error or unreadable profile.'),
       (a) => {
+        running.command = 'diff';
         result = diffCommand(a as typeof a & { a: string; b: string }, io);
       },
     )
@@ -314,14 +333,15 @@ async function run(argv: string[], io: Io): Promise<number> {
           .example(examples('merge'))
           .epilogue('Exit codes: 0 written, 1 the result cannot be written in --format (or, for states, nothing learned), 2 usage error or unreadable profile or state.'),
       (a) => {
+        running.command = 'merge';
         const states = a.profiles.filter(isStateFile);
-        if (states.length > 0 && states.length < a.profiles.length) throw new UsageError(`merge takes profiles or learn states, not both (states: ${states.join(', ')})`);
+        if (states.length > 0 && states.length < a.profiles.length) throw new SeccompLearnError('usage', `merge takes profiles or learn states, not both (states: ${states.join(', ')})`);
         if (states.length > 0) {
           result = stateMergeCommand({ ...a, inputs: a.profiles, format: a.format as StateMergeArgs['format'], 'out-dir': a['out-dir'] }, io, say);
           return;
         }
-        if (a.format === 'state') throw new UsageError('--format state merges learn states; these are profiles');
-        if (a['out-dir'] !== undefined || a.report || a.comm.length > 0 || a.exe.length > 0) throw new UsageError('--out-dir, --report, --comm and --exe are for merging learn states');
+        if (a.format === 'state') throw new SeccompLearnError('usage', '--format state merges learn states; these are profiles');
+        if (a['out-dir'] !== undefined || a.report || a.comm.length > 0 || a.exe.length > 0) throw new SeccompLearnError('usage', '--out-dir, --report, --comm and --exe are for merging learn states');
         result = mergeCommand(a as typeof a & { format: 'oci' }, io, say);
       },
     )
@@ -332,29 +352,21 @@ async function run(argv: string[], io: Io): Promise<number> {
       `Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned, an unreadable input or an unwritable output, 2 usage, 3 records may be missing (--strict), 70 internal error, 130/143 a run over files cut short by SIGINT/SIGTERM (the profile holds what was read), 141 standard output closed by its reader.`,
     )
     .fail((msg, err) => {
-      if (err instanceof FormatError) throw err;
-      if (err instanceof Error && !(err instanceof UsageError) && msg === undefined) throw err;
-      throw new UsageError(unknownOptions(msg ?? err?.message ?? 'usage error', argv, (parser as unknown as { getOptions(): never }).getOptions()));
+      // a command's own error, or a bug: as it is; yargs' complaint (msg) or a coerce's: a usage error
+      if (err instanceof SeccompLearnError && err.code !== 'usage') throw err;
+      if (err instanceof Error && !(err instanceof SeccompLearnError) && msg === undefined) throw err;
+      throw new SeccompLearnError('usage', unknownOptions(msg ?? err?.message ?? 'usage error', argv, (parser as unknown as { getOptions(): never }).getOptions()));
     });
 
   commands = commandNames(parser as never);
   try {
     await parser.parseAsync();
   } catch (err) {
-    if (err instanceof UsageError) {
-      say(`seccomp-learn: ${err.message}${err.help ? '\nTry seccomp-learn --help.' : ''}`);
-      return EXIT.usage;
-    }
-    if (err instanceof FormatError) {
-      // a profile given to check, diff or merge that is not one: one line, naming the file
-      say(`seccomp-learn: ${err.message}`);
-      return EXIT.usage;
-    }
-    if (err instanceof SourceError || err instanceof OutputError) {
-      say(`seccomp-learn: ${err.message}`);
-      return EXIT.nothing;
-    }
-    throw err;
+    // the one place an error for people becomes what is said and the exit status
+    if (!(err instanceof SeccompLearnError)) throw err;
+    const { text, status } = failure(err, running.command);
+    say(text);
+    return status;
   }
   return result;
 }

@@ -9,7 +9,7 @@ import { readParallel, workersFor, type RangedFile, type RangeSink } from './par
 import type { InputLog } from './input-log.js';
 import type { InputRecord } from '../state/state.js';
 import type { Learner } from '../learn/learner.js';
-import { UsageError } from '../core/error.js';
+import { SeccompLearnError } from '../core/error.js';
 
 /** What stopped a run before its inputs ended: a signal, or stdout's reader going away. */
 export type StopReason = 'SIGINT' | 'SIGTERM' | 'EPIPE';
@@ -30,7 +30,7 @@ export type Say = (s: string) => void;
 /** Open every input first, so an unreadable file stops the run before anything is written. */
 async function openAll(files: string[], io: Io): Promise<Array<{ path: string; name: string; input: Input }>> {
   const list = files.length === 0 ? ['-'] : files;
-  if (list.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  if (list.filter((f) => f === '-').length > 1) throw new SeccompLearnError('usage', 'standard input (-) can be read only once');
   const opened: Array<{ path: string; name: string; input: Input }> = [];
   try {
     for (const f of list) opened.push({ path: f, name: sourceName(f), input: await openInput(f, io.stdin) });
