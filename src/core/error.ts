@@ -43,11 +43,15 @@ export interface ErrorPlace {
  * `reason` says it in words, `source`/`line`/`column` say where when known.
  * The message is one line: `SOURCE[:LINE[:COLUMN]]: REASON`, or the reason
  * alone where no file is known (or the reason names it itself: `cannot write
- * p.json: permission denied`).
+ * p.json: permission denied`). A line break in the reason (a JSON parser's
+ * excerpt, yargs' "Invalid values:") is made a space.
  */
 export class SeccompLearnError extends Error {
-  override readonly name = 'SeccompLearnError';
-  /** What went wrong, in words, without the place. */
+  static {
+    // on the prototype, so that the stack's first line names it too
+    this.prototype.name = 'SeccompLearnError';
+  }
+  /** What went wrong, in words, without the place; one line. */
   readonly reason: string;
   /** The file (or input name) the error is in, when known. */
   readonly source?: string;
@@ -62,8 +66,9 @@ export class SeccompLearnError extends Error {
     at?: ErrorPlace,
     options?: ErrorOptions,
   ) {
-    super(at ? `${placeOf(at)}: ${reason}` : reason, options);
-    this.reason = reason;
+    const line = reason.replace(/\s*\n\s*/g, ' ').trim();
+    super(at ? `${placeOf(at)}: ${line}` : line, options);
+    this.reason = line;
     if (at) {
       this.source = at.source;
       if (at.line !== undefined) this.line = at.line;
