@@ -1,6 +1,9 @@
 // seccomp-learn's library API: what the README's Library section documents, and
 // nothing else (a test holds the list of exports). No process.* here.
 
+// Errors for people: one class, its kinds told apart by `code` (one of ERROR_CODES).
+export { SeccompLearnError, ERROR_CODES, type ErrorCode, type ErrorPlace } from './core/error.js';
+
 // Reading lines: a Parser per stream, or parseLine for one line.
 export { Parser, parseLine, recordKey, decodeAction, type Action, type AuditMark, type LineResult, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './parse/event.js';
 export { FORMATS, type Format } from './parse/envelope.js';
@@ -8,7 +11,7 @@ export type { LossReason } from './parse/record.js';
 
 // Inputs: files, gzip, streams -> lines.
 export { LineSplitter, DEFAULT_MAX_LINE, type LineSink } from './parse/lines.js';
-export { openInput, readLines, closeInput, SourceError, type Input, type ReadOptions } from './io/input.js';
+export { openInput, readLines, closeInput, type Input, type ReadOptions } from './io/input.js';
 
 // Learning: selection, processes, duplicates, gaps, forgeries; and what it found.
 export { Learner, truncateComm, COMM_MAX_BYTES, type LearnOptions, type Selection, type SkipReason, type Loss } from './learn/learner.js';
@@ -19,10 +22,10 @@ export type { Suspicion } from './learn/forgery.js';
 export { findings, mayBeIncomplete, FINDING_KINDS, type Finding, type FindingKind, type Severity } from './report/findings.js';
 
 // Saved learn states: read on later, merge many nodes'.
-export { toState, fromState, parseState, serialiseState, mergeStates, StateError, STATE_VERSION, type LearnState, type InputRecord } from './state/state.js';
+export { toState, fromState, parseState, serialiseState, mergeStates, STATE_VERSION, type LearnState, type InputRecord } from './state/state.js';
 
 // Profiles and reports.
-export { buildProfile, checkProfile, mergeProfile, serialiseProfile, ProfileError, DEFAULT_ACTIONS, type BuildOptions, type DefaultAction, type Profile, type SyscallRule } from './profile/model.js';
+export { buildProfile, checkProfile, mergeProfile, serialiseProfile, DEFAULT_ACTIONS, type BuildOptions, type DefaultAction, type Profile, type SyscallRule } from './profile/model.js';
 export { buildReport, renderReport, type Report, type ReportCall, type ReportFinding, type ReportProcess } from './report/report.js';
 
 // Syscall names and numbers, per architecture.
@@ -30,7 +33,7 @@ export { ARCHES, X32_SYSCALL_BIT, TABLE_KERNEL_VERSION, findArch, archFromAudit,
 
 // Profile formats, and what a profile does: check, diff, merge.
 export {
-  FORMATS as PROFILE_FORMATS, KIND_NAMES, FormatError, StateInputError, renderProfile, parseProfile, detectKind, extensionOf, archMapFor, resolveTemplate,
+  FORMATS as PROFILE_FORMATS, KIND_NAMES, renderProfile, parseProfile, detectKind, extensionOf, archMapFor, resolveTemplate,
   DOCKER_DEFAULT_CAPS, dnsName, isDns1123Subdomain, SPO_API_VERSION, SYSTEMD_ARCHES, errnoName, errnoNumber, showErrno,
   type FormatName, type InputKind, type LoadedProfile, type RenderOptions, type TemplateAssumptions,
 } from './profile/formats/index.js';
@@ -38,5 +41,5 @@ export { Policy, effectOf, showEffect, restriction, BAD_ARCH, type Effect, type 
 export { buildCheck, checkPassed, renderCheck, type CheckCall, type CheckProcess, type CheckReport } from './report/check.js';
 export { diffPolicies, renderDiff, type DiffReport, type DiffSection, type DiffSide } from './profile/diff.js';
 export { loadProfile } from './io/profile-file.js';
-export { mergeProfiles, MergeError, type MergeInput, type MergeResult } from './profile/merge.js';
+export { mergeProfiles, type MergeInput, type MergeResult } from './profile/merge.js';
 export { eventToJSON, type EventJSON } from './report/event-json.js';

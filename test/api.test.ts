@@ -37,7 +37,7 @@ describe('the public API', () => {
 
   it('names in the README Library section are exported', () => {
     const lib = readme.slice(readme.indexOf('\n## Library\n'), readme.indexOf('\n## Syscall tables'));
-    for (const n of ['Parser', 'parseLine', 'recordKey', 'decodeAction', 'FORMATS', 'Learner', 'findings', 'FINDING_KINDS', 'mayBeIncomplete', 'LineSplitter', 'openInput', 'readLines', 'closeInput', 'SourceError', 'buildProfile', 'mergeProfile', 'checkProfile', 'serialiseProfile', 'buildReport', 'renderReport', 'eventToJSON', 'findArch', 'archFromAudit', 'abiOf', 'nameOf', 'numberOf', 'resolve', 'listTable', 'ARCHES', 'PROFILE_FORMATS', 'renderProfile', 'parseProfile', 'loadProfile', 'detectKind', 'FormatError', 'StateInputError', 'resolveTemplate', 'Policy', 'buildCheck', 'renderCheck', 'diffPolicies', 'renderDiff', 'mergeProfiles']) {
+    for (const n of ['Parser', 'parseLine', 'recordKey', 'decodeAction', 'FORMATS', 'Learner', 'findings', 'FINDING_KINDS', 'mayBeIncomplete', 'LineSplitter', 'openInput', 'readLines', 'closeInput', 'SeccompLearnError', 'ERROR_CODES', 'buildProfile', 'mergeProfile', 'checkProfile', 'serialiseProfile', 'buildReport', 'renderReport', 'eventToJSON', 'findArch', 'archFromAudit', 'abiOf', 'nameOf', 'numberOf', 'resolve', 'listTable', 'ARCHES', 'PROFILE_FORMATS', 'renderProfile', 'parseProfile', 'loadProfile', 'detectKind', 'resolveTemplate', 'Policy', 'buildCheck', 'renderCheck', 'diffPolicies', 'renderDiff', 'mergeProfiles']) {
       expect(lib, n).toContain(n);
       expect(api, n).toHaveProperty(n);
     }

@@ -40,7 +40,7 @@ export function sniff(head: Uint8Array, ended = false): Compression | 'plain' | 
   return maybe && !ended ? undefined : 'plain';
 }
 
-/** Why a compressed input is not read, and how to read it: for a SourceError. */
+/** Why a compressed input is not read, and how to read it: for a SeccompLearnError 'input-unreadable'. */
 export function unreadable(kind: Exclude<Compression, 'gzip'>, path: string | null): string {
   const tool = FORMATS.find((f) => f.kind === kind)!.tool;
   return `${kind}-compressed, which seccomp-learn does not read: decompress it first (${tool} ${path ?? 'FILE'} | seccomp-learn ...)`;

@@ -6,14 +6,11 @@ import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { gunzip, sniff, SNIFF_BYTES, unreadable } from './compress.js';
 import { DEFAULT_MAX_LINE, LineSplitter, type LineSink } from '../parse/lines.js';
+import { SeccompLearnError } from '../core/error.js';
 
-export class SourceError extends Error {
-  constructor(
-    readonly source: string,
-    readonly reason: string,
-  ) {
-    super(`${source}: ${reason}`);
-  }
+/** An input that cannot be opened or read: a SeccompLearnError 'input-unreadable' naming it. */
+export function unreadableInput(source: string, reason: string): SeccompLearnError {
+  return new SeccompLearnError('input-unreadable', reason, { source });
 }
 
 /** The display name of an input: '-' is standard input. */
@@ -40,7 +37,7 @@ const FILE_CHUNK = 1 << 18;
 /**
  * Open an input: '-' is `stdin`; a file that starts with gzip's magic number is
  * decompressed, whatever its name, and one in a format we do not read (zstd, xz,
- * bzip2, lz4) is a SourceError naming the tool to use. A path that is not a
+ * bzip2, lz4) is a SeccompLearnError 'input-unreadable' naming the tool to use. A path that is not a
  * regular file (a FIFO, `<(tail -f ...)`, a device) is read as a stream that may
  * never end, like stdin (`live`): it is never read with a call that blocks.
  */
@@ -70,12 +67,12 @@ export async function openInput(path: string, stdin: Readable): Promise<Input> {
     }
   } catch (err) {
     await file?.close().catch(() => {});
-    throw new SourceError(path, describe(err as NodeJS.ErrnoException));
+    throw unreadableInput(path, describe(err as NodeJS.ErrnoException));
   }
   if (kind === 'plain') return regular ? { kind: 'file', file, meter: { size, read: 0 } } : { kind: 'stream', stream: new DeviceStream(file), live: true };
   if (kind !== 'gzip') {
     await file.close().catch(() => {});
-    throw new SourceError(path, unreadable(kind, path));
+    throw unreadableInput(path, unreadable(kind, path));
   }
   const meter = { size, read: 0 };
   const raw = file.createReadStream({ highWaterMark: 256 * 1024 });
@@ -153,7 +150,7 @@ async function openFifo(path: string): Promise<Input | null> {
     return null; // open() says why
   }
   if (!isFifo) return null;
-  const fd = await new Promise<number>((resolve, reject) => openFd(path, 'r', (err, fd) => (err ? reject(new SourceError(path, describe(err))) : resolve(fd))));
+  const fd = await new Promise<number>((resolve, reject) => openFd(path, 'r', (err, fd) => (err ? reject(unreadableInput(path, describe(err))) : resolve(fd))));
   return { kind: 'stream', stream: new Socket({ fd, readable: true, writable: false }), live: true };
 }
 
@@ -183,7 +180,7 @@ export function describe(err: NodeJS.ErrnoException): string {
   }
 }
 
-/** Read one input to its end, line by line. Rejects with a SourceError naming the input. */
+/** Read one input to its end, line by line. Rejects with a SeccompLearnError 'input-unreadable' naming the input. */
 export interface ReadOptions {
   maxLength?: number;
   /** Only lines holding one of these are decoded (see LineSplitter). */
@@ -206,7 +203,7 @@ export interface ReadResult {
   bytes: number;
 }
 
-/** Read one input to its end, line by line. Rejects with a SourceError naming the input. */
+/** Read one input to its end, line by line. Rejects with a SeccompLearnError 'input-unreadable' naming the input. */
 export function readLines(input: Input | Readable, source: string, sink: LineSink, opts: ReadOptions = {}): Promise<ReadResult> {
   if ('kind' in input && input.kind === 'file') return readFile(input.file, source, sink, opts, input.meter);
   if ('kind' in input) return readStream(input.stream, source, sink, opts, input.live);
@@ -237,7 +234,7 @@ async function readFile(file: FileHandle, source: string, sink: LineSink, opts: 
     }
   } catch (err) {
     splitter.end(opts.holdPartial);
-    throw new SourceError(source, describe(err as NodeJS.ErrnoException));
+    throw unreadableInput(source, describe(err as NodeJS.ErrnoException));
   } finally {
     spareBuffers.push(buf);
   }
@@ -254,7 +251,7 @@ const spareBuffers: Buffer[] = [];
 /**
  * Read a stream's lines. With `sniffFirst`, the stream (stdin, a FIFO) is held until its
  * first bytes tell whether it is compressed: gzip is then read through gunzip,
- * another compression is a SourceError; anything else is text.
+ * another compression is a SeccompLearnError 'input-unreadable'; anything else is text.
  */
 function readStream(stream: Readable, source: string, sink: LineSink, opts: ReadOptions, sniffFirst: boolean): Promise<ReadResult> {
   const splitter = new LineSplitter(source, sink, opts.maxLength ?? DEFAULT_MAX_LINE, opts.markers, opts.linesBefore ?? 0);
@@ -288,7 +285,7 @@ function readStream(stream: Readable, source: string, sink: LineSink, opts: Read
         from.destroy();
       }
       opts.signal?.removeEventListener('abort', onAbort);
-      if (err) reject(err instanceof SourceError ? err : new SourceError(source, describe(err as NodeJS.ErrnoException)));
+      if (err) reject(err instanceof SeccompLearnError ? err : unreadableInput(source, describe(err as NodeJS.ErrnoException)));
       else resolve({ lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed });
     };
     const onData = (chunk: Buffer | string): void => {
@@ -313,7 +310,7 @@ function readStream(stream: Readable, source: string, sink: LineSink, opts: Read
       }
       head = null;
       if (kind === 'plain') return onData(bytes);
-      if (kind !== 'gzip') return finish(new SourceError(source, unreadable(kind, source === '<stdin>' ? null : source)));
+      if (kind !== 'gzip') return finish(unreadableInput(source, unreadable(kind, source === '<stdin>' ? null : source)));
       // gzip: from here on, the text comes out of gunzip
       stream.off('data', onData);
       stream.off('end', onEnd);

@@ -2,7 +2,7 @@
 // is never half-written, and never replaces an input.
 import { closeSync, fstatSync, lstatSync, mkdirSync, realpathSync, openSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { OutputError, UsageError } from '../core/error.js';
+import { SeccompLearnError } from '../core/error.js';
 
 /** Why a write failed, in words (no errno prefix, no stack). */
 function writeReason(err: unknown): string {
@@ -54,7 +54,7 @@ function makeDirs(dir: string, what: string): void {
     try {
       mkdirSync(d);
     } catch (err) {
-      throw new OutputError(`${what}: cannot create the directory ${d}: ${writeReason(err)}`);
+      throw new SeccompLearnError('output-unwritable', `${what}: cannot create the directory ${d}: ${writeReason(err)}`);
     }
   }
 }
@@ -69,18 +69,18 @@ function writableDir(dir: string, what: string): void {
   let at = resolve(dir);
   let st = statOrNull(at);
   while (st === null && dirname(at) !== at) {
-    if (statOrNull(at, false) !== null) throw new OutputError(`${what}: cannot create the directory ${at}: exists and is not a directory (a dangling symbolic link?)`);
+    if (statOrNull(at, false) !== null) throw new SeccompLearnError('output-unwritable', `${what}: cannot create the directory ${at}: exists and is not a directory (a dangling symbolic link?)`);
     at = dirname(at);
     st = statOrNull(at);
   }
-  if (st !== null && !st.isDirectory()) throw new OutputError(`${what}: ${at} is not a directory`);
+  if (st !== null && !st.isDirectory()) throw new SeccompLearnError('output-unwritable', `${what}: ${at} is not a directory`);
   const probe = join(at, `.seccomp-learn.${process.pid}.probe`);
   try {
     closeSync(openSync(probe, 'wx'));
   } catch (err) {
     // /proc and the like: the directory is there, a new name in it is not
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'files cannot be created there' : writeReason(err);
-    throw new OutputError(`${what}: cannot create a file in ${at}: ${why}`);
+    throw new SeccompLearnError('output-unwritable', `${what}: cannot create a file in ${at}: ${why}`);
   } finally {
     rmSync(probe, { force: true });
   }
@@ -89,13 +89,13 @@ function writableDir(dir: string, what: string): void {
 /**
  * Before any input is read: `-o FILE` can be written. Its missing parent
  * directories (`-o profiles/app.json`) are created when it is written; a directory, or a place where no file can be
- * created (read-only, /proc), is an OutputError. An existing device or FIFO
+ * created (read-only, /proc), is a SeccompLearnError 'output-unwritable'. An existing device or FIFO
  * (/dev/stdout) is written in place, as writeAtomic does.
  */
 export function prepareOutput(path: string, option = '-o'): void {
   const what = `${option} ${path}`;
   const st = statOrNull(path);
-  if (st?.isDirectory()) throw new OutputError(`${what}: is a directory; name a file (${join(path, 'profile.json')})`);
+  if (st?.isDirectory()) throw new SeccompLearnError('output-unwritable', `${what}: is a directory; name a file (${join(path, 'profile.json')})`);
   if (st && !st.isFile()) return;
   writableDir(dirname(path), what);
 }
@@ -105,16 +105,16 @@ export function prepareOutput(path: string, option = '-o'): void {
  * (`-o log` would replace the log, `-o state.json --state state.json` the state).
  * `outputs` are [option, path] pairs; files are the same when they are one inode
  * (hard links, symbolic links) or, when the output does not exist, one path.
- * A UsageError names both.
+ * A SeccompLearnError 'usage' names both.
  */
 export function refuseOverwrite(outputs: ReadonlyArray<readonly [string, string | undefined]>, inputs: readonly string[]): void {
   const outs = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined);
   outs.forEach(([option, path], i) => {
     for (const input of inputs.length === 0 ? ['-'] : inputs) {
-      if (sameFile(path, input)) throw new UsageError(`${option} ${path} is also an input (${input === '-' ? 'standard input' : input}): writing it would replace what is read; name another file`);
+      if (sameFile(path, input)) throw new SeccompLearnError('usage', `${option} ${path} is also an input (${input === '-' ? 'standard input' : input}): writing it would replace what is read; name another file`);
     }
     for (const [other, p2] of outs.slice(i + 1)) {
-      if (sameFile(path, p2)) throw new UsageError(`${option} ${path} and ${other} ${p2} are one file: name two`);
+      if (sameFile(path, p2)) throw new SeccompLearnError('usage', `${option} ${path} and ${other} ${p2} are one file: name two`);
     }
   });
 }
@@ -142,15 +142,15 @@ export function sameFile(out: string, input: string): boolean {
 export function prepareOutDir(dir: string): void {
   const what = `--out-dir ${dir}`;
   const st = statOrNull(dir);
-  if (st && !st.isDirectory()) throw new OutputError(`${what}: not a directory`);
+  if (st && !st.isDirectory()) throw new SeccompLearnError('output-unwritable', `${what}: not a directory`);
   writableDir(dir, what);
 }
 
 /**
  * Write a file atomically: a temporary file in the same directory, then rename.
  * A target that exists and is not a regular file (/dev/stdout, a FIFO) is written
- * in place: renaming over it would replace the device. A failure is an
- * OutputError naming the file, and leaves no temporary file.
+ * in place: renaming over it would replace the device. A failure is a
+ * SeccompLearnError 'output-unwritable' naming the file, and leaves no temporary file.
  */
 export function writeAtomic(path: string, text: string): void {
   // a symbolic link (-o /dev/stdout, a link to a profile) is written through: the
@@ -167,7 +167,7 @@ export function writeAtomic(path: string, text: string): void {
     try {
       writeFileSync(path, text);
     } catch (err) {
-      throw new OutputError(`cannot write ${path}: ${writeReason(err)}`);
+      throw new SeccompLearnError('output-unwritable', `cannot write ${path}: ${writeReason(err)}`);
     }
     return;
   }
@@ -182,7 +182,7 @@ export function writeAtomic(path: string, text: string): void {
     } catch {
       // the directory went away with it
     }
-    throw new OutputError(`cannot write ${path}: ${writeReason(err)}`);
+    throw new SeccompLearnError('output-unwritable', `cannot write ${path}: ${writeReason(err)}`);
   }
 }
 

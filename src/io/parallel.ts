@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { LineSplitter, type LineSink } from '../parse/lines.js';
-import { readRangeSync, SourceError, describe } from './input.js';
+import { readRangeSync, unreadableInput, describe } from './input.js';
 import { Decoder, type Batch, type ItemSink } from '../parse/wire.js';
 
 /** A range to read: bytes [start, end) of `path`. */
@@ -177,7 +177,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
           readRangeSync(fd, r.start, r.end, splitter, buf);
           lineInFile = splitter.lines;
         } catch (err) {
-          throw new SourceError(r.file.name, describe(err as NodeJS.ErrnoException));
+          throw unreadableInput(r.file.name, describe(err as NodeJS.ErrnoException));
         }
         learned += r.end - r.start;
         opts.onProgress?.(learned);
@@ -194,7 +194,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
         workers[o.worker].postMessage({ recycle: back }, back);
       }
       o.batches = [];
-      if (o.failed !== null) throw new SourceError(r.file.name, o.failed);
+      if (o.failed !== null) throw unreadableInput(r.file.name, o.failed);
       if (o.lines === null) {
         await new Promise<void>((res) => (wakeMain = res));
         continue;

@@ -5,11 +5,11 @@ import { MARKERS } from '../parse/event.js';
 import type { LineSink } from '../parse/lines.js';
 import type { Progress } from './progress.js';
 import { closeInput, openInput, readLines, sourceName, type Input } from './input.js';
-import { readParallel, workersFor, type RangedFile, type RangeSink } from './parallel.js';
+import { defaultJobs, readParallel, workersFor, type RangedFile, type RangeSink } from './parallel.js';
 import type { InputLog } from './input-log.js';
 import type { InputRecord } from '../state/state.js';
 import type { Learner } from '../learn/learner.js';
-import { UsageError } from '../core/error.js';
+import { SeccompLearnError } from '../core/error.js';
 
 /** What stopped a run before its inputs ended: a signal, or stdout's reader going away. */
 export type StopReason = 'SIGINT' | 'SIGTERM' | 'EPIPE';
@@ -30,7 +30,7 @@ export type Say = (s: string) => void;
 /** Open every input first, so an unreadable file stops the run before anything is written. */
 async function openAll(files: string[], io: Io): Promise<Array<{ path: string; name: string; input: Input }>> {
   const list = files.length === 0 ? ['-'] : files;
-  if (list.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  if (list.filter((f) => f === '-').length > 1) throw new SeccompLearnError('usage', 'standard input (-) can be read only once');
   const opened: Array<{ path: string; name: string; input: Input }> = [];
   try {
     for (const f of list) opened.push({ path: f, name: sourceName(f), input: await openInput(f, io.stdin) });
@@ -49,7 +49,7 @@ export interface ReadAllOptions {
    * If it throws (the -o file could not be written), reading stops and readAll rejects with that error.
    */
   onStreamChunk?: () => void;
-  /** Threads for regular files (io/parallel.ts), when the sink takes results from workers (a Learner) and no log is kept. */
+  /** Threads for regular files (io/parallel.ts), when the sink takes results from workers (a Learner) and no log is kept; default: the cores here. */
   jobs?: number;
   /** What was read of each file before (a saved state): files are read on from there, and the log says how far they were read now. */
   log?: InputLog;
@@ -84,7 +84,7 @@ const TTY_HINT =
  * are big enough for that to pay.
  */
 export async function readAll(files: string[], io: Io, sink: LineSink | (LineSink & RangeSink), opts: ReadAllOptions): Promise<ReadAllResult> {
-  const { maxLength, onStreamChunk, jobs = 1, log } = opts;
+  const { maxLength, onStreamChunk, jobs = defaultJobs(), log } = opts;
   const inputs = await openAll(files, io);
   opts.onOpen?.(inputs.some(({ input }) => input.kind === 'stream' && input.live));
   // one signal for a stop from outside (io.signal) and for a failed onStreamChunk

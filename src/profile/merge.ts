@@ -11,6 +11,7 @@ import type { Profile, SyscallRule } from './model.js';
 import { orderScmp } from './formats/shared.js';
 import { Policy, effectOf, restriction, sameEffect, showEffect, type Effect } from './policy.js';
 import type { Arch } from '../syscalls/index.js';
+import { SeccompLearnError } from '../core/error.js';
 
 export interface MergeInput {
   file: string;
@@ -24,15 +25,12 @@ export interface MergeResult {
   notes: string[];
 }
 
-/** Thrown when profiles cannot be merged (different listener paths). */
-export class MergeError extends Error {}
-
 /** Whether `a` lets more through than `b` (ALLOW over LOG over ... over KILL_PROCESS). */
 function lessRestrictive(a: Effect, b: Effect): boolean {
   return restriction(a.action) < restriction(b.action);
 }
 
-/** The union of `inputs` (two or more), on a host of architecture `native`. */
+/** The union of `inputs` (two or more), on a host of architecture `native`. Throws a SeccompLearnError 'profiles-unmergeable' for profiles that name different listeners. */
 export function mergeProfiles(inputs: MergeInput[], native: Arch): MergeResult {
   const notes: string[] = [];
   const policies = inputs.map((i) => new Policy(i.profile, native));
@@ -55,7 +53,7 @@ export function mergeProfiles(inputs: MergeInput[], native: Arch): MergeResult {
   if (flags.size) out.flags = [...flags];
   for (const k of ['listenerPath', 'listenerMetadata'] as const) {
     const values = [...new Set(inputs.map((i) => i.profile[k]).filter((v) => v !== undefined))];
-    if (values.length > 1) throw new MergeError(`the profiles name different ${k}s (${values.join(', ')}): one filter has one listener`);
+    if (values.length > 1) throw new SeccompLearnError('profiles-unmergeable', `the profiles name different ${k}s (${values.join(', ')}): one filter has one listener`);
     if (values.length === 1) out[k] = values[0];
   }
 

@@ -1,6 +1,7 @@
 // Build, merge and serialise OCI seccomp profiles (the file a kubelet's
 // localhostProfile, docker --security-opt seccomp= and runc's linux.seccomp take).
 import { ARCHES, type Arch } from '../syscalls/index.js';
+import { SeccompLearnError } from '../core/error.js';
 
 export const DEFAULT_ACTIONS = ['SCMP_ACT_ERRNO', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_TRAP', 'SCMP_ACT_LOG'] as const;
 export type DefaultAction = (typeof DEFAULT_ACTIONS)[number];
@@ -63,20 +64,18 @@ function sortedUnique(names: Iterable<string>): string[] {
   return [...new Set(names)].sort();
 }
 
-export class ProfileError extends Error {}
-
-/** Check that a parsed JSON value has the shape of an OCI seccomp profile. */
+/** Check that a parsed JSON value has the shape of an OCI seccomp profile; a SeccompLearnError 'profile-invalid' naming `source` says what is not. */
 export function checkProfile(value: unknown, source: string): Profile {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ProfileError(`${source}: not a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new SeccompLearnError('profile-invalid', 'not a JSON object', { source });
   const p = value as Profile;
-  if (typeof p.defaultAction !== 'string') throw new ProfileError(`${source}: no "defaultAction" string`);
+  if (typeof p.defaultAction !== 'string') throw new SeccompLearnError('profile-invalid', 'no "defaultAction" string', { source });
   if (p.architectures !== undefined && (!Array.isArray(p.architectures) || !p.architectures.every((a) => typeof a === 'string')))
-    throw new ProfileError(`${source}: "architectures" is not a list of strings`);
+    throw new SeccompLearnError('profile-invalid', '"architectures" is not a list of strings', { source });
   if (p.syscalls !== undefined) {
-    if (!Array.isArray(p.syscalls)) throw new ProfileError(`${source}: "syscalls" is not a list`);
+    if (!Array.isArray(p.syscalls)) throw new SeccompLearnError('profile-invalid', '"syscalls" is not a list', { source });
     p.syscalls.forEach((r, i) => {
       if (r === null || typeof r !== 'object' || !Array.isArray(r.names) || typeof r.action !== 'string')
-        throw new ProfileError(`${source}: syscalls[${i}] needs "names" (a list) and "action"`);
+        throw new SeccompLearnError('profile-invalid', `syscalls[${i}] needs "names" (a list) and "action"`, { source });
     });
   }
   return p;

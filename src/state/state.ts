@@ -25,12 +25,10 @@ import { RUNTIME_BASES } from '../learn/runtime.js';
 import { STATE_SCHEMA_JSON } from './schema.js';
 import { ARCHES, findArch, type Arch } from '../syscalls/index.js';
 import { WINDOW, type Stamp, type Suspicion } from '../learn/forgery.js';
+import { SeccompLearnError } from '../core/error.js';
 
 /** The format's version: a state of another version is refused, never guessed at. */
 export const STATE_VERSION = 2;
-
-/** A saved state is not one this version reads: wrong version, not JSON, not a state. */
-export class StateError extends Error {}
 
 /** What was read of one input file, to read on from there (a file is known by device and inode, or by its first bytes). */
 export interface InputRecord {
@@ -170,9 +168,9 @@ function unpack(data: string, count: number, n: number): Uint32Array[] {
   try {
     raw = inflateRawSync(Buffer.from(data, 'base64'));
   } catch (err) {
-    throw new StateError(`its record window does not inflate (${(err as Error).message})`);
+    throw new SeccompLearnError('state-invalid', `its record window does not inflate (${(err as Error).message})`);
   }
-  if (raw.length !== count * n * 4) throw new StateError(`its record window holds ${raw.length} bytes, not ${count * n * 4}`);
+  if (raw.length !== count * n * 4) throw new SeccompLearnError('state-invalid', `its record window holds ${raw.length} bytes, not ${count * n * 4}`);
   const copy = new Uint8Array(raw);
   return Array.from({ length: n }, (_, i) => new Uint32Array(copy.buffer, i * count * 4, count));
 }
@@ -245,7 +243,7 @@ export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState 
 
 function arch(name: string, where: string): Arch {
   const a = findArch(name);
-  if (!a || a.name !== name) throw new StateError(`${where}: ${JSON.stringify(name)} is not an architecture`);
+  if (!a || a.name !== name) throw new SeccompLearnError('state-invalid', `${where}: ${JSON.stringify(name)} is not an architecture`);
   return a;
 }
 
@@ -294,31 +292,31 @@ export function optionsDiffer(a: LearnState['options'], b: LearnState['options']
   return out;
 }
 
-/** Check the shape of a parsed state document; throws StateError saying what is wrong. */
+/** Check the shape of a parsed state document; throws a SeccompLearnError 'state-invalid' saying what is wrong. */
 export function checkState(v: unknown): LearnState {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new StateError('not a seccomp-learn state (not a JSON object)');
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SeccompLearnError('state-invalid', 'not a seccomp-learn state (not a JSON object)');
   const s = v as Partial<LearnState>;
-  if (!('seccompLearnState' in s)) throw new StateError('not a seccomp-learn state (no "seccompLearnState" version)');
-  if (s.seccompLearnState !== STATE_VERSION) throw new StateError(`a state of version ${JSON.stringify(s.seccompLearnState)}; this seccomp-learn reads version ${STATE_VERSION} only`);
+  if (!('seccompLearnState' in s)) throw new SeccompLearnError('state-invalid', 'not a seccomp-learn state (no "seccompLearnState" version)');
+  if (s.seccompLearnState !== STATE_VERSION) throw new SeccompLearnError('state-invalid', `a state of version ${JSON.stringify(s.seccompLearnState)}; this seccomp-learn reads version ${STATE_VERSION} only`);
   for (const k of ['options', 'totals', 'programs', 'lives', 'sources', 'machines', 'window', 'inputs'] as const) {
-    if (s[k] === undefined || s[k] === null) throw new StateError(`a state without "${k}": cut short?`);
+    if (s[k] === undefined || s[k] === null) throw new SeccompLearnError('state-invalid', `a state without "${k}": cut short?`);
   }
   // the whole document, against the schema of the type it was written from
   const validate = stateValidator();
   if (!validate(v)) {
     const e = validate.errors?.[0];
     const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the state';
-    throw new StateError(`not a state this version wrote: ${where} ${e?.message ?? 'does not match'}${e?.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    throw new SeccompLearnError('state-invalid', `not a state this version wrote: ${where} ${e?.message ?? 'does not match'}${e?.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
   }
   // what the schema cannot say: counts are whole and not negative, and a count has its first example
   const st = v as LearnState;
   const whole = (n: number, where: string) => {
-    if (!Number.isSafeInteger(n) || n < 0) throw new StateError(`not a state this version wrote: ${where} is ${n}, not a count`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new SeccompLearnError('state-invalid', `not a state this version wrote: ${where} is ${n}, not a count`);
   };
   for (const [k, n] of Object.entries(st.totals)) whole(n, `totals.${k}`);
   const counted = (c: Counted, where: string) => {
     whole(c.count, `${where}.count`);
-    if (c.count > 0 && c.examples.length === 0) throw new StateError(`not a state this version wrote: ${where} counts ${c.count} with no example`);
+    if (c.count > 0 && c.examples.length === 0) throw new SeccompLearnError('state-invalid', `not a state this version wrote: ${where} counts ${c.count} with no example`);
   };
   counted(st.conflicts, 'conflicts');
   counted(st.noArch, 'noArch');
@@ -342,7 +340,7 @@ function stateValidator(): Validate {
   return (compiled = new Ajv({ allErrors: false, strict: false }).compile(JSON.parse(STATE_SCHEMA_JSON) as object));
 }
 
-/** A Learner that goes on from a state (its options and node come from the state; it keeps detail, as every state does). */
+/** A Learner that goes on from a state (its options and node come from the state; it keeps detail, as every state does). Throws a SeccompLearnError 'state-invalid'. */
 export function fromState(s: LearnState, extra: Pick<LearnOptions, 'onLearn'> = {}): Learner {
   const l = new Learner({ selection: s.options.selection, trustAnySource: s.options.trustAnySource, noRuntimeBase: s.options.noRuntimeBase, node: s.node ?? undefined, onLearn: extra.onLearn, detail: true });
   absorb(l, s, true);
@@ -395,7 +393,7 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
   mergeCounted(l.unknownAction, s.unknownAction);
   for (const r of s.runtimes) {
     const base = RUNTIME_BASES.find((b) => b.comm === r.comm);
-    if (!base) throw new StateError(`runtime ${JSON.stringify(r.comm)} is not one this version knows`);
+    if (!base) throw new SeccompLearnError('state-invalid', `runtime ${JSON.stringify(r.comm)} is not one this version knows`);
     let set = l.runtimes.get(base);
     if (!set) l.runtimes.set(base, (set = new Set()));
     for (const a of r.arches) set.add(arch(a, 'runtimes'));
@@ -424,7 +422,7 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
     life.lastTime = j.lastTime ?? NaN;
     if (j.runtime) {
       const base = RUNTIME_BASES.find((b) => b.comm === j.runtime!.comm);
-      if (!base) throw new StateError(`runtime ${JSON.stringify(j.runtime.comm)} is not one this version knows`);
+      if (!base) throw new SeccompLearnError('state-invalid', `runtime ${JSON.stringify(j.runtime.comm)} is not one this version knows`);
       life.runtime = { base, abi: arch(j.runtime.abi, 'lives'), added: j.runtime.added };
     }
     life.detail = detailFrom(j.detail);
@@ -438,7 +436,7 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
     // the same source in two merged states: what the first left waiting is judged first
     if (src.forgery.waiting > 0) l.settle();
     src.forgery.restoreRecent(j.forgery.recent);
-    if (j.pending.length > WINDOW - 1) throw new StateError(`${j.file}: ${j.pending.length} kernel lines waiting, more than ${WINDOW - 1}`);
+    if (j.pending.length > WINDOW - 1) throw new SeccompLearnError('state-invalid', `${j.file}: ${j.pending.length} kernel lines waiting, more than ${WINDOW - 1}`);
     for (const x of j.pending) src.forgery.hold(x.kind === 'seccomp' ? { ...x, arch: x.arch === null ? null : arch(x.arch, 'pending') } : { ...x });
     if (!resume && (src.serials.last >= 0 || j.pending.length === 0)) {
       // a merge: the sources' own checks are over; their gaps join (a source with
@@ -500,13 +498,15 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
  * ready for a profile, `report` or another state. They must have been learned
  * with the same selection and options. `overlap` counts records that more than
  * one state held (read from the same log twice): `report` counts them twice.
+ * Throws a SeccompLearnError: 'states-unmergeable' for none or other options,
+ * 'state-invalid' naming the file of a state that holds what this version cannot.
  */
 export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnState }>): { learner: Learner; overlap: number } {
-  if (states.length === 0) throw new StateError('no state to merge');
+  if (states.length === 0) throw new SeccompLearnError('states-unmergeable', 'no state to merge');
   const first = states[0].state;
   for (const { file, state } of states) {
     const differ = optionsDiffer(state.options, first.options);
-    if (differ.length > 0) throw new StateError(`${file} was learned with other options than ${states[0].file}: ${differ.join(', ')}`);
+    if (differ.length > 0) throw new SeccompLearnError('states-unmergeable', `${file} was learned with other options than ${states[0].file}: ${differ.join(', ')}`);
   }
   const l = new Learner({ selection: first.options.selection, trustAnySource: first.options.trustAnySource, noRuntimeBase: first.options.noRuntimeBase, detail: true });
   let overlap = 0;
@@ -516,7 +516,7 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
     try {
       overlap += absorb(l, state, false, file);
     } catch (err) {
-      if (err instanceof StateError) throw new StateError(`${file}: ${err.message}`);
+      if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, err.message, { source: file }, { cause: err });
       throw err;
     }
   }
@@ -526,13 +526,13 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
   return { learner: l, overlap };
 }
 
-/** Parse a state file's text; throws StateError. */
+/** Parse a state file's text; throws a SeccompLearnError 'state-invalid'. */
 export function parseState(text: string): LearnState {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (err) {
-    throw new StateError(`not JSON (${(err as Error).message})`);
+    throw new SeccompLearnError('state-invalid', `not JSON (${(err as Error).message})`);
   }
   return checkState(v);
 }

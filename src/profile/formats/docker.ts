@@ -9,7 +9,8 @@
 import { serialiseProfile, type Profile, type SyscallRule } from '../model.js';
 import type { Arch } from '../../syscalls/index.js';
 import { checkOci } from './oci.js';
-import { DOCKER_ARCH_MAP, FormatError, orderScmp, type ArchMapEntry } from './shared.js';
+import { DOCKER_ARCH_MAP, orderScmp, type ArchMapEntry } from './shared.js';
+import { SeccompLearnError } from '../../core/error.js';
 
 /** The capabilities Docker gives a container by default (moby oci/caps/defaults.go). */
 export const DOCKER_DEFAULT_CAPS: readonly string[] = [
@@ -40,8 +41,8 @@ export function archMapFor(architectures: readonly string[]): ArchMapEntry[] {
 /**
  * The moby template for a profile: `defaultErrnoRet` 1 (EPERM, as Docker's own
  * default) unless the profile has one, `archMap` instead of `architectures`
- * (moby refuses both), the rules as they are. Throws FormatError for what the
- * OCI spec cannot name.
+ * (moby refuses both), the rules as they are. Throws a SeccompLearnError
+ * 'format-cannot-express' for what the OCI spec cannot name.
  */
 export function renderDocker(p: Profile): string {
   checkOci(p, 'docker');
@@ -109,13 +110,13 @@ export interface Resolved {
  * (moby profiles/seccomp/seccomp_linux.go setupSeccomp): `architectures` from the
  * archMap entry of the host's architecture, each rule kept only when its
  * `includes` hold and its `excludes` do not, `name` turned into `names`.
- * Throws FormatError where moby refuses the template (both `architectures`
+ * Throws a SeccompLearnError 'profile-invalid' naming `file` where moby refuses the template (both `architectures`
  * and `archMap`; both `name` and `names`).
  */
 export function resolveTemplate(p: Profile, a: TemplateAssumptions, file: string): Resolved {
   const notes = new Set<string>();
   const archMap = (p.archMap as ArchMapEntry[] | undefined) ?? [];
-  if ((p.architectures?.length ?? 0) > 0 && archMap.length > 0) throw new FormatError(`${file}: both "architectures" and "archMap" (Docker refuses such a profile)`);
+  if ((p.architectures?.length ?? 0) > 0 && archMap.length > 0) throw new SeccompLearnError('profile-invalid', 'both "architectures" and "archMap" (Docker refuses such a profile)', { source: file });
   const out: Profile = { defaultAction: p.defaultAction };
   for (const k of Object.keys(p)) if (k !== 'archMap' && k !== 'syscalls') out[k] = structuredClone(p[k]);
   const mobyArch = mobyArchName(a.host);
@@ -127,7 +128,7 @@ export function resolveTemplate(p: Profile, a: TemplateAssumptions, file: string
   const rules: SyscallRule[] = [];
   (p.syscalls ?? []).forEach((r0, i) => {
     const r = r0 as SyscallRule & { name?: string; includes?: Filter; excludes?: Filter };
-    if (r.name !== undefined && (r.names?.length ?? 0) > 0) throw new FormatError(`${file}: syscalls[${i}] has both "name" and "names" (Docker refuses such a profile)`);
+    if (r.name !== undefined && (r.names?.length ?? 0) > 0) throw new SeccompLearnError('profile-invalid', `syscalls[${i}] has both "name" and "names" (Docker refuses such a profile)`, { source: file });
     const names = r.name !== undefined ? [r.name] : r.names;
     const ex = r.excludes;
     const inc = r.includes;

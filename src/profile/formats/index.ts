@@ -4,9 +4,10 @@
 // one from the OCI shape; loadProfile reads any of them back, telling which it
 // was, and tells a saved learn state (a JSON object with `seccompLearnState`)
 // from a profile so that commands taking both can say what they got.
-import { checkProfile, ProfileError, type Profile } from '../model.js';
+import { checkProfile, type Profile } from '../model.js';
+import { SeccompLearnError } from '../../core/error.js';
 import { isTemplate, renderDocker } from './docker.js';
-import { FormatError, SCMP_ACTIONS, SCMP_ARCHES } from './shared.js';
+import { SCMP_ACTIONS, SCMP_ARCHES } from './shared.js';
 import { parseJson, renderOci } from './oci.js';
 import { dnsName, parseSpo, renderSpo, SPO_ARCHES } from './spo.js';
 import { isSystemd, parseSystemd, renderSystemd } from './systemd.js';
@@ -38,7 +39,7 @@ export interface RenderOptions {
   name?: string;
 }
 
-/** The text of `p` in format `f`. Throws FormatError for anything that format cannot express. */
+/** The text of `p` in format `f`. Throws a SeccompLearnError 'format-cannot-express' for anything that format cannot express. */
 export function renderProfile(f: FormatName, p: Profile, opts: RenderOptions = {}): string {
   switch (f) {
     case 'oci':
@@ -63,9 +64,6 @@ export interface LoadedProfile {
   groups: string[];
 }
 
-/** Thrown for a file that is a saved learn state, where only profiles are taken. */
-export class StateInputError extends FormatError {}
-
 /**
  * Tell what a file holds without judging it: JSON with `seccompLearnState`
  * (a learn state), JSON with a moby field (`archMap`, `includes`, `excludes`,
@@ -89,13 +87,13 @@ export function detectKind(text: string, file: string): { kind: InputKind; json:
 }
 
 /**
- * Read a profile of any format from its text. Throws FormatError naming the
- * file (and line, for a syntax error) when it is not one, and StateInputError
- * when it is a learn state.
+ * Read a profile of any format from its text. Throws a SeccompLearnError naming
+ * the file (and line, for a syntax error): 'profile-invalid' when it is not a
+ * profile, 'profile-is-state' when it is a learn state.
  */
 export function parseProfile(text: string, file: string): LoadedProfile {
   const { kind, json } = detectKind(text, file);
-  if (kind === 'state') throw new StateInputError(`${file}: a seccomp-learn state, not a profile`);
+  if (kind === 'state') throw new SeccompLearnError('profile-is-state', 'a seccomp-learn state, not a profile', { source: file });
   let profile: Profile;
   let name: string | null = null;
   let groups: string[] = [];
@@ -104,7 +102,7 @@ export function parseProfile(text: string, file: string): LoadedProfile {
     if (json !== null) ({ name, profile } = parseSpo(JSON.stringify(json), file));
     else {
       const t = text.trim();
-      if (t === '') throw new FormatError(`${file}: the file is empty`);
+      if (t === '') throw new SeccompLearnError('profile-invalid', 'the file is empty', { source: file });
       ({ name, profile } = parseSpo(text, file));
     }
   } else {
@@ -113,12 +111,7 @@ export function parseProfile(text: string, file: string): LoadedProfile {
     const seccomp = o && typeof o === 'object' && 'ociVersion' in o ? (o.linux as Record<string, unknown> | undefined)?.seccomp : undefined;
     profile = (seccomp ?? json) as Profile;
   }
-  try {
-    profile = checkProfile(profile, file);
-  } catch (err) {
-    if (err instanceof ProfileError) throw new FormatError(err.message);
-    throw err;
-  }
+  profile = checkProfile(profile, file);
   checkNames(profile, file, kind);
   return { file, kind, profile, name, groups };
 }
@@ -126,20 +119,19 @@ export function parseProfile(text: string, file: string): LoadedProfile {
 /** Actions and architectures must be ones a runtime knows: runc refuses the profile otherwise. */
 function checkNames(p: Profile, file: string, kind: FormatName): void {
   const actions = SCMP_ACTIONS as readonly string[];
-  if (!actions.includes(p.defaultAction)) throw new FormatError(`${file}: defaultAction: ${p.defaultAction} is not a seccomp action (${actions.join(', ')})`);
+  if (!actions.includes(p.defaultAction)) throw new SeccompLearnError('profile-invalid', `defaultAction: ${p.defaultAction} is not a seccomp action (${actions.join(', ')})`, { source: file });
   const arches = kind === 'spo' || kind === 'systemd' ? SPO_ARCHES : SCMP_ARCHES;
   (p.architectures ?? []).forEach((a, i) => {
-    if (!arches.includes(a)) throw new FormatError(`${file}: architectures[${i}]: ${a} is not an SCMP_ARCH_* name`);
+    if (!arches.includes(a)) throw new SeccompLearnError('profile-invalid', `architectures[${i}]: ${a} is not an SCMP_ARCH_* name`, { source: file });
   });
   (p.syscalls ?? []).forEach((r, i) => {
-    if (!actions.includes(r.action)) throw new FormatError(`${file}: syscalls[${i}].action: ${r.action} is not a seccomp action`);
-    if (!r.names.every((n) => typeof n === 'string')) throw new FormatError(`${file}: syscalls[${i}].names: not a list of strings`);
-    if (r.errnoRet !== undefined && !(Number.isInteger(r.errnoRet) && (r.errnoRet as number) >= 0)) throw new FormatError(`${file}: syscalls[${i}].errnoRet: not an errno number`);
-    if (r.args !== undefined && !Array.isArray(r.args)) throw new FormatError(`${file}: syscalls[${i}].args: not a list`);
+    if (!actions.includes(r.action)) throw new SeccompLearnError('profile-invalid', `syscalls[${i}].action: ${r.action} is not a seccomp action`, { source: file });
+    if (!r.names.every((n) => typeof n === 'string')) throw new SeccompLearnError('profile-invalid', `syscalls[${i}].names: not a list of strings`, { source: file });
+    if (r.errnoRet !== undefined && !(Number.isInteger(r.errnoRet) && (r.errnoRet as number) >= 0)) throw new SeccompLearnError('profile-invalid', `syscalls[${i}].errnoRet: not an errno number`, { source: file });
+    if (r.args !== undefined && !Array.isArray(r.args)) throw new SeccompLearnError('profile-invalid', `syscalls[${i}].args: not a list`, { source: file });
   });
 }
 
-export { FormatError } from './shared.js';
 export { archMapFor, DOCKER_DEFAULT_CAPS, mobyArchName, resolveTemplate, type TemplateAssumptions } from './docker.js';
 export { dnsName, isDns1123Subdomain, SPO_API_VERSION } from './spo.js';
 export { SYSTEMD_ARCHES } from './systemd.js';

@@ -4,21 +4,22 @@
 // field at fault, and JSON syntax errors with their line and column.
 import { createRequire } from 'node:module';
 import { serialiseProfile, type Profile } from '../model.js';
-import { FormatError, SCMP_ACTIONS, SCMP_ARCHES } from './shared.js';
+import { SCMP_ACTIONS, SCMP_ARCHES } from './shared.js';
+import { SeccompLearnError } from '../../core/error.js';
 
-/** The OCI JSON text of a profile. Throws FormatError for an architecture or action the spec does not know. */
+/** The OCI JSON text of a profile. Throws a SeccompLearnError 'format-cannot-express' for an architecture or action the spec does not know. */
 export function renderOci(p: Profile): string {
   checkOci(p, 'oci');
   return serialiseProfile(p);
 }
 
-/** Throw FormatError when `p` has an architecture or action the OCI runtime spec does not list. */
+/** Throw a SeccompLearnError 'format-cannot-express' when `p` has an architecture or action the OCI runtime spec does not list. */
 export function checkOci(p: Profile, what: string): void {
   const badArch = (p.architectures ?? []).filter((a) => !SCMP_ARCHES.includes(a));
-  if (badArch.length) throw new FormatError(`--format ${what} cannot express the architecture ${badArch.join(', ')} (not an SCMP_ARCH_* name of the OCI runtime spec)`);
+  if (badArch.length) throw new SeccompLearnError('format-cannot-express', `--format ${what} cannot express the architecture ${badArch.join(', ')} (not an SCMP_ARCH_* name of the OCI runtime spec)`);
   const actions = new Set<string>([p.defaultAction, ...(p.syscalls ?? []).map((r) => r.action)]);
   const bad = [...actions].filter((a) => !(SCMP_ACTIONS as readonly string[]).includes(a));
-  if (bad.length) throw new FormatError(`--format ${what} cannot express the action ${bad.join(', ')}`);
+  if (bad.length) throw new SeccompLearnError('format-cannot-express', `--format ${what} cannot express the action ${bad.join(', ')}`);
 }
 
 /** 1-based line and column of a character offset. */
@@ -34,7 +35,7 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
 
 /**
  * JSON.parse with a one-line error naming the file, line and column
- * (`FILE:3:14: JSON syntax error: ...`). Throws FormatError.
+ * (`FILE:3:14: JSON syntax error: ...`). Throws a SeccompLearnError 'profile-invalid'.
  */
 export function parseJson(text: string, file: string): unknown {
   try {
@@ -43,9 +44,9 @@ export function parseJson(text: string, file: string): unknown {
     const msg = (err as Error).message;
     const at = /at position (\d+)/.exec(msg);
     const lc = /line (\d+) column (\d+)/.exec(msg);
-    const where = lc ? `${lc[1]}:${lc[2]}` : at ? (({ line, col }) => `${line}:${col}`)(lineCol(text, Number(at[1]))) : text.trim() === '' ? '1:1' : yamlWhere(text);
+    const where = lc ? { line: Number(lc[1]), col: Number(lc[2]) } : at ? lineCol(text, Number(at[1])) : text.trim() === '' ? { line: 1, col: 1 } : yamlWhere(text);
     const short = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/^(Unexpected token .*?), (?:\.\.\.)?".*" is not valid JSON$/s, '$1').replace(/\s*\(line \d+ column \d+\)$/, '').replace(/\s+/g, ' ');
-    throw new FormatError(`${file}${where ? `:${where}` : ''}: JSON syntax error: ${text.trim() === '' ? 'the file is empty' : short}`);
+    throw new SeccompLearnError('profile-invalid', `JSON syntax error: ${text.trim() === '' ? 'the file is empty' : short}`, { source: file, line: where?.line, column: where?.col });
   }
 }
 
@@ -54,11 +55,11 @@ export function parseJson(text: string, file: string): unknown {
  * token ','`): the line and column yaml's parser (JSON is YAML) stops at, or null.
  * Loaded only then: yaml is not needed to read a good profile.
  */
-function yamlWhere(text: string): string | null {
+function yamlWhere(text: string): { line: number; col: number } | null {
   try {
     const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     const pos = parseDocument(text).errors[0]?.linePos?.[0];
-    return pos ? `${pos.line}:${pos.col}` : null;
+    return pos ? { line: pos.line, col: pos.col } : null;
   } catch {
     return null;
   }

@@ -1,6 +1,5 @@
 // What the profile formats share: the seccomp actions and architectures as the
-// OCI runtime spec names them, the error a format raises for what it cannot
-// express or read, and Docker's architecture families (the `archMap` of moby's
+// OCI runtime spec names them, and Docker's architecture families (the `archMap` of moby's
 // default profile). Every format is read into, and written from, the OCI shape
 // (`Profile` in profile/model.ts); a moby template keeps its `archMap` and each
 // rule's `includes`/`excludes`/`comment` there until it is resolved (docker.ts).
@@ -15,12 +14,6 @@ export const SCMP_ACTIONS = [
 
 /** Every architecture the OCI runtime spec allows (defs-linux.json SeccompArch). */
 export const SCMP_ARCHES: readonly string[] = ARCHES.map((a) => a.scmp).filter((s): s is string => s !== null);
-
-/**
- * A profile a format cannot express (a name, an architecture, an action), or a
- * file that is not a profile. The message names what and where: one line, for people.
- */
-export class FormatError extends Error {}
 
 /** The ABI of an `SCMP_ARCH_*` name, or undefined. */
 export function abiOfScmp(scmp: string): Arch | undefined {

@@ -4,11 +4,12 @@
 // architectures (no LOONGARCH64, M68K, SH, SHEB) and `baseProfileName`. The
 // operator writes the spec to each node for the kubelet. What the CRD's
 // openAPIV3Schema (kubernetes-sigs/security-profiles-operator,
-// deploy/base-crds/crds/seccompprofile.yaml) does not allow is a FormatError
-// here, never dropped: the API server would prune an unknown field in silence.
+// deploy/base-crds/crds/seccompprofile.yaml) does not allow is a
+// SeccompLearnError 'format-cannot-express' here, never dropped: the API server would prune an unknown field in silence.
 import { createRequire } from 'node:module';
 import type { Profile } from '../model.js';
-import { FormatError, SCMP_ACTIONS } from './shared.js';
+import { SCMP_ACTIONS } from './shared.js';
+import { SeccompLearnError } from '../../core/error.js';
 
 export const SPO_API_VERSION = 'security-profiles-operator.x-k8s.io/v1';
 
@@ -51,23 +52,23 @@ export function dnsName(program: string): string {
 
 /**
  * The SeccompProfile YAML for a profile, named `name` (a DNS-1123 subdomain).
- * Throws FormatError for anything the CRD cannot hold: `defaultErrnoRet`, an
+ * Throws a SeccompLearnError 'format-cannot-express' for anything the CRD cannot hold: `defaultErrnoRet`, an
  * architecture outside its enum, a rule field it does not know.
  */
 export function renderSpo(p: Profile, name: string): string {
-  if (!isDns1123Subdomain(name)) throw new FormatError(`--format spo: '${name}' is not a valid Kubernetes name (lowercase letters, digits, '-' and '.'; --name sets it)`);
+  if (!isDns1123Subdomain(name)) throw new SeccompLearnError('format-cannot-express', `--format spo: '${name}' is not a valid Kubernetes name (lowercase letters, digits, '-' and '.'; --name sets it)`);
   const extra = Object.keys(p).filter((k) => !SPEC_FIELDS.includes(k));
-  if (extra.length) throw new FormatError(`--format spo cannot express ${extra.map((k) => `"${k}"`).join(', ')}: the SeccompProfile spec has no such field${extra.includes('defaultErrnoRet') ? ' (leave out --errno-ret)' : ''}`);
+  if (extra.length) throw new SeccompLearnError('format-cannot-express', `--format spo cannot express ${extra.map((k) => `"${k}"`).join(', ')}: the SeccompProfile spec has no such field${extra.includes('defaultErrnoRet') ? ' (leave out --errno-ret)' : ''}`);
   const badArch = (p.architectures ?? []).filter((a) => !SPO_ARCHES.includes(a));
-  if (badArch.length) throw new FormatError(`--format spo cannot express the architecture ${badArch.join(', ')} (not in the SeccompProfile CRD's list)`);
+  if (badArch.length) throw new SeccompLearnError('format-cannot-express', `--format spo cannot express the architecture ${badArch.join(', ')} (not in the SeccompProfile CRD's list)`);
   const actions = [p.defaultAction, ...(p.syscalls ?? []).map((r) => r.action)].filter((a) => !(SCMP_ACTIONS as readonly string[]).includes(a));
-  if (actions.length) throw new FormatError(`--format spo cannot express the action ${[...new Set(actions)].join(', ')}`);
+  if (actions.length) throw new SeccompLearnError('format-cannot-express', `--format spo cannot express the action ${[...new Set(actions)].join(', ')}`);
   if (p.listenerPath !== undefined && !/^\/var\/run\/security-profiles-operator\/[a-zA-Z0-9_\-.]+$/.test(String(p.listenerPath)))
-    throw new FormatError(`--format spo cannot express listenerPath ${String(p.listenerPath)}: the CRD wants a socket under /var/run/security-profiles-operator/`);
+    throw new SeccompLearnError('format-cannot-express', `--format spo cannot express listenerPath ${String(p.listenerPath)}: the CRD wants a socket under /var/run/security-profiles-operator/`);
   const syscalls = (p.syscalls ?? []).map((r, i) => {
     const bad = Object.keys(r).filter((k) => !RULE_FIELDS.includes(k));
-    if (bad.length) throw new FormatError(`--format spo cannot express syscalls[${i}].${bad[0]} (rule of ${r.names.slice(0, 3).join(', ')})`);
-    if (((r.args as unknown[] | undefined)?.length ?? 0) > 6) throw new FormatError(`--format spo cannot express syscalls[${i}]: more than 6 argument conditions`);
+    if (bad.length) throw new SeccompLearnError('format-cannot-express', `--format spo cannot express syscalls[${i}].${bad[0]} (rule of ${r.names.slice(0, 3).join(', ')})`);
+    if (((r.args as unknown[] | undefined)?.length ?? 0) > 6) throw new SeccompLearnError('format-cannot-express', `--format spo cannot express syscalls[${i}]: more than 6 argument conditions`);
     const out: Record<string, unknown> = { action: r.action, names: r.names };
     if (r.errnoRet !== undefined) out.errnoRet = r.errnoRet;
     if (r.args !== undefined) out.args = r.args;
@@ -87,27 +88,27 @@ export interface SpoDocument {
 
 /**
  * Read a SeccompProfile from YAML (or JSON) text: its `spec` as the OCI shape.
- * Throws FormatError naming the file and line for a YAML syntax error, and for
+ * Throws a SeccompLearnError 'profile-invalid' naming the file (and line, for a YAML syntax error), and for
  * text that holds no SeccompProfile or more than one.
  */
 export function parseSpo(text: string, file: string): SpoDocument {
   const docs = yaml().parseAllDocuments(text, { prettyErrors: true });
-  if (!Array.isArray(docs)) throw new FormatError(`${file}: no YAML document`);
+  if (!Array.isArray(docs)) throw new SeccompLearnError('profile-invalid', 'no YAML document', { source: file });
   for (const d of docs) {
     const e = d.errors[0];
     if (e) {
       const lp = e.linePos?.[0];
-      throw new FormatError(`${file}${lp ? `:${lp.line}:${lp.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '')}`);
+      throw new SeccompLearnError('profile-invalid', `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '')}`, { source: file, line: lp?.line, column: lp?.col });
     }
   }
   const found = docs.map((d) => d.toJS() as Record<string, unknown> | null).filter((o) => o && typeof o === 'object' && o.kind === 'SeccompProfile') as Array<Record<string, unknown>>;
-  if (found.length === 0) throw new FormatError(`${file}: no SeccompProfile in this YAML (kind: SeccompProfile)`);
-  if (found.length > 1) throw new FormatError(`${file}: ${found.length} SeccompProfile documents; give one at a time`);
+  if (found.length === 0) throw new SeccompLearnError('profile-invalid', 'no SeccompProfile in this YAML (kind: SeccompProfile)', { source: file });
+  if (found.length > 1) throw new SeccompLearnError('profile-invalid', `${found.length} SeccompProfile documents; give one at a time`, { source: file });
   const o = found[0];
   if (typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('security-profiles-operator.x-k8s.io/'))
-    throw new FormatError(`${file}: apiVersion ${String(o.apiVersion)} is not security-profiles-operator.x-k8s.io`);
+    throw new SeccompLearnError('profile-invalid', `apiVersion ${String(o.apiVersion)} is not security-profiles-operator.x-k8s.io`, { source: file });
   const spec = o.spec;
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new FormatError(`${file}: the SeccompProfile has no spec`);
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new SeccompLearnError('profile-invalid', 'the SeccompProfile has no spec', { source: file });
   const meta = o.metadata as { name?: unknown } | undefined;
   const profile = structuredClone(spec) as Profile;
   delete profile.state;

@@ -5,11 +5,12 @@
 // (systemd-analyze syscall-filter @default), and SystemCallArchitectures= turns
 // away every other ABI with the process killed. Only what the profile says
 // with an unconditional allow rule can be written; anything else is a
-// FormatError naming it. Names are checked against the local systemd by the
+// SeccompLearnError 'format-cannot-express' naming it. Names are checked against the local systemd by the
 // CLI (systemd-analyze syscall-filter), where it is installed.
 import type { Profile, SyscallRule } from '../model.js';
 import { errnoName, errnoNumber } from './errno.js';
-import { FormatError, orderScmp } from './shared.js';
+import { orderScmp } from './shared.js';
+import { SeccompLearnError } from '../../core/error.js';
 
 /** systemd's names for libseccomp architectures (src/shared/seccomp-util.c seccomp_arch_from_string, v252). */
 export const SYSTEMD_ARCHES: Readonly<Record<string, string>> = {
@@ -41,7 +42,7 @@ export interface SystemdOptions {
 }
 
 /**
- * The drop-in text. Throws FormatError for a default action systemd cannot
+ * The drop-in text. Throws a SeccompLearnError 'format-cannot-express' for a default action systemd cannot
  * take (it kills, or returns an errno), an architecture it does not name, or
  * a rule other than an unconditional allow.
  */
@@ -51,22 +52,22 @@ export function renderSystemd(p: Profile, opts: SystemdOptions = {}): string {
     const n = p.defaultErrnoRet ?? 1;
     errno = errnoName(n) ?? String(n);
   } else if (p.defaultAction !== 'SCMP_ACT_KILL_PROCESS') {
-    throw new FormatError(`--format systemd cannot express defaultAction ${p.defaultAction}: SystemCallFilter= either returns an errno (SCMP_ACT_ERRNO) or kills the process (SCMP_ACT_KILL_PROCESS)`);
+    throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express defaultAction ${p.defaultAction}: SystemCallFilter= either returns an errno (SCMP_ACT_ERRNO) or kills the process (SCMP_ACT_KILL_PROCESS)`);
   }
   const arches = orderScmp(p.architectures ?? []);
   const badArch = arches.filter((a) => !SYSTEMD_ARCHES[a]);
-  if (badArch.length) throw new FormatError(`--format systemd cannot express the architecture ${badArch.join(', ')} (SystemCallArchitectures= has no name for it)`);
+  if (badArch.length) throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express the architecture ${badArch.join(', ')} (SystemCallArchitectures= has no name for it)`);
   const extra = Object.keys(p).filter((k) => !['defaultAction', 'defaultErrnoRet', 'architectures', 'syscalls'].includes(k));
-  if (extra.length) throw new FormatError(`--format systemd cannot express "${extra[0]}"`);
+  if (extra.length) throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express "${extra[0]}"`);
   const names = new Set<string>();
   (p.syscalls ?? []).forEach((r: SyscallRule, i) => {
     const fields = Object.keys(r).filter((k) => k !== 'names' && k !== 'action');
     if (r.action !== 'SCMP_ACT_ALLOW' || fields.length > 0)
-      throw new FormatError(`--format systemd cannot express syscalls[${i}] (${r.action}${fields.length ? ` with ${fields.join(', ')}` : ''} for ${r.names.slice(0, 3).join(', ')}${r.names.length > 3 ? ', ...' : ''}): SystemCallFilter= holds an allow list only`);
+      throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express syscalls[${i}] (${r.action}${fields.length ? ` with ${fields.join(', ')}` : ''} for ${r.names.slice(0, 3).join(', ')}${r.names.length > 3 ? ', ...' : ''}): SystemCallFilter= holds an allow list only`);
     for (const n of r.names) names.add(n);
   });
   const bad = [...names].filter((n) => !/^[a-z0-9_]+$/.test(n));
-  if (bad.length) throw new FormatError(`--format systemd cannot express the syscall name ${bad.join(', ')}`);
+  if (bad.length) throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express the syscall name ${bad.join(', ')}`);
   const lines: string[] = [];
   lines.push(`# Written by seccomp-learn${opts.program ? ` for ${opts.program}` : ''}: only these system calls (and systemd's @default set) are allowed.`);
   lines.push('# Install as /etc/systemd/system/UNIT.service.d/seccomp.conf, then systemctl daemon-reload.');
@@ -97,7 +98,7 @@ export function isSystemd(text: string): boolean {
  * SCMP_ACT_ALLOW by default and one SCMP_ACT_ERRNO rule; `name:errno` entries
  * as their own rules; groups (`@system-service`) kept as names (only systemd
  * can expand them); `native` as SCMP_ARCH_NATIVE. An empty assignment resets
- * the list, as systemd does. Throws FormatError with the file and line.
+ * the list, as systemd does. Throws a SeccompLearnError 'profile-invalid' with the file and line.
  */
 export function parseSystemd(text: string, file: string): { profile: Profile; groups: string[] } {
   let section = '';
@@ -117,7 +118,7 @@ export function parseSystemd(text: string, file: string): { profile: Profile; gr
       continue;
     }
     const kv = /^([A-Za-z]+)\s*=\s*(.*)$/.exec(l);
-    if (!kv) throw new FormatError(`${file}:${i + 1}: not a KEY=VALUE line`);
+    if (!kv) throw new SeccompLearnError('profile-invalid', 'not a KEY=VALUE line', { source: file, line: i + 1 });
     if (section !== 'Service') continue;
     const [, key, value] = kv;
     const words = value.split(/\s+/).filter(Boolean);
@@ -136,7 +137,7 @@ export function parseSystemd(text: string, file: string): { profile: Profile; gr
         const [n, e] = w.split(':');
         if (e !== undefined) {
           const num = /^\d+$/.test(e) ? Number(e) : errnoNumber(e);
-          if (num === undefined) throw new FormatError(`${file}:${i + 1}: ${e} is not an errno name`);
+          if (num === undefined) throw new SeccompLearnError('profile-invalid', `${e} is not an errno name`, { source: file, line: i + 1 });
           withErrno.set(n, num);
         } else names.push(n);
       }
@@ -144,19 +145,19 @@ export function parseSystemd(text: string, file: string): { profile: Profile; gr
       if (words.length === 0) arches = [];
       for (const w of words) {
         const scmp = w === 'native' ? 'SCMP_ARCH_NATIVE' : Object.keys(SYSTEMD_ARCHES).find((k) => SYSTEMD_ARCHES[k] === w);
-        if (!scmp) throw new FormatError(`${file}:${i + 1}: SystemCallArchitectures: systemd has no architecture named ${w}`);
+        if (!scmp) throw new SeccompLearnError('profile-invalid', `SystemCallArchitectures: systemd has no architecture named ${w}`, { source: file, line: i + 1 });
         arches.push(scmp);
       }
     } else if (key === 'SystemCallErrorNumber') {
       if (value === 'kill' || value === '') errno = value === 'kill' ? 'kill' : null;
       else {
         const num = /^\d+$/.test(value) ? Number(value) : errnoNumber(value);
-        if (num === undefined) throw new FormatError(`${file}:${i + 1}: SystemCallErrorNumber: ${value} is not an errno name`);
+        if (num === undefined) throw new SeccompLearnError('profile-invalid', `SystemCallErrorNumber: ${value} is not an errno name`, { source: file, line: i + 1 });
         errno = num;
       }
     }
   }
-  if (allow === null) throw new FormatError(`${file}: no SystemCallFilter= in [Service]`);
+  if (allow === null) throw new SeccompLearnError('profile-invalid', 'no SystemCallFilter= in [Service]', { source: file });
   const profile: Profile = { defaultAction: 'SCMP_ACT_ERRNO' };
   if (allow) {
     if (errno === null || errno === 'kill') profile.defaultAction = 'SCMP_ACT_KILL_PROCESS';

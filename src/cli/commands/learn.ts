@@ -1,0 +1,181 @@
+// `seccomp-learn [learn] [FILE...]`: a minimal profile from the records read;
+// -o rewritten as syscalls are learned, --out-dir one per program, --state to go on later.
+import { readFileSync } from 'node:fs';
+import { SeccompLearnError } from '../../core/error.js';
+import { findings } from '../../report/findings.js';
+import { Learner, truncateComm } from '../../learn/learner.js';
+import { checkProfile, mergeProfile, type Profile } from '../../profile/model.js';
+import type { SeccompEvent } from '../../parse/event.js';
+import type { Arch } from '../../syscalls/index.js';
+import { fromState, sameOptions, serialiseState, toState } from '../../state/state.js';
+import { describe } from '../../io/input.js';
+import { InputLog } from '../../io/input-log.js';
+import { prepareOutDir, prepareOutput, refuseOverwrite, writeAtomic } from '../../io/output.js';
+import { readAll, type Io, type ReadAllResult, type Say } from '../../io/read.js';
+import { EXIT, stopCode, stopNote } from '../exit.js';
+import type { LearnArgs } from '../options.js';
+import { podSnippet } from '../pod.js';
+import { LearnedRenderer, programOf, writeProgramProfiles } from '../program-profiles.js';
+import { selectionOf } from '../select.js';
+import { describeOptions, readStateFile } from '../state-file.js';
+import { nothingLearned, strictCode, summary } from '../summary.js';
+
+export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
+  for (const o of ['node', 'state-every'] as const) if (a[o] !== undefined && a.state === undefined) throw new SeccompLearnError('usage', `--${o} goes with --state FILE (it is about the saved state)`);
+  const quiet = a.quiet;
+  if (a['trust-any-source']) say('seccomp-learn: warning: --trust-any-source: learning records from any source, including lines any local user can write to syslog');
+  for (const c of a.comm) {
+    const cut = truncateComm(c);
+    if (cut !== c && !quiet) say(`seccomp-learn: the kernel logs at most 15 bytes of a thread name: --comm '${c}' matches '${cut}'`);
+  }
+  const base = a.merge === undefined ? undefined : readMergeBase(a.merge);
+  const build = { defaultAction: a['default-action'], errnoRet: a['errno-ret'], archCompanions: a['arch-companions'] };
+  const renderer = new LearnedRenderer(a.format, say, quiet);
+  const render = (learner: Learner): string => {
+    const learned = learner.profile(build);
+    return renderer.render(base ? mergeProfile(base, learned, { defaultAction: a['default-action'], errnoRet: a['errno-ret'] }) : learned, programOf(a), a.name);
+  };
+  // a profile the format cannot express: said once (cli/main.ts), -o not written
+  let formatError: SeccompLearnError | null = null;
+  const cannotExpress = (err: unknown): SeccompLearnError => {
+    if (err instanceof SeccompLearnError && err.code === 'format-cannot-express') return err.withNote(a.output ? ` (${a.output} not written)` : '');
+    throw err;
+  };
+
+  // before any input is read: the outputs can be written, and none is an input
+  // (--merge's profile may be -o: it is read whole first, and a run that adds to it in place is common)
+  refuseOverwrite([['-o', a.output], ['--state', a.state]], a.files);
+  if (a.output !== undefined) prepareOutput(a.output);
+  if (a['out-dir'] !== undefined) prepareOutDir(a['out-dir']);
+  if (a.state !== undefined) prepareOutput(a.state, '--state');
+
+  // said when following a stream (stdin, a FIFO) unless told otherwise: set once the inputs are open
+  let progress = false;
+  let dirty = false;
+  const options = {
+    ...selectionOf(a),
+    noRuntimeBase: !a['runtime-base'],
+    onLearn: (e: SeccompEvent, name: string, abi: Arch) => {
+      dirty = true;
+      if (progress) say(`+ ${e.comm ?? e.exe ?? e.pid} ${name} (${abi.name})`);
+    },
+  };
+  // --state: go on from what an earlier run learned, and save what this one adds
+  const saved = a.state === undefined ? null : readStateFile(a.state, `--state ${a.state}`, true);
+  if (saved) {
+    const asked = { selection: options.selection, trustAnySource: options.trustAnySource, noRuntimeBase: options.noRuntimeBase };
+    if (!sameOptions(saved.options, asked)) throw new SeccompLearnError('usage', `--state ${a.state} was learned with other options (${describeOptions(saved.options)}): give the same, or start a new state`);
+    if (a.node !== undefined && a.node !== saved.node) throw new SeccompLearnError('usage', `--state ${a.state} is node ${JSON.stringify(saved.node)}, not ${JSON.stringify(a.node)}`);
+  }
+  let learner: Learner;
+  try {
+    learner = saved ? fromState(saved, { onLearn: options.onLearn }) : new Learner({ ...options, node: a.node, detail: a.state !== undefined });
+  } catch (err) {
+    if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, `--state ${a.state}: ${err.message}; nothing was written`, undefined, { cause: err });
+    throw err;
+  }
+  const log = a.state === undefined ? undefined : new InputLog(saved ? saved.inputs : []);
+  const saveState = () => {
+    if (a.state !== undefined) writeAtomic(a.state, serialiseState(toState(learner, log!.records)));
+  };
+  const timer = a.state !== undefined ? setInterval(saveState, (a['state-every'] ?? 60) * 1000) : null;
+  timer?.unref();
+  let written = '';
+  const flush = () => {
+    // a followed stream paused: a first kernel line held for want of a second is taken
+    learner.settle();
+    if (!dirty || a.output === undefined) return;
+    dirty = false;
+    let text: string;
+    try {
+      text = render(learner);
+    } catch (err) {
+      formatError = cannotExpress(err);
+      return;
+    }
+    if (text !== written) writeAtomic(a.output, (written = text));
+  };
+
+  let read: ReadAllResult;
+  try {
+    read = await readAll(a.files, io, learner, {
+      maxLength: a['max-line-length'],
+      onStreamChunk: flush,
+      jobs: a.jobs,
+      log,
+      quiet: quiet || a.progress === false,
+      count: () => learner.records,
+      say,
+      onOpen: (follows) => (progress = !quiet && (a.progress ?? follows)),
+    });
+  } catch (err) {
+    // one line: what was read before an input failed is not a result
+    if (err instanceof SeccompLearnError && err.code === 'input-unreadable') throw err.withNote(`${a.output && written === '' ? ` (${a.output} not written)` : ''}${a.state ? ` (${a.state} not written)` : ''}`);
+    throw err;
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  // the state before finish(): open processes, a reboot still unconfirmed, go on in the next run
+  saveState();
+  learner.finish();
+  const found = findings(learner);
+  if (!quiet && saved) {
+    // the summary below counts everything the state holds
+    const lines = learner.lines - saved.totals.lines;
+    const records = learner.records - saved.totals.records;
+    say(`seccomp-learn: this run read ${lines} new ${lines === 1 ? 'line' : 'lines'} (${records} new seccomp ${records === 1 ? 'record' : 'records'}); with the state ${a.state}:`);
+  }
+  if (!quiet) summary(learner, found, say);
+  // cut short: a run over files (130, 143), or stdout's reader gone (141)
+  const stopped = stopCode(read);
+  const done = (code: number, where: string): number => {
+    if (stopped !== null) {
+      if (read.stoppedBy !== 'EPIPE') say(stopNote(read, where));
+      return stopped;
+    }
+    if (read.stoppedBy !== null && !quiet) say(`seccomp-learn: stopped by ${read.stoppedBy}: ${where} what was read until then`);
+    return code;
+  };
+  if (a.state !== undefined && a.output === undefined && a['out-dir'] === undefined) {
+    // the state is what this run was for
+    if (!quiet) say(`seccomp-learn: saved ${a.state}`);
+    return done(strictCode(a.strict, found, say, quiet), `the state in ${a.state} holds`);
+  }
+
+  if (learner.union.size === 0) {
+    say(nothingLearned(learner));
+    return stopped ?? EXIT.nothing;
+  }
+  if (a['out-dir'] !== undefined) {
+    const code = writeProgramProfiles(learner.programs(), a['out-dir'], renderer, build, say, quiet, [...(a.files.length === 0 ? ['-'] : a.files), ...(a.state === undefined ? [] : [a.state])]);
+    if (code !== EXIT.ok) return code;
+    return done(strictCode(a.strict, found, say, quiet), `the profiles in ${a['out-dir']} hold`);
+  }
+  if (formatError) throw formatError;
+  let text: string;
+  try {
+    text = render(learner);
+  } catch (err) {
+    throw cannotExpress(err);
+  }
+  if (a.output !== undefined) {
+    if (text !== written) writeAtomic(a.output, text);
+    const pod = quiet ? null : podSnippet(a.output, a.format);
+    if (pod) say(pod);
+  } else {
+    io.stdout.write(text);
+  }
+  return done(strictCode(a.strict, found, say, quiet), a.output !== undefined ? `the profile in ${a.output} holds` : 'the profile printed holds');
+}
+
+/** --merge's profile (OCI), read whole before anything else: a failure is said as --merge's. */
+function readMergeBase(file: string): Profile {
+  try {
+    return checkProfile(JSON.parse(readFileSync(file, 'utf8')), file);
+  } catch (err) {
+    // checkProfile's reason without the file, JSON's syntax error, or why the file cannot be read
+    if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, `--merge ${file}: ${err.reason}`, undefined, { cause: err });
+    if (err instanceof SyntaxError) throw new SeccompLearnError('profile-invalid', `--merge ${file}: ${err.message}`, undefined, { cause: err });
+    throw new SeccompLearnError('input-unreadable', `--merge ${file}: ${describe(err as NodeJS.ErrnoException)}`, undefined, { cause: err });
+  }
+}

@@ -1,0 +1,85 @@
+// `seccomp-learn merge STATE...`: learn states of many nodes or shards, merged
+// (in any order: the same result) into one state, profiles or a report.
+import { SeccompLearnError } from '../../core/error.js';
+import type { Learner } from '../../learn/learner.js';
+import type { Group } from '../../learn/lives.js';
+import { buildProfile } from '../../profile/model.js';
+import { findings } from '../../report/findings.js';
+import { buildReport, renderReport } from '../../report/report.js';
+import { mergeStates, serialiseState, toState, type LearnState } from '../../state/state.js';
+import type { Arch } from '../../syscalls/index.js';
+import { prepareOutDir, prepareOutput, refuseOverwrite, writeAtomic } from '../../io/output.js';
+import type { Io, Say } from '../../io/read.js';
+import { EXIT } from '../exit.js';
+import type { MergeArgs } from '../options.js';
+import { LearnedRenderer, writeProgramProfiles } from '../program-profiles.js';
+import { readStateFile } from '../state-file.js';
+import { summary } from '../summary.js';
+
+function load(file: string): { file: string; state: LearnState } {
+  return { file, state: readStateFile(file, file, false)! };
+}
+
+/** The programs a --comm/--exe selection keeps (none given: all). */
+function selected(l: Learner, a: MergeArgs): Group[] {
+  const all = l.programs();
+  if (a.comm.length === 0 && a.exe.length === 0) return all;
+  return all.filter((g) => a.comm.some((c) => g.comms.has(c)) || (g.exe !== null && a.exe.includes(g.exe)));
+}
+
+/** merge with learn states as its PROFILEs (one or more: cli/commands/merge.ts tells). */
+export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
+  const inputs = a.profiles;
+  // before any state is read: the outputs can be written, and a state read is
+  // replaced only by the merged state (`--format state -o a.json a.json b.json` folds b into a)
+  if (a.format !== 'state') refuseOverwrite([['-o', a.output]], inputs);
+  if (a.output !== undefined) prepareOutput(a.output);
+  if (a['out-dir'] !== undefined) prepareOutDir(a['out-dir']);
+  const states = inputs.map(load);
+  let merged;
+  try {
+    merged = mergeStates(states);
+  } catch (err) {
+    if (err instanceof SeccompLearnError) throw err.withNote('; nothing was written');
+    throw err;
+  }
+  const { learner, overlap } = merged;
+  if (!a.quiet) {
+    say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
+    summary(learner, findings(learner), say);
+    if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once in the records read (the records used count them in each state); the profile is the same`);
+  }
+  if (a.format === 'state') {
+    const text = serialiseState(toState(learner, states.flatMap((s) => s.state.inputs)));
+    if (a.output !== undefined) writeAtomic(a.output, text);
+    else io.stdout.write(text);
+    return EXIT.ok;
+  }
+  if (a.report) {
+    const r = buildReport(learner, false);
+    const keep = new Set(selected(learner, a).map((g) => g.exe ?? g.name));
+    if (a.comm.length > 0 || a.exe.length > 0) r.processes = r.processes.filter((p) => keep.has(p.exe ?? p.name));
+    const text = a.json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r, 80, false);
+    if (a.output !== undefined) writeAtomic(a.output, text);
+    else io.stdout.write(text);
+    return EXIT.ok;
+  }
+  const renderer = new LearnedRenderer(a.format, say, a.quiet);
+  const groups = selected(learner, a);
+  if (groups.every((g) => g.calls.size === 0)) {
+    say('seccomp-learn: the merged states hold no learned call for the selection: nothing written');
+    return EXIT.nothing;
+  }
+  if (a['out-dir'] !== undefined) return writeProgramProfiles(groups, a['out-dir'], renderer, {}, say, a.quiet, inputs);
+  const names = new Set<string>();
+  const abis = new Set<Arch>();
+  for (const g of groups) for (const [abi, set] of g.calls) {
+    abis.add(abi);
+    for (const s of set) names.add(s);
+  }
+  const program = a.name ?? (groups.length === 1 ? groups[0].name : 'merged');
+  const text = renderer.render(buildProfile(names, abis, {}), program, a.name);
+  if (a.output !== undefined) writeAtomic(a.output, text);
+  else io.stdout.write(text);
+  return EXIT.ok;
+}
