@@ -28,7 +28,7 @@ import { jobsOf } from './options.js';
 import { prepareOutput, sameFile, safeFileName, writeAtomic } from '../io/output.js';
 import { readAll, type Io, type ReadAllResult, type Say } from '../io/read.js';
 import { UsageError } from '../core/error.js';
-import type { Group } from '../learn/lives.js';
+import type { Program } from '../learn/lives.js';
 import { buildProfile, type BuildOptions } from '../profile/model.js';
 import { MergeError, mergeProfiles } from '../profile/merge.js';
 import { Policy } from '../profile/policy.js';
@@ -258,10 +258,10 @@ export function programOf(a: { name?: string; comm: string[]; exe: string[] }): 
  * returns the exit code) and the others are still written. Returns 0 or the
  * first such code.
  */
-export function writeProgramProfiles(groups: readonly Group[], dir: string, format: FormatName, build: BuildOptions, say: Say, quiet: boolean, failed: (err: unknown) => number, keep: readonly string[] = []): number {
+export function writeProgramProfiles(programs: readonly Program[], dir: string, format: FormatName, build: BuildOptions, say: Say, quiet: boolean, failed: (err: unknown) => number, keep: readonly string[] = []): number {
   let code: number = EXIT.ok;
   const used = new Set<string>();
-  for (const g of [...groups].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
+  for (const g of [...programs].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
     if (g.calls.size === 0) continue;
     let name = safeFileName(g.name);
     for (let n = 2; used.has(name); n++) name = `${safeFileName(g.name)}-${n}`;

@@ -10,7 +10,7 @@ import { prepareOutDir, prepareOutput, refuseOverwrite, writeAtomic } from '../i
 import { UsageError } from '../core/error.js';
 import { type Io, type Say } from '../io/read.js';
 import type { Learner } from '../learn/learner.js';
-import type { Group } from '../learn/lives.js';
+import type { Program } from '../learn/lives.js';
 import { buildProfile } from '../profile/model.js';
 import { buildReport, renderReport } from '../report/report.js';
 import { describe } from '../io/input.js';
@@ -68,7 +68,7 @@ function load(file: string): { file: string; state: LearnState } {
 }
 
 /** The programs a --comm/--exe selection keeps (none given: all). */
-function selected(l: Learner, a: StateMergeArgs): Group[] {
+function selected(l: Learner, a: StateMergeArgs): Program[] {
   const all = l.programs();
   if (a.comm.length === 0 && a.exe.length === 0) return all;
   return all.filter((g) => a.comm.some((c) => g.comms.has(c)) || (g.exe !== null && a.exe.includes(g.exe)));
