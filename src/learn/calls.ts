@@ -83,8 +83,7 @@ export function mergeDetail(into: Detail, from: Detail): void {
 /** @internal */
 export type CallsJSON = Record<string, string[]>;
 
-/** @internal */
-export interface CallStatJSON extends Omit<CallStat, 'abi'> {
+interface CallStatJSON extends Omit<CallStat, 'abi'> {
   abi: string | null;
 }
 

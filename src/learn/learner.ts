@@ -1,10 +1,11 @@
 // The Learner: reads lines (a LineSink) and ties together what makes a profile
-// right and honest. Per line: the parser (parse/event.ts); per source: the forgery
-// checks (learn/forgery.ts), serial gaps (learn/gaps.ts) and journald's two transports
-// (learn/pairing.ts) (the three kept together: learn/source-state.ts); across sources:
-// records read twice (learn/duplicates.ts); per machine: process lives and the programs
-// they make (learn/lives.ts). What it counts on the way (lost, skipped, untrusted,
-// forged lines, denied calls...) is turned into findings by report/findings.ts.
+// right and honest. Per line: the parser (parse/event.ts); per source (a file, and
+// each host it names): the forgery checks (learn/forgery.ts), serial gaps
+// (learn/gaps.ts) and journald's two transports (learn/pairing.ts), kept together
+// in learn/source-state.ts; across sources: records read twice (learn/duplicates.ts);
+// per machine: process lives and the programs they make (learn/lives.ts). What it
+// counts on the way (lost, skipped, untrusted, forged lines, denied calls...) is
+// turned into findings by report/findings.ts.
 //
 // Each part saves itself as its piece of a learn state and loads back (each in
 // its own file); state/state.ts composes them, with the counts kept here.
@@ -115,7 +116,6 @@ export class Learner implements LineSink, ItemSink {
   /** The union of what every selected process did, by ABI. */
   readonly union: Calls = new Map();
 
-
   // Its parts, each of which saves and loads itself (state/state.ts composes them).
   /** Records counted, by comm (or exe): see `seen`. */
   readonly labels = new LabelCounts();
@@ -152,12 +152,12 @@ export class Learner implements LineSink, ItemSink {
     return this.sources.gaps;
   }
 
-  // ---- LineSink ----
-  line(buf: Buffer, start: number, end: number, source: string, lineNo: number): void {
+  // ---- LineSink (a line's `file` is the input's name: what LineSink calls its source) ----
+  line(buf: Buffer, start: number, end: number, file: string, lineNo: number): void {
     this.lines++;
     // one event object for every record: nothing of it is kept past the call (copies are made where kept)
-    const r = this.parser.parseInto(buf, start, end, source, lineNo, this.scratch);
-    if (r !== null) this.result(r, source, lineNo, headFor(r, buf, start, end));
+    const r = this.parser.parseInto(buf, start, end, file, lineNo, this.scratch);
+    if (r !== null) this.result(r, file, lineNo, headFor(r, buf, start, end));
   }
 
   /**
@@ -188,23 +188,23 @@ export class Learner implements LineSink, ItemSink {
   }
 
   /** One line of text (a convenience for callers with strings). */
-  lineText(text: string, source: string, lineNo: number): void {
+  lineText(text: string, file: string, lineNo: number): void {
     const b = Buffer.from(text, 'utf8');
-    this.line(b, 0, b.length, source, lineNo);
+    this.line(b, 0, b.length, file, lineNo);
   }
 
   passed(count: number): void {
     this.lines += count;
   }
 
-  overlong(source: string, lineNo: number, bytes: number): void {
+  overlong(file: string, lineNo: number, bytes: number): void {
     this.lines++;
-    this.longLine(source, lineNo, bytes);
+    this.longLine(file, lineNo, bytes);
   }
 
   /** ItemSink: a line over the cap that a worker read (its range's lines are counted by passed()). */
-  longLine(source: string, lineNo: number, bytes: number): void {
-    countIn(this.skipped, 'line-too-long', { file: source, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
+  longLine(file: string, lineNo: number, bytes: number): void {
+    countIn(this.skipped, 'line-too-long', { file, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
   }
 
   private skip(s: Skip, file: string, line: number): void {
@@ -277,9 +277,9 @@ export class Learner implements LineSink, ItemSink {
     return this.loss.size > 0 || this.gaps.size > 0;
   }
 
-  /** LineSink: /dev/kmsg's buffer overwrote lines before they were read (after line `lineNo` of `source`). */
-  overrun(source: string, lineNo: number): void {
-    this.lossNotice({ kind: 'loss', reason: 'kmsg-overrun', count: null, trusted: true, printk: null }, source, lineNo, 'a read of the kernel log failed with EPIPE: lines were overwritten before they were read');
+  /** LineSink: /dev/kmsg's buffer overwrote lines before they were read (after line `lineNo` of `file`). */
+  overrun(file: string, lineNo: number): void {
+    this.lossNotice({ kind: 'loss', reason: 'kmsg-overrun', count: null, trusted: true, printk: null }, file, lineNo, 'a read of the kernel log failed with EPIPE: lines were overwritten before they were read');
   }
 
   private lossNotice(n: LossNotice, file: string, line: number, text: string): void {

@@ -9,8 +9,9 @@
 // kernel log and audit.log read here): pids of two hosts in one log server's
 // file are different processes. When a life ends it is retired into its
 // program (grouped by executable, or by comm), which is what a profile is
-// written for.
-import { loadCalls, loadDetail, mergeDetail, newDetail, saveCalls, saveDetail, addCall, type Calls, type CallsJSON, type Detail, type DetailJSON } from './calls.js';
+// written for. The open lives and the programs save themselves as their pieces
+// of a learn state, and load back.
+import { addCall, loadCalls, loadDetail, mergeDetail, newDetail, saveCalls, saveDetail, type Calls, type CallsJSON, type Detail, type DetailJSON } from './calls.js';
 import { runtimeBaseNamed, type RuntimeBase } from './runtime.js';
 import { archNamed, byName } from './saved.js';
 import type { Arch } from '../syscalls/index.js';

@@ -22,12 +22,11 @@ export class SourceState {
 
   /** `file` or `file (host h)`, for messages. */
   get label(): string {
-    return label(this.file, this.host);
+    return labelOf(this.file, this.host);
   }
 }
 
-/** `file` or `file (host h)`, for messages. */
-export function label(file: string, host: string | null): string {
+function labelOf(file: string, host: string | null): string {
   return host === null ? file : `${file} (host ${host})`;
 }
 
@@ -85,7 +84,7 @@ export class SourceStates {
     const given = new Set<string>();
     for (const j of saved) {
       const key = JSON.stringify([j.file, j.host]);
-      if (given.has(key)) throw new StateError(`not a state this version wrote: the source ${label(j.file, j.host)} is given twice`);
+      if (given.has(key)) throw new StateError(`not a state this version wrote: the source ${labelOf(j.file, j.host)} is given twice`);
       given.add(key);
     }
     for (const j of saved) {
