@@ -215,8 +215,8 @@ function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
   mergeCounted(l.unknownAction, s.unknownAction);
   loadRuntimes(l.runtimes, s.runtimes);
   loadCalls(l.union, s.union);
-  // its parts; the processes and the records read before the sources' kernel
-  // lines still waiting, which a merge judges (below) into the processes they belong to
+  // its parts, all in before a merge judges the kernel lines still waiting
+  // (below): those go to the processes, programs and records the state holds
   l.labels.load(s.seen);
   l.lives.programs.load(s.programs);
   l.lives.load(s.lives, s.totals.evicted);
