@@ -14,8 +14,10 @@ export { LineSplitter, DEFAULT_MAX_LINE, type LineSink } from './parse/lines.js'
 export { openInput, readLines, closeInput, type Input, type ReadOptions } from './io/input.js';
 
 // Learning: selection, processes, duplicates, gaps, forgeries; and what it found.
-export { Learner, truncateComm, COMM_MAX_BYTES, type LearnOptions, type Selection, type SkipReason, type Loss } from './learn/learner.js';
-export type { Group, Detail, CallStat } from './learn/lives.js';
+export { Learner, truncateComm, COMM_MAX_BYTES, type LearnOptions, type Selection, type SkipReason } from './learn/learner.js';
+export type { Loss } from './learn/loss.js';
+export type { Program } from './learn/lives.js';
+export type { Detail, CallStat } from './learn/calls.js';
 export type { Gap } from './learn/gaps.js';
 export type { Counted, Example } from './learn/examples.js';
 export type { Suspicion } from './learn/forgery.js';

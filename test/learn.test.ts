@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findArch, findings, Learner, LineSplitter, truncateComm, type SeccompEvent } from '../src/index.js';
 import { REORDER_HOLES, REORDER_SPAN, SerialState } from '../src/learn/gaps.js';
-import { consistent, ForgeryState, lineSuspicion, WINDOW } from '../src/learn/forgery.js';
+import { consistent, ForgeryState, lineSuspicion, MAX_WAITING } from '../src/learn/forgery.js';
 import { readFixture } from './helpers.js';
 
 function learnFrom(names: string[], selection: { comms?: string[]; exes?: string[]; pids?: number[] } = {}, trustAnySource = false): Learner {
@@ -161,7 +161,7 @@ describe('forged kernel lines in syslog files', () => {
     };
     for (const x of lines) {
       f.hold(x);
-      if (f.waiting >= WINDOW) judge(false);
+      if (f.waiting >= MAX_WAITING) judge(false);
     }
     while (f.waiting > 0) judge(true);
     return out;

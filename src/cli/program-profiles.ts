@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { SeccompLearnError } from '../core/error.js';
-import type { Group } from '../learn/lives.js';
+import type { Program } from '../learn/lives.js';
 import { buildProfile, type BuildOptions, type Profile } from '../profile/model.js';
 import { extensionOf, renderProfile, type FormatName } from '../profile/formats/index.js';
 import { sameFile, safeFileName, writeAtomic } from '../io/output.js';
@@ -69,10 +69,10 @@ export function programOf(a: { name?: string; comm: readonly string[]; exe: read
  * so is a file that is one of `keep` (an input, the state), which is not replaced.
  * Returns 0, or 1 when one was not written.
  */
-export function writeProgramProfiles(groups: readonly Group[], dir: string, renderer: LearnedRenderer, build: BuildOptions, say: Say, quiet: boolean, keep: readonly string[] = []): number {
+export function writeProgramProfiles(programs: readonly Program[], dir: string, renderer: LearnedRenderer, build: BuildOptions, say: Say, quiet: boolean, keep: readonly string[] = []): number {
   let code: number = EXIT.ok;
   const used = new Set<string>();
-  for (const g of [...groups].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
+  for (const g of [...programs].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
     if (g.calls.size === 0) continue;
     let name = safeFileName(g.name);
     for (let n = 2; used.has(name); n++) name = `${safeFileName(g.name)}-${n}`;

@@ -4,8 +4,13 @@
 //
 // The window remembers one record per serial modulo DEDUP_WINDOW, so memory
 // stays fixed on an endless stream: two reads of one record are known as one
-// when fewer than DEDUP_WINDOW audit serials lie between them.
+// when fewer than DEDUP_WINDOW audit serials lie between them. It saves itself
+// as its piece of a learn state (the machines it numbered, and its records,
+// packed) and loads back, into a window that may already hold records (a merge).
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { SeccompEvent } from '../parse/event.js';
+import { SeccompLearnError } from '../core/error.js';
+
 
 /**
  * How far apart (in serials) two reads of one record may be and still be known
@@ -35,10 +40,22 @@ export class RecordWindow {
   private readonly sigs = new Uint32Array(DEDUP_WINDOW);
   /** Per machine number: 1 when the machine has a name (a host a line names), 0 for the unnamed one (the kernel log). */
   private readonly named = new Uint8Array(256);
+  /** Machine numbers by host (null: the unnamed one), given in the order first asked for. */
+  private readonly machines = new Map<string | null, number>();
+  // lines of one host follow each other: the last one asked for is kept
+  private lastHost: string | null | undefined = undefined;
+  private lastMachine = 0;
 
-  /** Say whether machine number `m` has a name (the Learner numbers hosts; null is the unnamed one). */
-  nameMachine(m: number, named: boolean): void {
-    this.named[m & 0xff] = named ? 1 : 0;
+  /** The small number check() takes for the machine `host` names (null: the unnamed one, the kernel log's and audit.log's). */
+  machine(host: string | null): number {
+    if (host === this.lastHost) return this.lastMachine;
+    let id = this.machines.get(host);
+    if (id === undefined) {
+      this.machines.set(host, (id = this.machines.size));
+      this.named[id & 0xff] = host !== null ? 1 : 0;
+    }
+    this.lastHost = host;
+    return (this.lastMachine = id);
   }
 
   /**
@@ -70,39 +87,52 @@ export class RecordWindow {
     return 'new';
   }
 
-  /** The remembered records, slot order: serial, time (low 32 bits of ms) and hash with machine, as three arrays (a saved state). */
-  export(): { serials: Uint32Array; times: Uint32Array; sigs: Uint32Array } {
+  /**
+   * What a state saves of the window: the hosts of its machine numbers, by
+   * number (LearnState.machines), and the remembered records (LearnState.window):
+   * in slot order, each record's serial, time (low 32 bits of ms) and hash with
+   * machine as three arrays of 32-bit numbers, deflated, in base64.
+   */
+  save(): { machines: Array<string | null>; window: WindowJSON } {
+    const machines: Array<string | null> = [];
+    for (const [host, id] of this.machines) machines[id] = host;
     let n = 0;
     for (let i = 0; i < DEDUP_WINDOW; i++) if (this.serials[i] !== 0) n++;
-    const out = { serials: new Uint32Array(n), times: new Uint32Array(n), sigs: new Uint32Array(n) };
+    const serials = new Uint32Array(n);
+    const times = new Uint32Array(n);
+    const sigs = new Uint32Array(n);
     let k = 0;
     for (let i = 0; i < DEDUP_WINDOW; i++) {
       if (this.serials[i] === 0) continue;
-      out.serials[k] = this.serials[i] - 1;
-      out.times[k] = this.times[i];
-      out.sigs[k] = this.sigs[i];
+      serials[k] = this.serials[i] - 1;
+      times[k] = this.times[i];
+      sigs[k] = this.sigs[i];
       k++;
     }
-    return out;
+    return { machines, window: { count: n, data: pack([serials, times, sigs]) } };
   }
 
   /**
-   * Take remembered records in (a saved state, or another window being merged);
-   * `machine` maps their machine numbers to this window's. A slot both hold for
-   * the same record counts as read in both (returned: how many); otherwise the
-   * later serial stays. A slot both hold with one TIME:SERIAL and other content,
-   * for one machine as check() tells machines apart, is a conflict (returned:
-   * how many, and the first one's serial and time in ms).
+   * Take saved records in (a state read on, or merged), their machines
+   * numbered as this window numbers those hosts. A slot both hold for the same
+   * record counts as read in both (returned: how many); otherwise the later
+   * serial stays. A slot both hold with one TIME:SERIAL and other content, for
+   * one machine as check() tells machines apart, is a conflict (returned: how
+   * many, and the first one's serial and time in ms). Throws a SeccompLearnError 'state-invalid' when
+   * the records do not unpack.
    */
-  load(x: { serials: Uint32Array; times: Uint32Array; sigs: Uint32Array }, machine: (m: number) => number = (m) => m): { both: number; conflicts: number; first: { serial: number; ms: number } | null } {
+  load(machines: ReadonlyArray<string | null>, saved: WindowJSON): { both: number; conflicts: number; first: { serial: number; ms: number } | null } {
+    const mine = machines.map((host) => this.machine(host));
+    const [serials, times, sigs] = unpack(saved.data, saved.count, 3);
     let both = 0;
     let conflicts = 0;
     let first: { serial: number; ms: number } | null = null;
-    for (let k = 0; k < x.serials.length; k++) {
-      const serial = x.serials[k];
+    for (let k = 0; k < serials.length; k++) {
+      const serial = serials[k];
       const i = serial % DEDUP_WINDOW;
-      const sig = ((x.sigs[k] & 0xffffff) | ((machine(x.sigs[k] >>> 24) & 0xff) << 24)) >>> 0;
-      if (this.serials[i] === serial + 1 && this.times[i] === x.times[k]) {
+      const from = sigs[k] >>> 24;
+      const sig = ((sigs[k] & 0xffffff) | (((mine[from] ?? from) & 0xff) << 24)) >>> 0;
+      if (this.serials[i] === serial + 1 && this.times[i] === times[k]) {
         if ((this.sigs[i] & 0xffffff) === (sig & 0xffffff)) {
           both++;
           continue;
@@ -111,16 +141,41 @@ export class RecordWindow {
         const m = sig >>> 24;
         if (!(had !== m && this.named[had] === 1 && this.named[m] === 1)) {
           conflicts++;
-          first ??= { serial, ms: x.times[k] };
+          first ??= { serial, ms: times[k] };
           continue;
         }
       }
       if (this.serials[i] !== 0 && this.serials[i] > serial + 1) continue;
       this.serials[i] = serial + 1;
-      this.times[i] = x.times[k];
+      this.times[i] = times[k];
       this.sigs[i] = sig;
     }
     return { both, conflicts, first };
   }
 }
 
+// The window's records as a state saves them: how many, and their three arrays packed (see RecordWindow.save).
+/** @internal */
+export interface WindowJSON {
+  count: number;
+  data: string;
+}
+
+/** Pack typed arrays of the same length into one deflated, base64 string. */
+function pack(arrays: Uint32Array[]): string {
+  const all = Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+  return deflateRawSync(all).toString('base64');
+}
+
+/** `n` arrays of `count` numbers from what pack() gave; throws a SeccompLearnError 'state-invalid' when it does not inflate to that. */
+function unpack(data: string, count: number, n: number): Uint32Array[] {
+  let raw: Buffer;
+  try {
+    raw = inflateRawSync(Buffer.from(data, 'base64'));
+  } catch (err) {
+    throw new SeccompLearnError('state-invalid', `its record window does not inflate (${(err as Error).message})`);
+  }
+  if (raw.length !== count * n * 4) throw new SeccompLearnError('state-invalid', `its record window holds ${raw.length} bytes, not ${count * n * 4}`);
+  const copy = new Uint8Array(raw);
+  return Array.from({ length: n }, (_, i) => new Uint32Array(copy.buffer, i * count * 4, count));
+}

@@ -1,7 +1,10 @@
 // Counted occurrences with a few examples of where they were read. Examples are
 // the first few by position (file name, then line number), whatever order the
 // lines were read in, so that counts read in pieces and merged show the same
-// examples as counts read at once.
+// examples as counts read at once. Also plain tallies, without examples. Both
+// save themselves as their piece of a learn state (a JSON object by key) and
+// load back, adding to what they hold.
+import { sortedRecord } from './saved.js';
 
 /** Where something was read, and what it was. */
 export interface Example {
@@ -32,6 +35,11 @@ export function keepExample(list: Example[], ex: Example): void {
   if (list.length > MAX_EXAMPLES) list.pop();
 }
 
+/** The one of two examples read first (by position). */
+export function earlier(a: Example, b: Example): Example {
+  return before(b, a) ? b : a;
+}
+
 /** Count one occurrence at `ex`. */
 export function countIn<K>(map: Map<K, Counted>, key: K, ex: Example): void {
   let c = map.get(key);
@@ -44,4 +52,29 @@ export function countIn<K>(map: Map<K, Counted>, key: K, ex: Example): void {
 export function mergeCounted(into: Counted, from: Counted): void {
   into.count += from.count;
   for (const ex of from.examples) keepExample(into.examples, ex);
+}
+
+/** Counts by key as a state saves them: a JSON object, keys sorted. */
+export function saveCounts<K extends string>(m: ReadonlyMap<K, Counted>): Partial<Record<K, Counted>> {
+  return sortedRecord(m as ReadonlyMap<string, Counted>) as Partial<Record<K, Counted>>;
+}
+
+/** Add saved counts by key into `into`. */
+export function loadCounts<K extends string>(into: Map<K, Counted>, saved: Partial<Record<K, Counted>>): void {
+  for (const [k, c] of Object.entries(saved) as Array<[K, Counted | undefined]>) {
+    if (!c) continue;
+    const have = into.get(k);
+    if (have) mergeCounted(have, c);
+    else into.set(k, { count: c.count, examples: [...c.examples] });
+  }
+}
+
+/** Tallies by key as a state saves them: a JSON object, keys sorted. */
+export function saveTallies(m: ReadonlyMap<string, number>): Record<string, number> {
+  return sortedRecord(m);
+}
+
+/** Add saved tallies into `into`. */
+export function loadTallies(into: Map<string, number>, saved: Readonly<Record<string, number>>): void {
+  for (const [k, n] of Object.entries(saved)) into.set(k, (into.get(k) ?? 0) + n);
 }

@@ -12,17 +12,22 @@
 // uptime cannot pass faster than the wall clock (kauditd's printing lag aside); a
 // reboot puts both back and begins after the earlier record. A line is judged by
 // the lines around it, not by the one before alone: it waits among the next
-// WINDOW - 1 lines of its source (or until the input ends or, when following,
+// MAX_WAITING - 1 lines of its source (or until the input ends or, when following,
 // pauses) and is learned when it agrees with at least as many of them and of the
-// last RECENT lines judged as it contradicts. One forged line, or a few in a row,
+// last RECENT_JUDGED lines judged as it contradicts. One forged line, or a few in a row,
 // cannot make the real lines after it look forged, and a reboot claim needs a
 // later line that agrees. Alone: a line with no printk stamp where the source's
 // lines have one; a journald audit-transport tag without the record's own pid
 // (`audit[7645]: ... pid=7645`). A forger who copies all of these plausibly, or
 // outnumbers the kernel's lines, is not caught here; the same TIME:SERIAL with
 // other content still is (learn/duplicates.ts).
+//
+// A source's checks save themselves as their piece of a learn state (the
+// lines judged last, and those still waiting) and load back.
 import type { Format } from '../parse/envelope.js';
 import { blankEvent, type AuditMark, type SeccompEvent } from '../parse/event.js';
+import { archName, archNamed } from './saved.js';
+import { SeccompLearnError } from '../core/error.js';
 
 export type Suspicion =
   | 'no-printk-stamp'
@@ -63,14 +68,14 @@ export interface Stamped {
   time: number | null;
 }
 
-/** Formats whose kernel lines are judged against their source's other kernel lines. */
-function kernelTagged(format: Format): boolean {
+/** Formats whose kernel lines are judged against their source's other kernel lines (a syslog file, journalctl's text). */
+function judgedByNeighbours(format: Format): boolean {
   return format === 'syslog' || format === 'syslog-rfc3339' || format === 'journal-full' || format === 'journal-unix' || format === 'journal-monotonic' || format === 'unknown';
 }
 
 /** Whether a line is one the check judges (claims the kernel wrote it, in a file anyone can add to). */
 export function judged(x: Stamped): boolean {
-  return x.trusted && (kernelTagged(x.format) || x.format === 'journal');
+  return x.trusted && (judgedByNeighbours(x.format) || x.format === 'journal');
 }
 
 /**
@@ -91,9 +96,10 @@ export interface Stamp {
   time: number | null;
 }
 
-/** Lines a judged line waits among (itself and the next ones of its source), and learned lines it is also compared with. */
-export const WINDOW = 8;
-export const RECENT = 4;
+/** Kernel lines of one source waiting to be judged, at most: a line waits among itself and the next MAX_WAITING - 1. */
+export const MAX_WAITING = 8;
+/** Lines judged last that a line is also compared with. */
+export const RECENT_JUDGED = 4;
 
 /**
  * Whether `b`, read after `a` from the same source, could be the kernel's if `a`
@@ -104,6 +110,17 @@ export function consistent(a: Stamp, b: Stamp): Suspicion | 'reboot' | null {
   const v = relation(a.printk ?? NaN, a.serial ?? NaN, a.time ?? NaN, b.printk ?? NaN, b.serial ?? NaN, b.time ?? NaN);
   return v === AGREE ? null : v === REBOOT ? 'reboot' : v;
 }
+
+// The checks as a state saves them (see ForgeryState.save).
+/** @internal */
+export interface ForgeryJSON {
+  stamped: number;
+  recent: Stamp[];
+}
+
+// A kernel line waiting to be judged, as a state saves it: a record (its architecture by name) or a mark.
+/** @internal */
+export type PendingJSON = (Omit<SeccompEvent, 'arch'> & { arch: string | null }) | AuditMark;
 
 /** A waiting line's place: a record or another record's mark, rewritten in place (no allocation per line). */
 interface Slot {
@@ -120,16 +137,16 @@ interface Slot {
 export class ForgeryState {
   /** Stamped lines learned so far. */
   stamped = 0;
-  // the last RECENT lines judged, learned or not (a line left out still speaks
+  // the last RECENT_JUDGED lines judged, learned or not (a line left out still speaks
   // against the next: two lines that contradict each other, with nothing around
   // them, are both left out): printk, serial, time (NaN: none), oldest at rHead
-  private readonly rp = new Float64Array(RECENT);
-  private readonly rs = new Float64Array(RECENT);
-  private readonly rt = new Float64Array(RECENT);
+  private readonly rp = new Float64Array(RECENT_JUDGED);
+  private readonly rs = new Float64Array(RECENT_JUDGED);
+  private readonly rt = new Float64Array(RECENT_JUDGED);
   private rHead = 0;
   private rCount = 0;
   // the lines waiting, oldest at wHead
-  private readonly slots: Slot[] = Array.from({ length: WINDOW }, () => ({ isEvent: true, event: blankEvent(), mark: { kind: 'mark', serial: 0, time: 0.5, trusted: false, format: 'unknown', host: null, printk: 0.5, file: '', line: 0 } }));
+  private readonly slots: Slot[] = Array.from({ length: MAX_WAITING }, () => ({ isEvent: true, event: blankEvent(), mark: { kind: 'mark', serial: 0, time: 0.5, trusted: false, format: 'unknown', host: null, printk: 0.5, file: '', line: 0 } }));
   private wHead = 0;
   private wCount = 0;
 
@@ -138,33 +155,46 @@ export class ForgeryState {
     return this.wCount;
   }
 
-  /** The waiting lines, oldest first (copies: for a saved state). */
-  pendingLines(): Array<SeccompEvent | AuditMark> {
-    const out: Array<SeccompEvent | AuditMark> = [];
-    for (let i = 0; i < this.wCount; i++) out.push({ ...this.line(i) });
-    return out;
+  /** What a state saves of the checks: the stamped lines learned so far, and the last lines judged, oldest first. */
+  save(): ForgeryJSON {
+    const recent: Stamp[] = [];
+    for (let i = 0; i < this.rCount; i++) {
+      const k = (this.rHead + i) % RECENT_JUDGED;
+      recent.push({ printk: orNull(this.rp[k]), serial: orNull(this.rs[k]), time: orNull(this.rt[k]) });
+    }
+    return { stamped: this.stamped, recent };
   }
 
-  /** The last lines judged, oldest first (for a saved state). */
-  recentStamps(): Stamp[] {
-    const out: Stamp[] = [];
-    for (let i = 0; i < this.rCount; i++) {
-      const k = (this.rHead + i) % RECENT;
-      out.push({ printk: orNull(this.rp[k]), serial: orNull(this.rs[k]), time: orNull(this.rt[k]) });
+  /** The lines waiting, oldest first, as a state saves them (copies). */
+  savePending(): PendingJSON[] {
+    const out: PendingJSON[] = [];
+    for (let i = 0; i < this.wCount; i++) {
+      const x = this.line(i);
+      out.push(x.kind === 'seccomp' ? { ...x, arch: archName(x.arch) } : { ...x });
     }
     return out;
   }
 
-  /** Take back saved stamps (oldest first). */
-  restoreRecent(stamps: readonly Stamp[]): void {
+  /**
+   * Go on from saved checks (of `file`), with no line waiting: the stamped
+   * count adds, the lines judged last are the saved ones, the saved waiting
+   * lines wait again. Throws a SeccompLearnError 'state-invalid' for more lines waiting than can be, or
+   * an architecture this version does not know.
+   */
+  load(saved: ForgeryJSON, pending: readonly PendingJSON[], file: string): void {
+    if (pending.length > MAX_WAITING - 1) throw new SeccompLearnError('state-invalid', `${file}: ${pending.length} kernel lines waiting, more than ${MAX_WAITING - 1}`);
+    if (this.wCount > 0) throw new Error('saved forgery checks loaded where kernel lines are waiting');
+    const lines = pending.map((x) => (x.kind === 'seccomp' ? { ...x, arch: x.arch === null ? null : archNamed(x.arch, 'pending') } : { ...x }));
+    this.stamped += saved.stamped;
     this.rHead = this.rCount = 0;
-    for (const x of stamps) this.remember(x.printk, x.serial, x.time);
+    for (const x of saved.recent) this.remember(x.printk, x.serial, x.time);
+    for (const x of lines) this.hold(x);
   }
 
   /** A line to wait among the next ones: copied (the caller's object may be rewritten). */
   hold(x: SeccompEvent | AuditMark): void {
-    if (this.wCount === WINDOW) throw new Error('a kernel line held with WINDOW lines already waiting');
-    const slot = this.slots[(this.wHead + this.wCount) % WINDOW];
+    if (this.wCount === MAX_WAITING) throw new Error('a kernel line held with MAX_WAITING lines already waiting');
+    const slot = this.slots[(this.wHead + this.wCount) % MAX_WAITING];
     this.wCount++;
     if (x.kind === 'seccomp') {
       slot.isEvent = true;
@@ -177,7 +207,7 @@ export class ForgeryState {
 
   /** The i-th waiting line, oldest first. */
   private line(i: number): SeccompEvent | AuditMark {
-    const slot = this.slots[(this.wHead + i) % WINDOW];
+    const slot = this.slots[(this.wHead + i) % MAX_WAITING];
     return slot.isEvent ? slot.event : slot.mark;
   }
 
@@ -187,7 +217,7 @@ export class ForgeryState {
    */
   release(learned: boolean): SeccompEvent | AuditMark {
     const x = this.line(0);
-    this.wHead = (this.wHead + 1) % WINDOW;
+    this.wHead = (this.wHead + 1) % MAX_WAITING;
     this.wCount--;
     if (learned && x.printk !== null) this.stamped++;
     this.remember(x.printk, x.serial, x.time);
@@ -196,13 +226,13 @@ export class ForgeryState {
 
   private remember(printk: number | null, serial: number | null, time: number | null): void {
     let k: number;
-    if (this.rCount < RECENT) {
-      k = (this.rHead + this.rCount) % RECENT;
+    if (this.rCount < RECENT_JUDGED) {
+      k = (this.rHead + this.rCount) % RECENT_JUDGED;
       this.rCount++;
     } else {
       // full: the oldest goes
       k = this.rHead;
-      this.rHead = (this.rHead + 1) % RECENT;
+      this.rHead = (this.rHead + 1) % RECENT_JUDGED;
     }
     this.rp[k] = printk ?? NaN;
     this.rs[k] = serial ?? NaN;
@@ -225,7 +255,7 @@ export class ForgeryState {
     let first: Suspicion | null = null;
     let reboot = false;
     for (let i = 0; i < this.rCount; i++) {
-      const k = (this.rHead + i) % RECENT;
+      const k = (this.rHead + i) % RECENT_JUDGED;
       if (!Number.isNaN(this.rp[k])) stampedAround = true;
       const v = relation(this.rp[k], this.rs[k], this.rt[k], xp, xs, xt);
       if (v === REBOOT) reboot = true;

@@ -3,8 +3,9 @@
 // records this source never showed. That is an upper bound: the kernel also
 // skips serials for records it never prints. A small step back is a record
 // printed out of order, which fills the hole it left; a large one, a reboot or
-// another log.
-import type { Example } from './examples.js';
+// another log. What a source's serials have been saves itself as its piece of
+// a learn state, and loads back.
+import { earlier, type Example } from './examples.js';
 
 /** A serial this far below the last one starts the count again (a reboot, another log). */
 export const SERIAL_RESET = 5000;
@@ -51,6 +52,24 @@ export const enum GapChange {
   Opened = 1,
   /** Late records filled every gap the source had: `gap` is null again. */
   Closed = 2,
+}
+
+/** Add `from`, gaps of the same source read elsewhere (another state), into `into`. */
+export function joinGap(into: Gap, from: Gap): void {
+  into.gaps += from.gaps;
+  into.missing += from.missing;
+  if (from.from !== null && (into.from === null || from.from < into.from)) into.from = from.from;
+  if (from.to !== null && (into.to === null || from.to > into.to)) into.to = from.to;
+  into.first = earlier(into.first, from.first);
+}
+
+// One source's serials as a state saves them: SerialState's fields.
+/** @internal */
+export interface SerialsJSON {
+  last: number;
+  time: number | null;
+  gap: Gap | null;
+  jumps: Jump[];
 }
 
 /** What one source's serials have been so far. */
@@ -132,6 +151,19 @@ export class SerialState {
       return GapChange.None;
     }
     return GapChange.None;
+  }
+
+  /** What a state saves of it. */
+  save(): SerialsJSON {
+    return { last: this.last, time: this.time, gap: this.gap, jumps: this.jumps };
+  }
+
+  /** Take a saved one's place: the source read on from where it stopped (copies: the piece is not kept). */
+  load(saved: SerialsJSON): void {
+    this.last = saved.last;
+    this.time = saved.time;
+    this.gap = saved.gap && { ...saved.gap, first: { ...saved.gap.first } };
+    this.jumps = saved.jumps.map((x) => ({ ...x, holes: [...x.holes], example: { ...x.example } }));
   }
 
   /** Jumps too far behind the last serial are final. */

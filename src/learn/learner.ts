@@ -1,25 +1,33 @@
 // The Learner: reads lines (a LineSink) and ties together what makes a profile
-// right and honest. Per line: the parser (parse/event.ts); per source: the forgery
-// checks (learn/forgery.ts), serial gaps (learn/gaps.ts) and journald's two transports
-// (learn/pairing.ts); across sources: records read twice (learn/duplicates.ts); per machine:
-// process lives and the programs they make (learn/lives.ts). What it counts on the
-// way (lost, skipped, untrusted, forged lines...) is turned into findings by
-// report/findings.ts.
-import type { Action, AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
+// right and honest. Per line: the parser (parse/event.ts); per source (a file, and
+// each host it names): the forgery checks (learn/forgery.ts), serial gaps
+// (learn/gaps.ts) and journald's two transports (learn/pairing.ts), kept together
+// in learn/source-state.ts; across sources: records read twice (learn/duplicates.ts);
+// per machine: process lives and the programs they make (learn/lives.ts). What it
+// counts on the way (lost, skipped, untrusted, forged lines, denied calls...) is
+// turned into findings by report/findings.ts.
+//
+// Each part saves itself as its piece of a learn state and loads back (each in
+// its own file); state/state.ts composes them, with the counts kept here.
+import type { AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
 import { blankEvent, Parser } from '../parse/event.js';
 import type { Format } from '../parse/envelope.js';
-import { countIn, keepExample, type Counted, type Example } from './examples.js';
-import { GapChange, type Gap } from './gaps.js';
-import { addCall, addDetail, Lives, newDetail, Programs, type Calls, type Group, type Life } from './lives.js';
+import { countIn, keepExample, type Counted } from './examples.js';
+import type { Gap } from './gaps.js';
+import { addCall, addDetail, newDetail, type Calls } from './calls.js';
+import { Lives, type Program } from './lives.js';
 import { kernelTransport } from './pairing.js';
 import { buildProfile, type BuildOptions, type Profile } from '../profile/model.js';
 import type { LossReason } from '../parse/record.js';
 import { runtimeBaseOf, type RuntimeBase } from './runtime.js';
 import type { LineSink } from '../parse/lines.js';
-import { Sources, type SourceState } from './source-state.js';
+import { SourceStates, type SourceState } from './source-state.js';
 import type { Arch } from '../syscalls/index.js';
-import { judged, lineSuspicion, SUSPICIONS, WINDOW, type Suspicion } from './forgery.js';
+import { judged, lineSuspicion, MAX_WAITING, SUSPICIONS, type Suspicion } from './forgery.js';
 import { RecordWindow } from './duplicates.js';
+import { countLoss, type Loss } from './loss.js';
+import { countDenied, type Denied } from './denied.js';
+import { LabelCounts } from './labels.js';
 import type { ItemSink } from '../parse/wire.js';
 
 /** The kernel keeps 15 bytes of a thread's name (TASK_COMM_LEN 16, with the NUL). */
@@ -68,14 +76,6 @@ export type SkipReason = SkipCode | 'line-too-long';
  */
 const MAX_LIVES = 1 << 16;
 
-/** What was lost, as the kernel or journald said. */
-export interface Loss {
-  notices: number;
-  /** The lines or records they said were dropped (0 when they do not say). */
-  count: number;
-  first: Example;
-}
-
 export class Learner implements LineSink, ItemSink {
   readonly selection: Selection;
   private readonly comms: Set<string>;
@@ -101,13 +101,12 @@ export class Learner implements LineSink, ItemSink {
   readonly suspicious = new Map<Suspicion, Counted>();
   /** Lines that hold a record which could not be read, by reason. */
   readonly skipped = new Map<SkipReason, Counted>();
+  /** Records lost on the way, by reason, as the kernel or journald said. */
   readonly loss = new Map<LossReason, Loss>();
-  /** Serial gaps, by source label (`file` or `file (host h)`). */
-  readonly gaps = new Map<string, Gap>();
   /** Calls of selected processes whose number has no name, by `abi nr`: how many processes made them. */
   readonly unnamed = new Map<string, number>();
   /** Calls of selected processes that a profile already in force denied (action other than LOG), by `comm syscall action`. */
-  readonly denied = new Map<string, { comm: string; syscall: string; action: Action; count: number; first: Example }>();
+  readonly denied = new Map<string, Denied>();
   /** Records of selected processes without arch= (kernels before 3.16): their number cannot be named. */
   readonly noArch: Counted = { count: 0, examples: [] };
   /** Records whose code= could not be read: the action the filter took is unknown. */
@@ -117,19 +116,18 @@ export class Learner implements LineSink, ItemSink {
   /** The union of what every selected process did, by ABI. */
   readonly union: Calls = new Map();
 
-  // a counter per comm/exe label; the label's strings are shared (decoded once),
-  // so the check against the last one is a pointer compare
-  private readonly seenCounts = new Map<string, { n: number }>();
-  private seenLabel: string | null = null;
-  private seenCounter = { n: 0 };
+  // Its parts, each of which saves and loads itself (state/state.ts composes them).
+  /** Records counted, by comm (or exe): see `seen`. */
+  readonly labels = new LabelCounts();
+  /** Each source's forgery checks, serials and gaps, and journald's unpaired lines. */
+  readonly sources = new SourceStates();
+  /** The records read so far, to know one read twice. */
+  readonly window = new RecordWindow();
+  /** The processes open now, and the programs of those that ended. */
+  readonly lives: Lives;
 
   private readonly parser = new Parser();
   private readonly scratch = blankEvent();
-  private readonly sources = new Sources();
-  private readonly window = new RecordWindow();
-  private readonly machines = new Map<string | null, number>();
-  private readonly programsByExe: Programs;
-  private readonly lives: Lives;
 
   /** LearnOptions.node, or null. */
   readonly node: string | null;
@@ -141,21 +139,25 @@ export class Learner implements LineSink, ItemSink {
     this.exes = new Set(this.selection.exes);
     this.pids = new Set(this.selection.pids);
     this.selectAll = this.comms.size === 0 && this.exes.size === 0 && this.pids.size === 0;
-    this.programsByExe = new Programs(opts.detail === true);
-    this.lives = new Lives(MAX_LIVES, (life) => this.programsByExe.retire(life));
+    this.lives = new Lives(MAX_LIVES, opts.detail === true);
   }
 
   /** comm/exe values seen, with their record counts, for the "nothing matched" message. */
   get seen(): Map<string, number> {
-    return new Map([...this.seenCounts].map(([k, c]) => [k, c.n]));
+    return this.labels.counts();
   }
 
-  // ---- LineSink ----
-  line(buf: Buffer, start: number, end: number, source: string, lineNo: number): void {
+  /** Serial gaps, by source label (`file` or `file (host h)`). */
+  get gaps(): Map<string, Gap> {
+    return this.sources.gaps;
+  }
+
+  // ---- LineSink (a line's `file` is the input's name: what LineSink calls its source) ----
+  line(buf: Buffer, start: number, end: number, file: string, lineNo: number): void {
     this.lines++;
     // one event object for every record: nothing of it is kept past the call (copies are made where kept)
-    const r = this.parser.parseInto(buf, start, end, source, lineNo, this.scratch);
-    if (r !== null) this.result(r, source, lineNo, headFor(r, buf, start, end));
+    const r = this.parser.parseInto(buf, start, end, file, lineNo, this.scratch);
+    if (r !== null) this.result(r, file, lineNo, headFor(r, buf, start, end));
   }
 
   /**
@@ -186,23 +188,23 @@ export class Learner implements LineSink, ItemSink {
   }
 
   /** One line of text (a convenience for callers with strings). */
-  lineText(text: string, source: string, lineNo: number): void {
+  lineText(text: string, file: string, lineNo: number): void {
     const b = Buffer.from(text, 'utf8');
-    this.line(b, 0, b.length, source, lineNo);
+    this.line(b, 0, b.length, file, lineNo);
   }
 
   passed(count: number): void {
     this.lines += count;
   }
 
-  overlong(source: string, lineNo: number, bytes: number): void {
+  overlong(file: string, lineNo: number, bytes: number): void {
     this.lines++;
-    this.longLine(source, lineNo, bytes);
+    this.longLine(file, lineNo, bytes);
   }
 
   /** ItemSink: a line over the cap that a worker read (its range's lines are counted by passed()). */
-  longLine(source: string, lineNo: number, bytes: number): void {
-    countIn(this.skipped, 'line-too-long', { file: source, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
+  longLine(file: string, lineNo: number, bytes: number): void {
+    countIn(this.skipped, 'line-too-long', { file, line: lineNo, message: `a line of ${bytes} bytes, longer than the cap` });
   }
 
   private skip(s: Skip, file: string, line: number): void {
@@ -217,25 +219,11 @@ export class Learner implements LineSink, ItemSink {
   /** The file of the last line result (see result()). */
   private lastFile: string | null = null;
 
-  /** A number for each machine (host), for the record window; lines of one host follow each other. */
-  private machine(host: string | null): number {
-    if (host === this.lastMachineHost) return this.lastMachine;
-    let id = this.machines.get(host);
-    if (id === undefined) {
-      this.machines.set(host, (id = this.machines.size));
-      this.window.nameMachine(id, host !== null);
-    }
-    this.lastMachineHost = host;
-    return (this.lastMachine = id);
-  }
-  private lastMachineHost: string | null | undefined = undefined;
-  private lastMachine = 0;
-
   private mark(m: AuditMark): void {
     if (!m.trusted) return;
     const src = this.sources.get(m.file, m.host ?? this.node);
     if (!this.opts.trustAnySource && judged(m) && !this.judgeLine(src, m, null, null)) return;
-    this.observeSerial(src, m.serial, m.time, m.file, m.line);
+    this.sources.observeSerial(src, m.serial, m.time, m.file, m.line);
   }
 
   /**
@@ -257,7 +245,7 @@ export class Learner implements LineSink, ItemSink {
       return false;
     }
     f.hold(x);
-    if (f.waiting >= WINDOW) this.judgeOldest(src, false);
+    if (f.waiting >= MAX_WAITING) this.judgeOldest(src, false);
     return false;
   }
 
@@ -268,7 +256,7 @@ export class Learner implements LineSink, ItemSink {
     const x = f.release(v === null);
     if (v !== null) return this.suspect(v, x.file, x.line);
     if (x.kind === 'seccomp') this.accept(src, x);
-    else this.observeSerial(src, x.serial, x.time, x.file, x.line);
+    else this.sources.observeSerial(src, x.serial, x.time, x.file, x.line);
   }
 
   /**
@@ -280,12 +268,6 @@ export class Learner implements LineSink, ItemSink {
     for (const src of this.sources.all()) while (src.forgery.waiting > 0) this.judgeOldest(src, true);
   }
 
-  private observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
-    const change = src.serials.observe(serial, time, file, line);
-    if (change === GapChange.Opened) this.gaps.set(src.label, src.serials.gap!);
-    else if (change === GapChange.Closed) this.gaps.delete(src.label);
-  }
-
   private suspect(why: Suspicion, file: string, line: number): void {
     countIn(this.suspicious, why, { file, line, message: SUSPICIONS[why] });
   }
@@ -295,23 +277,13 @@ export class Learner implements LineSink, ItemSink {
     return this.loss.size > 0 || this.gaps.size > 0;
   }
 
-  /** LineSink: /dev/kmsg's buffer overwrote lines before they were read (after line `lineNo` of `source`). */
-  overrun(source: string, lineNo: number): void {
-    this.lossNotice({ kind: 'loss', reason: 'kmsg-overrun', count: null, trusted: true, printk: null }, source, lineNo, 'a read of the kernel log failed with EPIPE: lines were overwritten before they were read');
+  /** LineSink: /dev/kmsg's buffer overwrote lines before they were read (after line `lineNo` of `file`). */
+  overrun(file: string, lineNo: number): void {
+    this.lossNotice({ kind: 'loss', reason: 'kmsg-overrun', count: null, trusted: true, printk: null }, file, lineNo, 'a read of the kernel log failed with EPIPE: lines were overwritten before they were read');
   }
 
   private lossNotice(n: LossNotice, file: string, line: number, text: string): void {
-    const l = this.loss.get(n.reason);
-    const at = { file, line, message: text };
-    if (l) {
-      l.notices++;
-      l.count += n.count ?? 0;
-      const kept = [l.first];
-      keepExample(kept, at);
-      l.first = kept[0];
-    } else {
-      this.loss.set(n.reason, { notices: 1, count: n.count ?? 0, first: at });
-    }
+    countLoss(this.loss, n.reason, n.count, { file, line, message: text });
   }
 
   /** One parsed record. An untrusted one is only counted, unless LearnOptions.trustAnySource. */
@@ -326,9 +298,9 @@ export class Learner implements LineSink, ItemSink {
   private accept(src: SourceState, e: SeccompEvent): void {
     // every source's serials, duplicates included: each source has its own gaps
     // (not ausearch -i's: it prints only the record types asked for, and the others leave gaps)
-    if (e.trusted && e.serial !== null && e.format !== 'ausearch-i') this.observeSerial(src, e.serial, e.time, e.file, e.line);
+    if (e.trusted && e.serial !== null && e.format !== 'ausearch-i') this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
     const host = e.host ?? this.node;
-    const machine = this.machine(host);
+    const machine = this.window.machine(host);
     if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
       // journald's other transport: the record was counted with its twin (its key is still remembered)
       this.window.check(e, machine);
@@ -350,14 +322,7 @@ export class Learner implements LineSink, ItemSink {
     if (counted) this.records++;
     else this.duplicates++;
     if (counted) {
-      const label = e.comm ?? e.exe ?? '(null)';
-      if (label !== this.seenLabel) {
-        let c = this.seenCounts.get(label);
-        if (!c) this.seenCounts.set(label, (c = { n: 0 }));
-        this.seenLabel = label;
-        this.seenCounter = c;
-      }
-      this.seenCounter.n++;
+      this.labels.count(e.comm ?? e.exe ?? '(null)');
       if (e.action === null) keepCount(this.unknownAction, e, 'code= missing or unreadable: the action is unknown');
     }
 
@@ -409,18 +374,10 @@ export class Learner implements LineSink, ItemSink {
       if (counted) life.before++;
     } else if (counted) {
       this.used++;
-      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) {
-        const k = `${e.comm ?? e.exe} ${e.syscall} ${e.action}`;
-        const d = this.denied.get(k);
-        if (d) d.count++;
-        else this.denied.set(k, { comm: e.comm ?? e.exe ?? '(null)', syscall: e.syscall, action: e.action, count: 1, first: { file: e.file, line: e.line, message: `${e.syscall} (${e.action})` } });
-      }
+      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(this.denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line);
     }
     // the end of a process: its pid may be reused by an unrelated one
-    if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') {
-      this.programsByExe.retire(life);
-      this.lives.end(life);
-    }
+    if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.end(life);
   }
 
   private matches(e: SeccompEvent): boolean {
@@ -457,12 +414,7 @@ export class Learner implements LineSink, ItemSink {
    */
   finish(): void {
     this.settle();
-    this.endLives();
-  }
-
-  /** Every process still alive, retired into its program (finish(), and a merge of states). */
-  endLives(): void {
-    for (const life of this.lives.drain()) this.programsByExe.retire(life);
+    this.lives.endAll();
   }
 
   /** The last audit serial read so far from `file`, per host its lines name (null: no host), by host. */
@@ -483,9 +435,9 @@ export class Learner implements LineSink, ItemSink {
     return buildProfile(this.names(), this.union.keys(), opts);
   }
 
-  /** One group per program (after finish()), for --out-dir and report. */
-  programs(): Group[] {
-    return this.programsByExe.list();
+  /** The programs (after finish()), for --out-dir and report. */
+  programs(): Program[] {
+    return this.lives.programs.list();
   }
 
   get skippedTotal(): number {
@@ -494,33 +446,10 @@ export class Learner implements LineSink, ItemSink {
     return n;
   }
 
-  /** Open lives, for saving a state. */
-  openLives(): Iterable<Life> {
-    return this.lives.open();
-  }
-
   /** The options it learns with (a saved state keeps them). */
   get options(): Readonly<LearnOptions> {
     return this.opts;
   }
-
-  /**
-   * What a saved state holds besides the public counts (state/state.ts): read to save,
-   * filled to load. Not for other uses.
-   */
-  parts(): LearnerParts {
-    return { sources: this.sources, window: this.window, machines: this.machines, programs: this.programsByExe, lives: this.lives, seen: this.seenCounts };
-  }
-}
-
-/** The Learner's private parts, for state/state.ts. */
-export interface LearnerParts {
-  sources: Sources;
-  window: RecordWindow;
-  machines: Map<string | null, number>;
-  programs: Programs;
-  lives: Lives;
-  seen: Map<string, { n: number }>;
 }
 
 function keepCount(c: Counted, e: SeccompEvent, message: string): void {

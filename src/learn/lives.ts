@@ -9,81 +9,12 @@
 // kernel log and audit.log read here): pids of two hosts in one log server's
 // file are different processes. When a life ends it is retired into its
 // program (grouped by executable, or by comm), which is what a profile is
-// written for.
-import type { Action, SeccompEvent } from '../parse/event.js';
-import type { RuntimeBase } from './runtime.js';
+// written for. The open lives and the programs save themselves as their pieces
+// of a learn state, and load back.
+import { addCall, loadCalls, loadDetail, mergeDetail, newDetail, saveCalls, saveDetail, type Calls, type CallsJSON, type Detail, type DetailJSON } from './calls.js';
+import { runtimeBaseNamed, type RuntimeBase } from './runtime.js';
+import { archNamed, byName } from './saved.js';
 import type { Arch } from '../syscalls/index.js';
-
-/** Learned names by ABI. */
-export type Calls = Map<Arch, Set<string>>;
-
-export function addCall(calls: Calls, abi: Arch, name: string): boolean {
-  let set = calls.get(abi);
-  if (!set) calls.set(abi, (set = new Set()));
-  if (set.has(name)) return false;
-  set.add(name);
-  return true;
-}
-
-/** What `report` shows of a program: each call with its count and action, when it ran, which pids. */
-export interface Detail {
-  comms: Set<string>;
-  pids: Set<number>;
-  /** Seconds since the epoch of the first and last record with a time. */
-  first: number | null;
-  last: number | null;
-  /** Keyed by `abi nr action`. */
-  calls: Map<string, CallStat>;
-}
-
-export interface CallStat {
-  abi: Arch | null;
-  nr: number;
-  name: string | null;
-  action: Action | null;
-  sig: number | null;
-  count: number;
-  /** Where the first record of this call was read. */
-  file: string;
-  line: number;
-}
-
-export function newDetail(): Detail {
-  return { comms: new Set(), pids: new Set(), first: null, last: null, calls: new Map() };
-}
-
-/** Count one record in a detail (`counted`: false for a record already counted from another log of its machine). */
-export function addDetail(d: Detail, e: SeccompEvent, counted: boolean): void {
-  if (e.comm !== null) d.comms.add(e.comm);
-  d.pids.add(e.pid);
-  if (e.time !== null) {
-    if (d.first === null || e.time < d.first) d.first = e.time;
-    if (d.last === null || e.time > d.last) d.last = e.time;
-  }
-  const key = `${e.arch?.name} ${e.nr} ${e.action}`;
-  const c = d.calls.get(key);
-  if (c) {
-    if (counted) c.count++;
-  } else d.calls.set(key, { abi: e.arch, nr: e.nr, name: e.syscall, action: e.action, sig: e.sig, count: counted ? 1 : 0, file: e.file, line: e.line });
-}
-
-export function mergeDetail(into: Detail, from: Detail): void {
-  for (const c of from.comms) into.comms.add(c);
-  for (const p of from.pids) into.pids.add(p);
-  if (from.first !== null && (into.first === null || from.first < into.first)) into.first = from.first;
-  if (from.last !== null && (into.last === null || from.last > into.last)) into.last = from.last;
-  for (const [k, c] of from.calls) {
-    const have = into.calls.get(k);
-    if (!have) into.calls.set(k, { ...c });
-    else {
-      have.count += c.count;
-      if (c.file < have.file || (c.file === have.file && c.line < have.line)) {
-        have.file = c.file;
-        have.line = c.line;
-      }
-    }
-  }
-}
 
 export class Life {
   matched = false;
@@ -112,8 +43,8 @@ export class Life {
 }
 
 /** A program: the lives of one executable (or comm), retired. */
-export interface Group {
-  /** What the group is named after: the exe's basename, or the comm. */
+export interface Program {
+  /** What the program is named after: the exe's basename, or the comm. */
   name: string;
   exe: string | null;
   comms: Set<string>;
@@ -124,8 +55,9 @@ export interface Group {
 
 /**
  * The lives being followed, by machine and pid, bounded: past `max` the oldest
- * is let go (`onEvict` retires it first: what it did is kept), so memory stays
- * bounded on a busy host whose processes never log exit_group.
+ * is let go (retired first: what it did is kept), so memory stays bounded on a
+ * busy host whose processes never log exit_group. A life that ends is retired
+ * into `programs`.
  */
 export class Lives {
   private readonly byHost = new Map<string | null, Map<number, Life>>();
@@ -135,12 +67,16 @@ export class Lives {
   private lastMap: Map<number, Life> | undefined = undefined;
   /** Lives let go because too many were open at once. */
   evicted = 0;
+  /** The programs the lives that ended were retired into. */
+  readonly programs: Programs;
 
-  /** `onEvict` retires a life let go before its end (too many open, or one older record read again). */
+  /** `detail`: programs keep per-call counts (LearnOptions.detail). */
   constructor(
     private readonly max: number,
-    private readonly onEvict: (life: Life) => void,
-  ) {}
+    detail: boolean,
+  ) {
+    this.programs = new Programs(detail);
+  }
 
   private map(host: string | null): Map<number, Life> {
     if (host === this.lastHost && this.lastMap) return this.lastMap;
@@ -155,14 +91,12 @@ export class Lives {
    * The open life of `pid` on `host` for a record of audit time `time` (NaN:
    * none), opened if there is none. A record more than a second older than the
    * life's latest cannot be the same process's (the same log read again, past
-   * what the record window remembers): the life is ended (`onEnd`) and a new one
-   * opened.
+   * what the record window remembers): the life is ended and a new one opened.
    */
   get(host: string | null, pid: number, time: number): Life {
     const m = this.map(host);
     let life = m.get(pid);
     if (life && time < life.lastTime - 1) {
-      this.onEvict(life);
       this.end(life);
       life = undefined;
     }
@@ -176,8 +110,9 @@ export class Lives {
     return life;
   }
 
-  /** The life has ended (exit_group, KILL_PROCESS): its pid may be reused. */
+  /** The life has ended (exit_group, KILL_PROCESS, or let go): it is retired into its program, and its pid may be reused. */
   end(life: Life): void {
+    this.programs.retire(life);
     this.map(life.host).delete(life.pid);
     this.order.delete(life);
   }
@@ -185,7 +120,6 @@ export class Lives {
   private evictOldest(): void {
     const oldest = this.order.values().next().value!;
     this.evicted++;
-    this.onEvict(oldest);
     this.end(oldest);
   }
 
@@ -194,59 +128,138 @@ export class Lives {
     return this.order.size;
   }
 
-  /** Every open life, oldest first; then none is left. */
-  drain(): Life[] {
+  /** Every open life ends, oldest first (the end of the input, or of a merged state). */
+  endAll(): void {
     const all = [...this.order];
     this.order.clear();
     this.byHost.clear();
     this.lastHost = undefined;
     this.lastMap = undefined;
-    return all;
+    for (const life of all) this.programs.retire(life);
   }
 
-  /** Every open life, oldest first (for saving a state). */
-  open(): Iterable<Life> {
-    return this.order;
+  /** The open lives, oldest first, as a state saves them (LearnState.lives; the count let go is LearnState.totals.evicted). */
+  save(): LifeJSON[] {
+    return [...this.order].map(saveLife);
   }
 
-  /** Put back an open life (loading a state), as the newest. */
-  restore(life: Life): void {
-    this.map(life.host).set(life.pid, life);
-    this.order.add(life);
+  /**
+   * Take saved lives in, as the newest, in their order, and add `evicted` to
+   * the count let go; throws a SeccompLearnError 'state-invalid' for an architecture or a runtime this
+   * version does not know.
+   */
+  load(saved: readonly LifeJSON[], evicted: number): void {
+    const lives = saved.map(loadLife);
+    this.evicted += evicted;
+    for (const life of lives) {
+      this.map(life.host).set(life.pid, life);
+      this.order.add(life);
+    }
   }
+}
+
+// One open process as a state saves it: what Life holds, but its caches.
+/** @internal */
+export interface LifeJSON {
+  host: string | null;
+  pid: number;
+  matched: boolean;
+  before: number;
+  calls: CallsJSON;
+  unnamed: string[];
+  lastComm: string | null;
+  lastExe: string | null;
+  lastTime: number | null;
+  runtime: { comm: string; abi: string; added: boolean } | null;
+  detail: DetailJSON | null;
+}
+
+function saveLife(life: Life): LifeJSON {
+  return {
+    host: life.host,
+    pid: life.pid,
+    matched: life.matched,
+    before: life.before,
+    calls: saveCalls(life.calls),
+    unnamed: [...life.unnamed].sort(),
+    lastComm: life.lastComm,
+    lastExe: life.lastExe,
+    lastTime: Number.isNaN(life.lastTime) ? null : life.lastTime,
+    runtime: life.runtime && { comm: life.runtime.base.comm, abi: life.runtime.abi.name, added: life.runtime.added },
+    detail: saveDetail(life.detail),
+  };
+}
+
+function loadLife(j: LifeJSON): Life {
+  const life = new Life(j.host, j.pid);
+  life.matched = j.matched;
+  life.before = j.before;
+  loadCalls(life.calls, j.calls);
+  for (const u of j.unnamed) life.unnamed.add(u);
+  life.lastComm = j.lastComm;
+  life.lastExe = j.lastExe;
+  life.lastTime = j.lastTime ?? NaN;
+  if (j.runtime) life.runtime = { base: runtimeBaseNamed(j.runtime.comm), abi: archNamed(j.runtime.abi, 'lives'), added: j.runtime.added };
+  life.detail = loadDetail(j.detail);
+  return life;
 }
 
 /** Programs made of retired lives, by executable (or comm when no exe was logged). */
 export class Programs {
-  private readonly groups = new Map<string, Group>();
+  /** By key: the exe's path, or `comm:NAME`. */
+  private readonly byKey = new Map<string, Program>();
 
+  /** `detail`: keep per-call counts (LearnOptions.detail). */
   constructor(private readonly detail: boolean) {}
+
+  /** The program keyed `key`, made if absent. */
+  private program(key: string, name: string, exe: string | null): Program {
+    let p = this.byKey.get(key);
+    if (!p) this.byKey.set(key, (p = { name, exe, comms: new Set(), calls: new Map(), detail: this.detail ? newDetail() : null }));
+    return p;
+  }
 
   /** Add what a selected life did to its program. */
   retire(life: Life): void {
     if (!life.matched) return;
     const name = life.lastExe ? life.lastExe.split('/').pop() || life.lastExe : (life.lastComm ?? `pid-${life.pid}`);
-    const key = life.lastExe ?? `comm:${life.lastComm}`;
-    let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { name, exe: life.lastExe, comms: new Set(), calls: new Map(), detail: this.detail ? newDetail() : null }));
-    if (life.lastComm) g.comms.add(life.lastComm);
-    if (g.detail && life.detail) mergeDetail(g.detail, life.detail);
-    for (const [abi, names] of life.calls) for (const n of names) addCall(g.calls, abi, n);
+    const p = this.program(life.lastExe ?? `comm:${life.lastComm}`, name, life.lastExe);
+    if (life.lastComm) p.comms.add(life.lastComm);
+    if (p.detail && life.detail) mergeDetail(p.detail, life.detail);
+    for (const [abi, names] of life.calls) for (const n of names) addCall(p.calls, abi, n);
   }
 
   /** Every program, in the order they were first retired. */
-  list(): Group[] {
-    return [...this.groups.values()];
+  list(): Program[] {
+    return [...this.byKey.values()];
   }
 
-  /** The program keyed `key` (an exe path, or `comm:NAME`), made if absent; for loading saved states. */
-  group(key: string, make: () => Group): Group {
-    let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = make()));
-    return g;
+  /** The programs as a state saves them (LearnState.programs), sorted by key. */
+  save(): ProgramJSON[] {
+    return [...this.byKey]
+      .map(([key, p]) => ({ key, name: p.name, exe: p.exe, comms: [...p.comms].sort(), calls: saveCalls(p.calls), detail: saveDetail(p.detail) }))
+      .sort((a, b) => byName(a.key, b.key));
   }
 
-  entries(): IterableIterator<[string, Group]> {
-    return this.groups.entries();
+  /** Add saved programs in (a state read on, or merged); throws a SeccompLearnError 'state-invalid' for an architecture this version does not know. */
+  load(saved: readonly ProgramJSON[]): void {
+    for (const j of saved) {
+      const into = this.program(j.key, j.name, j.exe);
+      for (const c of j.comms) into.comms.add(c);
+      loadCalls(into.calls, j.calls);
+      const d = loadDetail(j.detail);
+      if (d && into.detail) mergeDetail(into.detail, d);
+    }
   }
+}
+
+// A program as a state saves it, with its key (see Programs).
+/** @internal */
+export interface ProgramJSON {
+  key: string;
+  name: string;
+  exe: string | null;
+  comms: string[];
+  calls: CallsJSON;
+  detail: DetailJSON | null;
 }

@@ -5,9 +5,11 @@
 // serials make them one record (learn/duplicates.ts); in text, the two lines of one record
 // are paired here: same source, same pid, call, ABI, action, comm and exe, log
 // times within a second. Each unpaired line waits in a short list of its kind;
-// a line that finds its twin there is the record's second read.
+// a line that finds its twin there is the record's second read. The lines
+// waiting are saved as their piece of a learn state, and load back.
 import type { Action, SeccompEvent } from '../parse/event.js';
 import type { Arch } from '../syscalls/index.js';
+import { archName, archNamed } from './saved.js';
 
 /** How many unpaired lines of each transport a source remembers. */
 const KEPT = 64;
@@ -45,20 +47,20 @@ class Ring {
     this.next = (i + 1) % KEPT;
   }
 
-  /** The waiting lines, oldest first (a saved state). */
-  export(): PairEntry[] {
-    const out: PairEntry[] = [];
+  /** The waiting lines, oldest first, as a state saves them. */
+  save(): PairJSON[] {
+    const out: PairJSON[] = [];
     for (let k = 0; k < KEPT; k++) {
       const i = (this.next + k) % KEPT;
       if (this.used[i] === 0) continue;
-      out.push({ pid: this.pid[i], nr: this.nr[i], logSecond: Number.isNaN(this.logSecond[i]) ? null : this.logSecond[i], arch: this.arch[i] as Arch | null, action: this.action[i] as Action | null, comm: this.comm[i], exe: this.exe[i] });
+      out.push({ pid: this.pid[i], nr: this.nr[i], logSecond: Number.isNaN(this.logSecond[i]) ? null : this.logSecond[i], arch: archName(this.arch[i] as Arch | null), action: this.action[i] as Action | null, comm: this.comm[i], exe: this.exe[i] });
     }
     return out;
   }
 
-  /** Take back what export gave. */
-  load(entries: readonly PairEntry[]): void {
-    for (const x of entries) this.push({ pid: x.pid, nr: x.nr, logSecond: x.logSecond, arch: x.arch, action: x.action, comm: x.comm, exe: x.exe } as SeccompEvent);
+  /** Saved lines wait again, after those waiting (the oldest go past KEPT); throws a SeccompLearnError 'state-invalid' for an architecture this version does not know. */
+  load(saved: readonly PairJSON[]): void {
+    for (const x of saved) this.push({ pid: x.pid, nr: x.nr, logSecond: x.logSecond, arch: x.arch === null ? null : archNamed(x.arch, 'pairs'), action: x.action, comm: x.comm, exe: x.exe } as SeccompEvent);
   }
 
   /** Take out the oldest line that is `e`'s twin: same pid, call, ABI, action, comm and exe, log times within a second. */
@@ -83,7 +85,7 @@ export function kernelTransport(e: SeccompEvent): boolean {
   return e.trusted && e.serial !== null && (e.format === 'syslog' || e.format === 'syslog-rfc3339' || e.format === 'journal-full' || e.format === 'journal-unix' || e.format === 'journal-monotonic');
 }
 
-/** A waiting line, as a saved state keeps it. */
+/** A waiting line: what is compared to find its twin. */
 export interface PairEntry {
   pid: number;
   nr: number;
@@ -94,10 +96,16 @@ export interface PairEntry {
   exe: string | null;
 }
 
+// A waiting line as a state saves it: its architecture by name.
+/** @internal */
+export interface PairJSON extends Omit<PairEntry, 'arch'> {
+  arch: string | null;
+}
+
 /** One source's unpaired lines of each transport. */
 export class JournalPairs {
-  readonly audit = new Ring();
-  readonly kernel = new Ring();
+  private readonly audit = new Ring();
+  private readonly kernel = new Ring();
 
   /**
    * Whether `e` is the second read of a record whose other transport's line was
@@ -109,5 +117,16 @@ export class JournalPairs {
     if ((fromAudit ? this.kernel : this.audit).take(e)) return true;
     (fromAudit ? this.audit : this.kernel).push(e);
     return false;
+  }
+
+  /** The lines waiting on each transport, oldest first, as a state saves them. */
+  save(): { audit: PairJSON[]; kernel: PairJSON[] } {
+    return { audit: this.audit.save(), kernel: this.kernel.save() };
+  }
+
+  /** Saved lines wait again; throws a SeccompLearnError 'state-invalid' for an architecture this version does not know. */
+  load(saved: { audit: readonly PairJSON[]; kernel: readonly PairJSON[] }): void {
+    this.audit.load(saved.audit);
+    this.kernel.load(saved.kernel);
   }
 }

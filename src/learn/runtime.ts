@@ -25,6 +25,9 @@
 // `rt_sigprocmask`, `setresgid`, `setresuid` and `write`. One recording shows
 // them all, but only a recording made under podman shows the second set: a
 // profile learned under runc or plain crun fails under podman.
+import { ARCHES, type Arch } from '../syscalls/index.js';
+import { archNamed, byName } from './saved.js';
+import { SeccompLearnError } from '../core/error.js';
 
 export interface RuntimeBase {
   /** The runtime's init as its records name it. */
@@ -44,8 +47,38 @@ export const RUNTIME_BASES: readonly RuntimeBase[] = [
   },
 ];
 
+/** The runtime base whose init logs `comm`, if any. */
 export function runtimeBaseOf(comm: string | null): RuntimeBase | undefined {
   if (comm === null) return undefined;
   for (const b of RUNTIME_BASES) if (b.comm === comm) return b;
   return undefined;
+}
+
+/** The runtime base a state names by its init's comm; throws a SeccompLearnError 'state-invalid' when this version knows none. */
+export function runtimeBaseNamed(comm: string): RuntimeBase {
+  const base = runtimeBaseOf(comm);
+  if (!base) throw new SeccompLearnError('state-invalid', `runtime ${JSON.stringify(comm)} is not one this version knows`);
+  return base;
+}
+
+// The runtimes whose init was seen, as a state saves them: by comm, with the ABIs (ARCHES order).
+/** @internal */
+export interface RuntimeJSON {
+  comm: string;
+  arches: string[];
+}
+
+/** Runtimes seen, with their ABIs (Learner.runtimes), as a state saves them: sorted by comm. */
+export function saveRuntimes(m: ReadonlyMap<RuntimeBase, ReadonlySet<Arch>>): RuntimeJSON[] {
+  return [...m].map(([b, abis]) => ({ comm: b.comm, arches: ARCHES.filter((a) => abis.has(a)).map((a) => a.name) })).sort((a, b) => byName(a.comm, b.comm));
+}
+
+/** Add saved runtimes into `into`; throws a SeccompLearnError 'state-invalid' for a runtime or an architecture this version does not know. */
+export function loadRuntimes(into: Map<RuntimeBase, Set<Arch>>, saved: readonly RuntimeJSON[]): void {
+  for (const r of saved) {
+    const base = runtimeBaseNamed(r.comm);
+    let set = into.get(base);
+    if (!set) into.set(base, (set = new Set()));
+    for (const a of r.arches) set.add(archNamed(a, 'runtimes'));
+  }
 }

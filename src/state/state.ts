@@ -6,26 +6,33 @@
 //   back and going on with more logs gives exactly what reading everything at
 //   once gives (processes still open, each source's serials, forgery checks and
 //   journald's unpaired lines, the records already seen all go on).
-// - `merge` absorbs states into one (mergeInto): counts add, programs and
-//   findings join, open processes are ended; in any order, the same result.
+// - `merge` loads states into one Learner (mergeStates): counts add, programs
+//   and findings join, open processes are ended; in any order, the same result.
 //   States of different machines (hosts, or `--node`) merge exactly; a record
 //   two states both read is counted once more than it should be in `report`'s
 //   counts (the profile is the same), and the merge says how many.
+//
+// Each part of the Learner saves itself as its piece of the document and loads
+// back, adding to what it holds (in learn/: see learn/saved.ts); this module
+// composes the pieces, with the version, the options and the inputs read, and
+// checks a document whole against its schema before any of it is taken in.
 import { createRequire } from 'node:module';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Action, AuditMark, SeccompEvent } from '../parse/event.js';
 import type { Format } from '../parse/envelope.js';
-import { keepExample, mergeCounted, type Counted, type Example } from '../learn/examples.js';
-import type { Gap, Jump } from '../learn/gaps.js';
-import { Learner, type LearnOptions, type Loss, type Selection, type SkipReason } from '../learn/learner.js';
-import { addCall, Life, mergeDetail, newDetail, type CallStat, type Calls, type Detail, type Group } from '../learn/lives.js';
-import type { PairEntry } from '../learn/pairing.js';
 import type { LossReason } from '../parse/record.js';
-import { RUNTIME_BASES } from '../learn/runtime.js';
-import { STATE_SCHEMA_JSON } from './schema.js';
-import { ARCHES, findArch, type Arch } from '../syscalls/index.js';
-import { WINDOW, type Stamp, type Suspicion } from '../learn/forgery.js';
+import { keepExample, loadCounts, loadTallies, mergeCounted, saveCounts, saveTallies, type Counted } from '../learn/examples.js';
+import { Learner, type LearnOptions, type Selection, type SkipReason } from '../learn/learner.js';
+import { loadCalls, saveCalls, type CallsJSON } from '../learn/calls.js';
+import type { LifeJSON, ProgramJSON } from '../learn/lives.js';
+import type { SourceJSON } from '../learn/source-state.js';
+import type { WindowJSON } from '../learn/duplicates.js';
+import type { Suspicion } from '../learn/forgery.js';
+import { loadLoss, saveLoss, type Loss } from '../learn/loss.js';
+import { loadDenied, saveDenied, type Denied } from '../learn/denied.js';
+import { loadRuntimes, saveRuntimes, type RuntimeJSON } from '../learn/runtime.js';
+import { byName } from '../learn/saved.js';
 import { SeccompLearnError } from '../core/error.js';
+import { STATE_SCHEMA_JSON } from './schema.js';
+
 
 /** The format's version: a state of another version is refused, never guessed at. */
 export const STATE_VERSION = 2;
@@ -50,54 +57,6 @@ export interface InputRecord {
   lastSerials: Array<{ host: string | null; serial: number }>;
 }
 
-type ArchName = string;
-type CallsJSON = Record<ArchName, string[]>;
-interface CallStatJSON extends Omit<CallStat, 'abi'> {
-  abi: ArchName | null;
-}
-interface DetailJSON {
-  comms: string[];
-  pids: number[];
-  first: number | null;
-  last: number | null;
-  calls: CallStatJSON[];
-}
-interface LifeJSON {
-  host: string | null;
-  pid: number;
-  matched: boolean;
-  before: number;
-  calls: CallsJSON;
-  unnamed: string[];
-  lastComm: string | null;
-  lastExe: string | null;
-  lastTime: number | null;
-  runtime: { comm: string; abi: ArchName; added: boolean } | null;
-  detail: DetailJSON | null;
-}
-interface ProgramJSON {
-  key: string;
-  name: string;
-  exe: string | null;
-  comms: string[];
-  calls: CallsJSON;
-  detail: DetailJSON | null;
-}
-type Held = (Omit<SeccompEvent, 'arch'> & { arch: ArchName | null }) | AuditMark;
-interface PairJSON extends Omit<PairEntry, 'arch'> {
-  arch: ArchName | null;
-}
-interface SourceJSON {
-  file: string;
-  host: string | null;
-  /** The forgery checks: stamped lines learned, the last lines judged, the lines still waiting to be (learn/forgery.ts). */
-  forgery: { stamped: number; recent: Stamp[] };
-  serials: { last: number; time: number | null; gap: Gap | null; jumps: Jump[] };
-  pairs: { audit: PairJSON[]; kernel: PairJSON[] };
-  /** Kernel lines not judged yet: they wait for the lines after them (learned, or not, by the next run or a merge). */
-  pending: Held[];
-}
-
 /** The document `learn --state` writes (field by field: see the README's Fleet section). */
 export interface LearnState {
   seccompLearnState: typeof STATE_VERSION;
@@ -112,170 +71,54 @@ export interface LearnState {
   skipped: Partial<Record<SkipReason, Counted>>;
   loss: Partial<Record<LossReason, Loss>>;
   unnamed: Record<string, number>;
-  denied: Array<{ comm: string; syscall: string; action: Action; count: number; first: Example }>;
+  denied: Denied[];
   noArch: Counted;
   unknownAction: Counted;
-  runtimes: Array<{ comm: string; arches: ArchName[] }>;
+  runtimes: RuntimeJSON[];
   union: CallsJSON;
   seen: Record<string, number>;
   programs: ProgramJSON[];
   lives: LifeJSON[];
   sources: SourceJSON[];
   machines: Array<string | null>;
-  window: { count: number; data: string };
+  window: WindowJSON;
   inputs: InputRecord[];
 }
 
 // ---------------------------------------------------------------- to JSON
 
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sortedRecord = <V>(m: Map<string, V>): Record<string, V> => Object.fromEntries([...m].sort((x, y) => byName(x[0], y[0])));
-const archName = (a: Arch | null) => a?.name ?? null;
-const numOrNull = (n: number | null) => (n === null || Number.isNaN(n) ? null : n);
-
-function callsJSON(c: Calls): CallsJSON {
-  const out: CallsJSON = {};
-  for (const a of ARCHES) {
-    const set = c.get(a);
-    if (set && set.size > 0) out[a.name] = [...set].sort();
-  }
-  return out;
-}
-
-function detailJSON(d: Detail | null): DetailJSON | null {
-  if (!d) return null;
-  const calls = [...d.calls.values()].map((c) => ({ ...c, abi: archName(c.abi) }));
-  calls.sort((x, y) => byName(`${x.abi} ${x.nr} ${x.action}`, `${y.abi} ${y.nr} ${y.action}`));
-  return { comms: [...d.comms].sort(), pids: [...d.pids].sort((a, b) => a - b), first: d.first, last: d.last, calls };
-}
-
-function countedJSON<K extends string>(m: Map<K, Counted>): Partial<Record<K, Counted>> {
-  return sortedRecord(m as Map<string, Counted>) as Partial<Record<K, Counted>>;
-}
-
-function pairJSON(p: PairEntry): PairJSON {
-  return { ...p, arch: archName(p.arch) };
-}
-
-/** Pack typed arrays of the same length into one deflated, base64 string. */
-function pack(arrays: Uint32Array[]): string {
-  const all = Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
-  return deflateRawSync(all).toString('base64');
-}
-
-function unpack(data: string, count: number, n: number): Uint32Array[] {
-  let raw: Buffer;
-  try {
-    raw = inflateRawSync(Buffer.from(data, 'base64'));
-  } catch (err) {
-    throw new SeccompLearnError('state-invalid', `its record window does not inflate (${(err as Error).message})`);
-  }
-  if (raw.length !== count * n * 4) throw new SeccompLearnError('state-invalid', `its record window holds ${raw.length} bytes, not ${count * n * 4}`);
-  const copy = new Uint8Array(raw);
-  return Array.from({ length: n }, (_, i) => new Uint32Array(copy.buffer, i * count * 4, count));
-}
-
 /** The state of a Learner (after the input read so far), with what was read of each input file. */
 export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState {
-  const p = l.parts();
   const o = l.options;
-  const w = p.window.export();
-  const machines: Array<string | null> = [];
-  for (const [host, id] of p.machines) machines[id] = host;
-  const sources: SourceJSON[] = [];
-  for (const s of p.sources.all()) {
-    const f = s.forgery;
-    const pending: Held[] = f.pendingLines().map((x) => (x.kind === 'seccomp' ? { ...x, arch: archName(x.arch) } : { ...x }));
-    sources.push({
-      file: s.file,
-      host: s.host,
-      forgery: { stamped: f.stamped, recent: f.recentStamps() },
-      serials: { last: s.serials.last, time: s.serials.time, gap: s.serials.gap, jumps: s.serials.jumps },
-      pairs: { audit: s.pairs.audit.export().map(pairJSON), kernel: s.pairs.kernel.export().map(pairJSON) },
-      pending,
-    });
-  }
-  sources.sort((a, b) => byName(a.file, b.file) || byName(a.host ?? '', b.host ?? ''));
-  const programs: ProgramJSON[] = [...p.programs.entries()]
-    .map(([key, g]) => ({ key, name: g.name, exe: g.exe, comms: [...g.comms].sort(), calls: callsJSON(g.calls), detail: detailJSON(g.detail) }))
-    .sort((a, b) => byName(a.key, b.key));
-  const lives: LifeJSON[] = [...p.lives.open()].map((life) => ({
-    host: life.host,
-    pid: life.pid,
-    matched: life.matched,
-    before: life.before,
-    calls: callsJSON(life.calls),
-    unnamed: [...life.unnamed].sort(),
-    lastComm: life.lastComm,
-    lastExe: life.lastExe,
-    lastTime: numOrNull(life.lastTime),
-    runtime: life.runtime && { comm: life.runtime.base.comm, abi: life.runtime.abi.name, added: life.runtime.added },
-    detail: detailJSON(life.detail),
-  }));
+  const { machines, window } = l.window.save();
   return {
     seccompLearnState: STATE_VERSION,
     node: l.node,
     options: { selection: l.selection, trustAnySource: o.trustAnySource === true, noRuntimeBase: o.noRuntimeBase === true },
-    totals: { lines: l.lines, records: l.records, used: l.used, duplicates: l.duplicates, evicted: p.lives.evicted },
+    totals: { lines: l.lines, records: l.records, used: l.used, duplicates: l.duplicates, evicted: l.evicted },
     conflicts: l.conflicts,
     ...(l.stateConflicts.count > 0 ? { stateConflicts: l.stateConflicts } : {}),
-    untrusted: countedJSON(l.untrusted),
-    suspicious: countedJSON(l.suspicious),
-    skipped: countedJSON(l.skipped),
-    loss: sortedRecord(l.loss as Map<string, Loss>) as Partial<Record<LossReason, Loss>>,
-    unnamed: sortedRecord(l.unnamed),
-    denied: [...l.denied.values()].sort((a, b) => byName(`${a.comm} ${a.syscall} ${a.action}`, `${b.comm} ${b.syscall} ${b.action}`)),
+    untrusted: saveCounts(l.untrusted),
+    suspicious: saveCounts(l.suspicious),
+    skipped: saveCounts(l.skipped),
+    loss: saveLoss(l.loss),
+    unnamed: saveTallies(l.unnamed),
+    denied: saveDenied(l.denied),
     noArch: l.noArch,
     unknownAction: l.unknownAction,
-    runtimes: [...l.runtimes].map(([b, abis]) => ({ comm: b.comm, arches: ARCHES.filter((a) => abis.has(a)).map((a) => a.name) })).sort((a, b) => byName(a.comm, b.comm)),
-    union: callsJSON(l.union),
-    seen: Object.fromEntries([...p.seen].map(([k, c]) => [k, c.n]).sort((a, b) => byName(a[0] as string, b[0] as string))),
-    programs,
-    lives,
-    sources,
+    runtimes: saveRuntimes(l.runtimes),
+    union: saveCalls(l.union),
+    seen: l.labels.save(),
+    programs: l.lives.programs.save(),
+    lives: l.lives.save(),
+    sources: l.sources.save(),
     machines,
-    window: { count: w.serials.length, data: pack([w.serials, w.times, w.sigs]) },
+    window,
     inputs: [...inputs],
   };
 }
 
 // ---------------------------------------------------------------- from JSON
-
-function arch(name: string, where: string): Arch {
-  const a = findArch(name);
-  if (!a || a.name !== name) throw new SeccompLearnError('state-invalid', `${where}: ${JSON.stringify(name)} is not an architecture`);
-  return a;
-}
-
-function callsFrom(j: CallsJSON, into: Calls): void {
-  for (const [name, names] of Object.entries(j)) {
-    const a = arch(name, 'calls');
-    for (const n of names) addCall(into, a, n);
-  }
-}
-
-function detailFrom(j: DetailJSON | null): Detail | null {
-  if (!j) return null;
-  const d = newDetail();
-  for (const c of j.comms) d.comms.add(c);
-  for (const pid of j.pids) d.pids.add(pid);
-  d.first = j.first;
-  d.last = j.last;
-  for (const c of j.calls) {
-    const abi = c.abi === null ? null : arch(c.abi, 'detail');
-    d.calls.set(`${abi?.name} ${c.nr} ${c.action}`, { ...c, abi });
-  }
-  return d;
-}
-
-function countedInto<K>(into: Map<K, Counted>, j: Partial<Record<string, Counted>>): void {
-  for (const [k, c] of Object.entries(j)) {
-    if (!c) continue;
-    const have = into.get(k as K);
-    if (have) mergeCounted(have, c);
-    else into.set(k as K, { count: c.count, examples: [...c.examples] });
-  }
-}
 
 /** The selection and options a state was learned with: a state is read on, or merged, only with the same ones. */
 export function sameOptions(a: LearnState['options'], b: LearnState['options']): boolean {
@@ -340,151 +183,51 @@ function stateValidator(): Validate {
   return (compiled = new Ajv({ allErrors: false, strict: false }).compile(JSON.parse(STATE_SCHEMA_JSON) as object));
 }
 
-/** A Learner that goes on from a state (its options and node come from the state; it keeps detail, as every state does). Throws a SeccompLearnError 'state-invalid'. */
+/** A Learner that goes on from a state (its options and node come from the state; it keeps detail, as every state does). */
 export function fromState(s: LearnState, extra: Pick<LearnOptions, 'onLearn'> = {}): Learner {
   const l = new Learner({ selection: s.options.selection, trustAnySource: s.options.trustAnySource, noRuntimeBase: s.options.noRuntimeBase, node: s.node ?? undefined, onLearn: extra.onLearn, detail: true });
-  absorb(l, s, true);
+  load(l, s, true);
   return l;
 }
 
 /**
- * Add a state into a Learner. `resume`: the learner goes on reading the same
- * sources (everything is taken as it was); otherwise (a merge) the state's open
- * processes are ended into their programs, and sources are joined.
- * Returns how many records both held (a merge of overlapping states).
+ * Load a state into a Learner, adding to what it holds. `resume`: the learner
+ * goes on reading the same sources (everything is taken as it was); otherwise
+ * (a merge) the state's open processes are ended into their programs, and
+ * sources are joined. Returns how many records both held (a merge of
+ * overlapping states); throws a SeccompLearnError 'state-invalid' for a piece this version cannot hold.
  */
-function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
-  const p = l.parts();
+function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
+  // the Learner's own counts
   l.lines += s.totals.lines;
   l.records += s.totals.records;
   l.used += s.totals.used;
   l.duplicates += s.totals.duplicates;
-  p.lives.evicted += s.totals.evicted;
   mergeCounted(l.conflicts, s.conflicts);
   if (s.stateConflicts) mergeCounted(l.stateConflicts, s.stateConflicts);
-  countedInto(l.untrusted, s.untrusted);
-  countedInto(l.suspicious, s.suspicious);
-  countedInto(l.skipped, s.skipped);
-  for (const [k, x] of Object.entries(s.loss)) {
-    if (!x) continue;
-    const have = l.loss.get(k as LossReason);
-    if (!have) l.loss.set(k as LossReason, { notices: x.notices, count: x.count, first: x.first });
-    else {
-      have.notices += x.notices;
-      have.count += x.count;
-      const kept = [have.first];
-      keepExample(kept, x.first);
-      have.first = kept[0];
-    }
-  }
-  for (const [k, n] of Object.entries(s.unnamed)) l.unnamed.set(k, (l.unnamed.get(k) ?? 0) + n);
-  for (const d of s.denied) {
-    const k = `${d.comm} ${d.syscall} ${d.action}`;
-    const have = l.denied.get(k);
-    if (!have) l.denied.set(k, { ...d });
-    else {
-      have.count += d.count;
-      const kept = [have.first];
-      keepExample(kept, d.first);
-      have.first = kept[0];
-    }
-  }
+  loadCounts(l.untrusted, s.untrusted);
+  loadCounts(l.suspicious, s.suspicious);
+  loadCounts(l.skipped, s.skipped);
+  loadLoss(l.loss, s.loss);
+  loadTallies(l.unnamed, s.unnamed);
+  loadDenied(l.denied, s.denied);
   mergeCounted(l.noArch, s.noArch);
   mergeCounted(l.unknownAction, s.unknownAction);
-  for (const r of s.runtimes) {
-    const base = RUNTIME_BASES.find((b) => b.comm === r.comm);
-    if (!base) throw new SeccompLearnError('state-invalid', `runtime ${JSON.stringify(r.comm)} is not one this version knows`);
-    let set = l.runtimes.get(base);
-    if (!set) l.runtimes.set(base, (set = new Set()));
-    for (const a of r.arches) set.add(arch(a, 'runtimes'));
-  }
-  callsFrom(s.union, l.union);
-  for (const [k, n] of Object.entries(s.seen)) {
-    const c = p.seen.get(k);
-    if (c) c.n += n;
-    else p.seen.set(k, { n });
-  }
-  for (const g of s.programs) {
-    const into = p.programs.group(g.key, (): Group => ({ name: g.name, exe: g.exe, comms: new Set(), calls: new Map(), detail: newDetail() }));
-    for (const c of g.comms) into.comms.add(c);
-    callsFrom(g.calls, into.calls);
-    const d = detailFrom(g.detail);
-    if (d && into.detail) mergeDetail(into.detail, d);
-  }
-  for (const j of s.lives) {
-    const life = new Life(j.host, j.pid);
-    life.matched = j.matched;
-    life.before = j.before;
-    callsFrom(j.calls, life.calls);
-    for (const u of j.unnamed) life.unnamed.add(u);
-    life.lastComm = j.lastComm;
-    life.lastExe = j.lastExe;
-    life.lastTime = j.lastTime ?? NaN;
-    if (j.runtime) {
-      const base = RUNTIME_BASES.find((b) => b.comm === j.runtime!.comm);
-      if (!base) throw new SeccompLearnError('state-invalid', `runtime ${JSON.stringify(j.runtime.comm)} is not one this version knows`);
-      life.runtime = { base, abi: arch(j.runtime.abi, 'lives'), added: j.runtime.added };
-    }
-    life.detail = detailFrom(j.detail);
-    // a merge ends them, once the lines their sources still wait on are judged (below)
-    p.lives.restore(life);
-  }
-  for (const j of s.sources) {
-    const src = p.sources.get(j.file, j.host);
-    // the lines still waiting are judged by the next run, or by the merge's end
-    src.forgery.stamped += j.forgery.stamped;
-    // the same source in two merged states: what the first left waiting is judged first
-    if (src.forgery.waiting > 0) l.settle();
-    src.forgery.restoreRecent(j.forgery.recent);
-    if (j.pending.length > WINDOW - 1) throw new SeccompLearnError('state-invalid', `${j.file}: ${j.pending.length} kernel lines waiting, more than ${WINDOW - 1}`);
-    for (const x of j.pending) src.forgery.hold(x.kind === 'seccomp' ? { ...x, arch: x.arch === null ? null : arch(x.arch, 'pending') } : { ...x });
-    if (!resume && (src.serials.last >= 0 || j.pending.length === 0)) {
-      // a merge: the sources' own checks are over; their gaps join (a source with
-      // lines still waiting is taken whole, below, so that they go on from it)
-      const g = j.serials.gap;
-      if (g) {
-        const label = src.label;
-        const have = l.gaps.get(label);
-        if (!have) l.gaps.set(label, { ...g, first: { ...g.first } });
-        else {
-          have.gaps += g.gaps;
-          have.missing += g.missing;
-          if (g.from !== null && (have.from === null || g.from < have.from)) have.from = g.from;
-          if (g.to !== null && (have.to === null || g.to > have.to)) have.to = g.to;
-          const kept = [have.first];
-          keepExample(kept, g.first);
-          have.first = kept[0];
-        }
-      }
-      continue;
-    }
-    src.serials.last = j.serials.last;
-    src.serials.time = j.serials.time;
-    src.serials.gap = j.serials.gap;
-    src.serials.jumps = j.serials.jumps.map((x) => ({ ...x, holes: [...x.holes], example: { ...x.example } }));
-    if (j.serials.gap) l.gaps.set(src.label, j.serials.gap);
-    const unpair = (x: PairJSON): PairEntry => ({ ...x, arch: x.arch === null ? null : arch(x.arch, 'pairs') });
-    src.pairs.audit.load(j.pairs.audit.map(unpair));
-    src.pairs.kernel.load(j.pairs.kernel.map(unpair));
-  }
-  // machines: the state's numbers, mapped to this learner's
-  const map: number[] = [];
-  s.machines.forEach((host, id) => {
-    let mine = p.machines.get(host);
-    if (mine === undefined) {
-      p.machines.set(host, (mine = p.machines.size));
-      p.window.nameMachine(mine, host !== null);
-    }
-    map[id] = mine;
-  });
-  const [serials, times, sigs] = unpack(s.window.data, s.window.count, 3);
-  const loaded = p.window.load({ serials, times, sigs }, (m) => map[m] ?? m);
+  loadRuntimes(l.runtimes, s.runtimes);
+  loadCalls(l.union, s.union);
+  // its parts, all in before a merge judges the kernel lines still waiting
+  // (below): those go to the processes, programs and records the state holds
+  l.labels.load(s.seen);
+  l.lives.programs.load(s.programs);
+  l.lives.load(s.lives, s.totals.evicted);
+  l.sources.load(s.sources, resume);
+  const loaded = l.window.load(s.machines, s.window);
   if (!resume) {
     // a merge: the kernel lines still waiting are judged with what the state
     // knows (as the end of its last file would have), into the processes they
     // belong to; then the state's open processes are ended into their programs
     l.settle();
-    l.endLives();
+    l.lives.endAll();
   }
   if (loaded.first !== null) {
     l.stateConflicts.count += loaded.conflicts;
@@ -498,8 +241,6 @@ function absorb(l: Learner, s: LearnState, resume: boolean, file = ''): number {
  * ready for a profile, `report` or another state. They must have been learned
  * with the same selection and options. `overlap` counts records that more than
  * one state held (read from the same log twice): `report` counts them twice.
- * Throws a SeccompLearnError: 'states-unmergeable' for none or other options,
- * 'state-invalid' naming the file of a state that holds what this version cannot.
  */
 export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnState }>): { learner: Learner; overlap: number } {
   if (states.length === 0) throw new SeccompLearnError('states-unmergeable', 'no state to merge');
@@ -514,7 +255,7 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
   const ordered = [...states].sort((a, b) => byName(JSON.stringify(a.state.node) + a.file, JSON.stringify(b.state.node) + b.file));
   for (const { file, state } of ordered) {
     try {
-      overlap += absorb(l, state, false, file);
+      overlap += load(l, state, false, file);
     } catch (err) {
       if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, err.message, { source: file }, { cause: err });
       throw err;

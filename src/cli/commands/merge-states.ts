@@ -2,7 +2,7 @@
 // (in any order: the same result) into one state, profiles or a report.
 import { SeccompLearnError } from '../../core/error.js';
 import type { Learner } from '../../learn/learner.js';
-import type { Group } from '../../learn/lives.js';
+import type { Program } from '../../learn/lives.js';
 import { buildProfile } from '../../profile/model.js';
 import { findings } from '../../report/findings.js';
 import { buildReport, renderReport } from '../../report/report.js';
@@ -21,7 +21,7 @@ function load(file: string): { file: string; state: LearnState } {
 }
 
 /** The programs a --comm/--exe selection keeps (none given: all). */
-function selected(l: Learner, a: MergeArgs): Group[] {
+function selected(l: Learner, a: MergeArgs): Program[] {
   const all = l.programs();
   if (a.comm.length === 0 && a.exe.length === 0) return all;
   return all.filter((g) => a.comm.some((c) => g.comms.has(c)) || (g.exe !== null && a.exe.includes(g.exe)));
@@ -65,19 +65,19 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     return EXIT.ok;
   }
   const renderer = new LearnedRenderer(a.format, say, a.quiet);
-  const groups = selected(learner, a);
-  if (groups.every((g) => g.calls.size === 0)) {
+  const programs = selected(learner, a);
+  if (programs.every((g) => g.calls.size === 0)) {
     say('seccomp-learn: the merged states hold no learned call for the selection: nothing written');
     return EXIT.nothing;
   }
-  if (a['out-dir'] !== undefined) return writeProgramProfiles(groups, a['out-dir'], renderer, {}, say, a.quiet, inputs);
+  if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, {}, say, a.quiet, inputs);
   const names = new Set<string>();
   const abis = new Set<Arch>();
-  for (const g of groups) for (const [abi, set] of g.calls) {
+  for (const g of programs) for (const [abi, set] of g.calls) {
     abis.add(abi);
     for (const s of set) names.add(s);
   }
-  const program = a.name ?? (groups.length === 1 ? groups[0].name : 'merged');
+  const program = a.name ?? (programs.length === 1 ? programs[0].name : 'merged');
   const text = renderer.render(buildProfile(names, abis, {}), program, a.name);
   if (a.output !== undefined) writeAtomic(a.output, text);
   else io.stdout.write(text);
