@@ -21,7 +21,7 @@
 // (`audit[7645]: ... pid=7645`). A forger who copies all of these plausibly, or
 // outnumbers the kernel's lines, is not caught here; the same TIME:SERIAL with
 // other content still is (learn/duplicates.ts).
-import type { Format } from '../parse/envelope.js';
+import { checked, type LogFormat } from '../parse/envelope.js';
 import { blankEvent, type AuditMark, type SeccompEvent } from '../parse/event.js';
 
 export type Suspicion =
@@ -56,21 +56,16 @@ const SERIAL_SLACK = 5000;
 
 /** What the check needs of a line: its envelope and stamps. */
 export interface Stamped {
-  format: Format;
+  format: LogFormat;
   trusted: boolean;
   printk: number | null;
   serial: number | null;
   time: number | null;
 }
 
-/** Formats whose kernel lines are judged against their source's other kernel lines. */
-function kernelTagged(format: Format): boolean {
-  return format === 'syslog' || format === 'syslog-rfc3339' || format === 'journal-full' || format === 'journal-unix' || format === 'journal-monotonic' || format === 'unknown';
-}
-
-/** Whether a line is one the check judges (claims the kernel wrote it, in a file anyone can add to). */
+/** Whether a line is one the check judges (claims the kernel wrote it, in a file anyone can add to: LOG_FORMATS' `checked`). */
 export function judged(x: Stamped): boolean {
-  return x.trusted && (kernelTagged(x.format) || x.format === 'journal');
+  return x.trusted && checked(x.format);
 }
 
 /**

@@ -8,7 +8,7 @@
 // this parser does not know is still read, and reported as not trusted.
 // Pure: no I/O, no exceptions; its caches live in the Parser that reads.
 import { Ch, decimalIn, findSeq, intIn, lit, text } from './bytes.js';
-import { EnvelopeReader, type Envelope, type Format } from './envelope.js';
+import { EnvelopeReader, type Envelope, type LogFormat } from './envelope.js';
 import { RecordReader, showSafely, type Fields, type Head, type LossReason } from './record.js';
 import { signalNumber } from './signals.js';
 import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from '../syscalls/index.js';
@@ -30,7 +30,7 @@ export type Action = 'KILL_PROCESS' | 'KILL_THREAD' | 'TRAP' | 'ERRNO' | 'USER_N
 export interface SeccompEvent {
   kind: 'seccomp';
   /** The envelope the line had (see the README's Formats table). */
-  format: Format;
+  format: LogFormat;
   /** The envelope says the kernel wrote it (see the README's trust table). */
   trusted: boolean;
   /** Seconds since the epoch with milliseconds, from `audit(TIME:...)`, the journal, or a log date with a year; null where none is given. */
@@ -98,7 +98,7 @@ export interface AuditMark {
   serial: number;
   time: number | null;
   trusted: boolean;
-  format: Format;
+  format: LogFormat;
   host: string | null;
   printk: number | null;
   file: string;

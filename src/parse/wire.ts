@@ -13,7 +13,7 @@
 // otherwise grow both tables with the input); formats, actions and the like as
 // their index in the lists below.
 import type { Action, LineResult, SeccompEvent, SkipCode } from './event.js';
-import { FORMATS, type Format } from './envelope.js';
+import { LOG_FORMATS, type LogFormat } from './envelope.js';
 import type { LossReason } from './record.js';
 import { ARCHES, type Arch } from '../syscalls/index.js';
 
@@ -33,6 +33,7 @@ export const enum Kind {
 const ACTIONS: readonly Action[] = ['KILL_PROCESS', 'KILL_THREAD', 'TRAP', 'ERRNO', 'USER_NOTIF', 'TRACE', 'LOG', 'ALLOW'];
 const SKIPS: readonly SkipCode[] = ['bad-number', 'missing-field', 'incomplete', 'unknown-arch', 'malformed', 'bad-json'];
 const LOSSES: readonly LossReason[] = ['printk-suppressed', 'backlog', 'lost', 'rate-limit', 'hold-queue', 'journald-suppressed', 'kmsg-overrun'];
+const FORMATS = LOG_FORMATS.map((f) => f.name);
 const formatIndex = new Map(FORMATS.map((f, i) => [f, i]));
 const actionIndex = new Map(ACTIONS.map((a, i) => [a, i]));
 const archIndex = new Map(ARCHES.map((a, i) => [a, i]));
@@ -278,7 +279,7 @@ export class Decoder {
           sink.result({ kind: 'loss', reason: LOSSES[n[i + 2]], count: numOrNull(d[f]), trusted: n[i + 3] === 1, printk: numOrNull(d[f + 1]) }, file, line, this.str(n[i + 4]));
           break;
         case Kind.Mark:
-          sink.result({ kind: 'mark', serial: d[f], time: numOrNull(d[f + 1]), trusted: n[i + 3] === 1, format: FORMATS[n[i + 2]] as Format, host: this.str(n[i + 4]), printk: numOrNull(d[f + 2]), file, line }, file, line, null);
+          sink.result({ kind: 'mark', serial: d[f], time: numOrNull(d[f + 1]), trusted: n[i + 3] === 1, format: FORMATS[n[i + 2]] as LogFormat, host: this.str(n[i + 4]), printk: numOrNull(d[f + 2]), file, line }, file, line, null);
           break;
         case Kind.Overlong:
           sink.longLine(file, line, d[f]);

@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Action, AuditMark, SeccompEvent } from '../parse/event.js';
-import type { Format } from '../parse/envelope.js';
+import type { LogFormat } from '../parse/envelope.js';
 import { keepExample, mergeCounted, type Counted, type Example } from '../learn/examples.js';
 import type { Gap, Jump } from '../learn/gaps.js';
 import { Learner, type LearnOptions, type Loss, type Selection, type SkipReason } from '../learn/learner.js';
@@ -109,7 +109,7 @@ export interface LearnState {
   conflicts: Counted;
   /** Records merged states held with one audit(TIME:SERIAL) and other content (absent in a state no merge made). */
   stateConflicts?: Counted;
-  untrusted: Partial<Record<Format, Counted>>;
+  untrusted: Partial<Record<LogFormat, Counted>>;
   suspicious: Partial<Record<Suspicion, Counted>>;
   skipped: Partial<Record<SkipReason, Counted>>;
   loss: Partial<Record<LossReason, Loss>>;
