@@ -22,7 +22,7 @@
 // outnumbers the kernel's lines, is not caught here; the same TIME:SERIAL with
 // other content still is (learn/duplicates.ts).
 import { checked, type LogFormat } from '../parse/envelope.js';
-import { blankEvent, type AuditMark, type SeccompEvent } from '../parse/event.js';
+import { blankEvent, blankMark, copyEvent, copyMark, type AuditMark, type SeccompEvent } from '../parse/results.js';
 
 export type Suspicion =
   | 'no-printk-stamp'
@@ -124,7 +124,7 @@ export class ForgeryState {
   private rHead = 0;
   private rCount = 0;
   // the lines waiting, oldest at wHead
-  private readonly slots: Slot[] = Array.from({ length: WINDOW }, () => ({ isEvent: true, event: blankEvent(), mark: { kind: 'mark', serial: 0, time: 0.5, trusted: false, format: 'unknown', host: null, printk: 0.5, file: '', line: 0 } }));
+  private readonly slots: Slot[] = Array.from({ length: WINDOW }, () => ({ isEvent: true, event: blankEvent(), mark: blankMark() }));
   private wHead = 0;
   private wCount = 0;
 
@@ -166,7 +166,7 @@ export class ForgeryState {
       copyEvent(slot.event, x);
     } else {
       slot.isEvent = false;
-      Object.assign(slot.mark, x);
+      copyMark(slot.mark, x);
     }
   }
 
@@ -271,28 +271,3 @@ function relation(ap: number, as: number, at: number, bp: number, bs: number, bt
 }
 
 const orNull = (n: number) => (Number.isNaN(n) ? null : n);
-
-/** Copy every field of a record (a fixed shape: no allocation). */
-function copyEvent(d: SeccompEvent, x: SeccompEvent): void {
-  d.format = x.format;
-  d.trusted = x.trusted;
-  d.time = x.time;
-  d.serial = x.serial;
-  d.pid = x.pid;
-  d.uid = x.uid;
-  d.auid = x.auid;
-  d.comm = x.comm;
-  d.exe = x.exe;
-  d.arch = x.arch;
-  d.nr = x.nr;
-  d.syscall = x.syscall;
-  d.compat = x.compat;
-  d.action = x.action;
-  d.sig = x.sig;
-  d.file = x.file;
-  d.line = x.line;
-  d.printk = x.printk;
-  d.host = x.host;
-  d.tagPid = x.tagPid;
-  d.logSecond = x.logSecond;
-}
