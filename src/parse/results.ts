@@ -125,16 +125,16 @@ export const LOSS_FIELDS = {
   printk: { type: 'seconds?' },
 } as const satisfies FieldTable;
 
-/** Another audit record (SYSCALL, CONFIG_CHANGE...): its serial counts for gaps, its stamps for the forgery checks. */
+/** Another audit record (SYSCALL, CONFIG_CHANGE...): its serial counts for gaps, its stamps for the forgery checks; each field as in a seccomp record, but that a mark always has a serial. */
 export const MARK_FIELDS = {
   serial: { type: 'number' },
-  time: { type: 'seconds?' },
-  trusted: { type: 'boolean' },
-  format: { type: 'log-format' },
-  host: { type: 'string?' },
-  printk: { type: 'seconds?' },
-  file: { type: 'file' },
-  line: { type: 'line' },
+  time: EVENT_FIELDS.time,
+  trusted: EVENT_FIELDS.trusted,
+  format: EVENT_FIELDS.format,
+  host: EVENT_FIELDS.host,
+  printk: EVENT_FIELDS.printk,
+  file: EVENT_FIELDS.file,
+  line: EVENT_FIELDS.line,
 } as const satisfies FieldTable;
 
 /** Each kind of result, its fields. */
@@ -164,20 +164,25 @@ export interface AuditMark extends Shape<typeof MARK_FIELDS> {
 /** What a line gives. Switch on `kind`; null: the line holds no record. */
 export type LineResult = SeccompEvent | Skip | LossNotice | AuditMark | null;
 
-/** The field names of a table, in order, each checked to be a plain identifier (they are written into compiled source). */
+/**
+ * The field names of a table, in order. Each is checked to be a plain
+ * identifier, and not `kind` (every result's tag): they are written into
+ * compiled source as they are. Throws (at start-up) on any other.
+ */
 export function fieldNames(t: FieldTable): string[] {
   const names = Object.keys(t);
-  for (const n of names) if (!/^[A-Za-z_$][\w$]*$/.test(n)) throw new Error(`field ${JSON.stringify(n)}: not an identifier`);
+  for (const n of names) if (!/^[A-Za-z_$][\w$]*$/.test(n) || n === 'kind') throw new Error(`field ${JSON.stringify(n)}: not a field name compile() can take`);
   return names;
 }
 
 /**
- * A function made from source, once: `scope` names the values its body may use
- * (besides its parameters). For the code derived from the tables above.
+ * A function compiled once from `body` (a function's body over `params`), which
+ * may also use the values `scope` names. For the per-record code derived from
+ * the tables above: its source is made from their field names (fieldNames) and
+ * constants, never from input.
  */
 export function compile<F>(scope: Readonly<Record<string, unknown>>, params: readonly string[], body: string): F {
   const names = Object.keys(scope);
-  // the source is made from the tables above, never from input
   const make = new Function(...names, `'use strict';\nreturn function (${params.join(', ')}) {\n${body}\n};`) as (...v: unknown[]) => F;
   return make(...names.map((n) => scope[n]));
 }
