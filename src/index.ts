@@ -6,7 +6,7 @@ export { SeccompLearnError, ERROR_CODES, type ErrorCode, type ErrorPlace } from 
 
 // Reading lines: a Parser per stream, or parseLine for one line.
 export { Parser, parseLine, recordKey, decodeAction, type Action, type AuditMark, type LineResult, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './parse/event.js';
-export { FORMATS, type Format } from './parse/envelope.js';
+export { LOG_FORMATS, type LogFormat } from './parse/envelope.js';
 export type { LossReason } from './parse/record.js';
 
 // Inputs: files, gzip, streams -> lines.

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
-import { FORMATS } from '../src/parse/envelope.js';
+import { LOG_FORMATS } from '../src/parse/envelope.js';
 import { FINDING_KINDS, SEVERITY } from '../src/report/findings.js';
 import { expectGolden, ROOT } from './helpers.js';
 
@@ -37,7 +37,7 @@ describe('the public API', () => {
 
   it('names in the README Library section are exported', () => {
     const lib = readme.slice(readme.indexOf('\n## Library\n'), readme.indexOf('\n## Syscall tables'));
-    for (const n of ['Parser', 'parseLine', 'recordKey', 'decodeAction', 'FORMATS', 'Learner', 'findings', 'FINDING_KINDS', 'mayBeIncomplete', 'LineSplitter', 'openInput', 'readLines', 'closeInput', 'SeccompLearnError', 'ERROR_CODES', 'buildProfile', 'mergeProfile', 'checkProfile', 'serialiseProfile', 'buildReport', 'renderReport', 'eventToJSON', 'findArch', 'archFromAudit', 'abiOf', 'nameOf', 'numberOf', 'resolve', 'listTable', 'ARCHES', 'PROFILE_FORMATS', 'renderProfile', 'parseProfile', 'loadProfile', 'detectKind', 'resolveTemplate', 'Policy', 'buildCheck', 'renderCheck', 'diffPolicies', 'renderDiff', 'mergeProfiles']) {
+    for (const n of ['Parser', 'parseLine', 'recordKey', 'decodeAction', 'LOG_FORMATS', 'Learner', 'findings', 'FINDING_KINDS', 'mayBeIncomplete', 'LineSplitter', 'openInput', 'readLines', 'closeInput', 'SeccompLearnError', 'ERROR_CODES', 'buildProfile', 'mergeProfile', 'checkProfile', 'serialiseProfile', 'buildReport', 'renderReport', 'eventToJSON', 'findArch', 'archFromAudit', 'abiOf', 'nameOf', 'numberOf', 'resolve', 'listTable', 'ARCHES', 'PROFILE_FORMATS', 'renderProfile', 'parseProfile', 'loadProfile', 'detectKind', 'resolveTemplate', 'Policy', 'buildCheck', 'renderCheck', 'diffPolicies', 'renderDiff', 'mergeProfiles']) {
       expect(lib, n).toContain(n);
       expect(api, n).toHaveProperty(n);
     }
@@ -60,6 +60,16 @@ describe('the README', () => {
   });
 
   it('lists every format', () => {
-    expect(tableRows('Formats read').map((r) => r[0])).toEqual([...FORMATS]);
+    expect(tableRows('Formats read').map((r) => r[0])).toEqual(LOG_FORMATS.map((f) => f.name));
+  });
+
+  it('says of each format the trust LOG_FORMATS gives it', () => {
+    const said = new Map(tableRows('Formats read').map((r) => [r[0], r[2]]));
+    for (const f of LOG_FORMATS) {
+      const trusted = said.get(f.name)!;
+      expect(trusted.startsWith('no'), f.name).toBe(f.trust === 'never');
+      expect(/with checks|the tag's pid/.test(trusted), f.name).toBe(f.trust === 'checked');
+      expect(trusted.includes('_TRANSPORT'), f.name).toBe(f.trust === 'transport');
+    }
   });
 });

@@ -5,19 +5,19 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
-export type Compression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'lz4';
-
-/** Each format's magic number, and the command that writes it out as text. */
-const FORMATS: ReadonlyArray<{ kind: Compression; magic: readonly number[]; tool: string }> = [
+/** Each compression, its magic number, and the command that writes it out as text. */
+const COMPRESSIONS = [
   { kind: 'gzip', magic: [0x1f, 0x8b], tool: 'gzip -dc' },
   { kind: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], tool: 'zstd -dc' },
   { kind: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], tool: 'xz -dc' },
   // 'BZh' and the block size, '1' to '9' (checked below)
   { kind: 'bzip2', magic: [0x42, 0x5a, 0x68], tool: 'bzip2 -dc' },
   { kind: 'lz4', magic: [0x04, 0x22, 0x4d, 0x18], tool: 'lz4 -dc' },
-];
+] as const satisfies ReadonlyArray<{ kind: string; magic: readonly number[]; tool: string }>;
 
-/** Enough bytes to tell every format above. */
+export type Compression = (typeof COMPRESSIONS)[number]['kind'];
+
+/** Enough bytes to tell every compression above. */
 export const SNIFF_BYTES = 6;
 
 /**
@@ -27,8 +27,8 @@ export const SNIFF_BYTES = 6;
  */
 export function sniff(head: Uint8Array, ended = false): Compression | 'plain' | undefined {
   let maybe = false;
-  for (const f of FORMATS) {
-    const magic = f.kind === 'bzip2' ? [...f.magic, -1] : f.magic;
+  for (const f of COMPRESSIONS) {
+    const magic: readonly number[] = f.kind === 'bzip2' ? [...f.magic, -1] : f.magic;
     let i = 0;
     for (; i < magic.length && i < head.length; i++) {
       const ok = magic[i] === -1 ? head[i] >= 0x31 && head[i] <= 0x39 : head[i] === magic[i];
@@ -42,7 +42,7 @@ export function sniff(head: Uint8Array, ended = false): Compression | 'plain' | 
 
 /** Why a compressed input is not read, and how to read it: for a SeccompLearnError 'input-unreadable'. */
 export function unreadable(kind: Exclude<Compression, 'gzip'>, path: string | null): string {
-  const tool = FORMATS.find((f) => f.kind === kind)!.tool;
+  const tool = COMPRESSIONS.find((f) => f.kind === kind)!.tool;
   return `${kind}-compressed, which seccomp-learn does not read: decompress it first (${tool} ${path ?? 'FILE'} | seccomp-learn ...)`;
 }
 

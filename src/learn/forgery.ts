@@ -24,8 +24,8 @@
 //
 // A source's checks save themselves as their piece of a learn state (the
 // lines judged last, and those still waiting) and load back.
-import type { Format } from '../parse/envelope.js';
-import { blankEvent, type AuditMark, type SeccompEvent } from '../parse/event.js';
+import { checked, type LogFormat } from '../parse/envelope.js';
+import { blankEvent, blankMark, copyEvent, copyMark, type AuditMark, type SeccompEvent } from '../parse/results.js';
 import { archName, archNamed } from './saved.js';
 import { SeccompLearnError } from '../core/error.js';
 
@@ -61,21 +61,16 @@ const SERIAL_SLACK = 5000;
 
 /** What the check needs of a line: its envelope and stamps. */
 export interface Stamped {
-  format: Format;
+  format: LogFormat;
   trusted: boolean;
   printk: number | null;
   serial: number | null;
   time: number | null;
 }
 
-/** Formats whose kernel lines are judged against their source's other kernel lines (a syslog file, journalctl's text). */
-function judgedByNeighbours(format: Format): boolean {
-  return format === 'syslog' || format === 'syslog-rfc3339' || format === 'journal-full' || format === 'journal-unix' || format === 'journal-monotonic' || format === 'unknown';
-}
-
-/** Whether a line is one the check judges (claims the kernel wrote it, in a file anyone can add to). */
+/** Whether a line is one the check judges (claims the kernel wrote it, in a file anyone can add to: LOG_FORMATS' `checked`). */
 export function judged(x: Stamped): boolean {
-  return x.trusted && (judgedByNeighbours(x.format) || x.format === 'journal');
+  return x.trusted && checked(x.format);
 }
 
 /**
@@ -146,7 +141,7 @@ export class ForgeryState {
   private rHead = 0;
   private rCount = 0;
   // the lines waiting, oldest at wHead
-  private readonly slots: Slot[] = Array.from({ length: MAX_WAITING }, () => ({ isEvent: true, event: blankEvent(), mark: { kind: 'mark', serial: 0, time: 0.5, trusted: false, format: 'unknown', host: null, printk: 0.5, file: '', line: 0 } }));
+  private readonly slots: Slot[] = Array.from({ length: MAX_WAITING }, () => ({ isEvent: true, event: blankEvent(), mark: blankMark() }));
   private wHead = 0;
   private wCount = 0;
 
@@ -201,7 +196,7 @@ export class ForgeryState {
       copyEvent(slot.event, x);
     } else {
       slot.isEvent = false;
-      Object.assign(slot.mark, x);
+      copyMark(slot.mark, x);
     }
   }
 
@@ -306,28 +301,3 @@ function relation(ap: number, as: number, at: number, bp: number, bs: number, bt
 }
 
 const orNull = (n: number) => (Number.isNaN(n) ? null : n);
-
-/** Copy every field of a record (a fixed shape: no allocation). */
-function copyEvent(d: SeccompEvent, x: SeccompEvent): void {
-  d.format = x.format;
-  d.trusted = x.trusted;
-  d.time = x.time;
-  d.serial = x.serial;
-  d.pid = x.pid;
-  d.uid = x.uid;
-  d.auid = x.auid;
-  d.comm = x.comm;
-  d.exe = x.exe;
-  d.arch = x.arch;
-  d.nr = x.nr;
-  d.syscall = x.syscall;
-  d.compat = x.compat;
-  d.action = x.action;
-  d.sig = x.sig;
-  d.file = x.file;
-  d.line = x.line;
-  d.printk = x.printk;
-  d.host = x.host;
-  d.tagPid = x.tagPid;
-  d.logSecond = x.logSecond;
-}

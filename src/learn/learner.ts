@@ -11,7 +11,7 @@
 // its own file); state/state.ts composes them, with the counts kept here.
 import type { AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
 import { blankEvent, Parser } from '../parse/event.js';
-import type { Format } from '../parse/envelope.js';
+import type { LogFormat } from '../parse/envelope.js';
 import { countIn, keepExample, type Counted } from './examples.js';
 import type { Gap } from './gaps.js';
 import { addCall, addDetail, newDetail, type Calls } from './calls.js';
@@ -96,7 +96,7 @@ export class Learner implements LineSink, ItemSink {
   /** Records two merged states held with one audit(TIME:SERIAL) and other content (both learned: see mergeStates). */
   readonly stateConflicts: Counted = { count: 0, examples: [] };
   /** Records in lines the kernel did not write (or that cannot tell), by the line's format. */
-  readonly untrusted = new Map<Format, Counted>();
+  readonly untrusted = new Map<LogFormat, Counted>();
   /** Records whose envelope claims the kernel, but which the kernel's own lines around them contradict. */
   readonly suspicious = new Map<Suspicion, Counted>();
   /** Lines that hold a record which could not be read, by reason. */

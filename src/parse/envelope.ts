@@ -27,71 +27,62 @@
 
 import { Ch, ascii, decimalValue, digitsEnd, find, has, intIn, isDigit, lit, scanDecimal, text, type Decimal } from './bytes.js';
 
-export type Format =
-  | 'syslog'
-  | 'syslog-rfc3339'
-  | 'journal'
-  | 'journal-full'
-  | 'journal-unix'
-  | 'journal-monotonic'
-  | 'journal-json'
-  | 'journal-export'
-  | 'dmesg'
-  | 'dmesg-T'
-  | 'kmsg'
-  | 'auditd'
-  | 'ausearch-i'
-  | 'audisp-syslog'
-  | 'message'
-  | 'unknown';
+/**
+ * Who can write the lines of a log format, and so which of its records are learned:
+ * - `kernel`: the kernel alone, or root (the kernel log, auditd's log): trusted as
+ *   the envelope says (the kernel facility, where the line shows it);
+ * - `checked`: any local user can write lines shaped like the kernel's (syslog(3),
+ *   logger): a `kernel` tag, or journald's `audit[PID]`, is trusted once the
+ *   kernel lines around it agree (learn/forgery.ts);
+ * - `transport`: journald says who wrote each line (`_TRANSPORT` audit or kernel);
+ * - `never`: the line cannot say who wrote it: not trusted.
+ */
+export type Trust = 'kernel' | 'checked' | 'transport' | 'never';
 
-/** Every format, in the order the README's Formats table lists them. */
-export const FORMATS: readonly Format[] = [
-  'syslog',
-  'syslog-rfc3339',
-  'journal-full',
-  'journal-unix',
-  'journal-monotonic',
-  'journal',
-  'journal-json',
-  'journal-export',
-  'dmesg',
-  'dmesg-T',
-  'kmsg',
-  'auditd',
-  'ausearch-i',
-  'audisp-syslog',
-  'message',
-  'unknown',
-];
+/**
+ * Every log format (the kind of envelope a line has), in the order of the
+ * README's Formats table, with its trust and, where it has one, how to get its
+ * records from a source that says who wrote them (said of its untrusted lines;
+ * null: the line's own tag says another program wrote it).
+ */
+export const LOG_FORMATS = [
+  { name: 'syslog', trust: 'checked', untrusted: null },
+  { name: 'syslog-rfc3339', trust: 'checked', untrusted: null },
+  { name: 'journal-full', trust: 'checked', untrusted: null },
+  { name: 'journal-unix', trust: 'checked', untrusted: null },
+  { name: 'journal-monotonic', trust: 'checked', untrusted: null },
+  { name: 'journal', trust: 'checked', untrusted: null },
+  { name: 'journal-json', trust: 'transport', untrusted: "journald's _TRANSPORT is not audit or kernel: a user's message" },
+  { name: 'journal-export', trust: 'never', untrusted: 'journalctl -o export, verbose and json-pretty put _TRANSPORT on another line: read journalctl -o json' },
+  { name: 'dmesg', trust: 'kernel', untrusted: null },
+  { name: 'dmesg-T', trust: 'kernel', untrusted: null },
+  { name: 'kmsg', trust: 'kernel', untrusted: 'written to /dev/kmsg by user space (not the kernel facility)' },
+  { name: 'auditd', trust: 'kernel', untrusted: null },
+  { name: 'ausearch-i', trust: 'kernel', untrusted: null },
+  { name: 'audisp-syslog', trust: 'never', untrusted: "auditd's syslog plugin writes under a tag any local user can write: read /var/log/audit/audit.log (or ausearch)" },
+  { name: 'message', trust: 'never', untrusted: 'lines without their log envelope (journalctl -o cat, a paste) cannot say who wrote them: read the log itself (/var/log/audit/audit.log, journalctl -o json, dmesg)' },
+  { name: 'unknown', trust: 'never', untrusted: 'seccomp-learn does not know this kind of line: read /var/log/audit/audit.log, journalctl -o json or dmesg' },
+] as const satisfies ReadonlyArray<{ name: string; trust: Trust; untrusted: string | null }>;
 
-/** Formats whose lines a local user can write (syslog(3), logger): their kernel lines are checked against their neighbours. */
-export function forgeable(format: Format): boolean {
-  switch (format) {
-    case 'syslog':
-    case 'syslog-rfc3339':
-    case 'journal':
-    case 'journal-full':
-    case 'journal-unix':
-    case 'journal-monotonic':
-    case 'audisp-syslog':
-    case 'message':
-    case 'unknown':
-    case 'journal-export':
-      return true;
-    case 'journal-json':
-    case 'dmesg':
-    case 'dmesg-T':
-    case 'kmsg':
-    case 'auditd':
-    case 'ausearch-i':
-      return false;
-  }
+/** A log format's name (`parse` prints it as `format`). */
+export type LogFormat = (typeof LOG_FORMATS)[number]['name'];
+
+const BY_NAME = new Map<LogFormat, (typeof LOG_FORMATS)[number]>(LOG_FORMATS.map((f) => [f.name, f]));
+const CHECKED = new Set<LogFormat>(LOG_FORMATS.filter((f) => f.trust === 'checked').map((f) => f.name));
+
+/** What LOG_FORMATS says of a format. */
+export function formatInfo(name: LogFormat): (typeof LOG_FORMATS)[number] {
+  return BY_NAME.get(name)!;
+}
+
+/** Whether a format's trusted lines are trusted only once the kernel lines around them agree (trust `checked`). */
+export function checked(format: LogFormat): boolean {
+  return CHECKED.has(format);
 }
 
 /** What a line's envelope says. Positions are byte indexes into the line's buffer. */
 export interface Envelope {
-  format: Format;
+  format: LogFormat;
   /** Whether the envelope says the kernel wrote the record (see the README's trust table). */
   trusted: boolean;
   /** Where the message text starts. */
@@ -207,7 +198,7 @@ export class EnvelopeReader {
   private readonly frac = { end: 0 };
   private readonly decimal: Decimal = { n: 0, scale: 1, intDigits: 0, fracDigits: -1 };
 
-  private set(format: Format, trusted: boolean, body: number, printk: number | null, tag: string | null, tagPid: number | null, host: string | null, logTime: number, absolute: boolean): Envelope {
+  private set(format: LogFormat, trusted: boolean, body: number, printk: number | null, tag: string | null, tagPid: number | null, host: string | null, logTime: number, absolute: boolean): Envelope {
     const o = this.out;
     o.format = format;
     o.trusted = trusted;
@@ -222,7 +213,7 @@ export class EnvelopeReader {
   }
 
   /** A bare message or an unknown prefix: untrusted, the record at `body`. */
-  other(format: Format, body: number, tag: string | null, tagPid: number | null): Envelope {
+  other(format: LogFormat, body: number, tag: string | null, tagPid: number | null): Envelope {
     return this.set(format, false, body, null, tag, tagPid, null, NaN, false);
   }
 
@@ -553,7 +544,7 @@ export class EnvelopeReader {
    * (`kern.notice kernel:`), and a user's `logger -t kernel` there says
    * `user.notice kernel:`.
    */
-  private hostAndTag(b: Buffer, sp: number, e: number, format: Format, printk: number | null, logTime: number, absolute: boolean): Envelope | null {
+  private hostAndTag(b: Buffer, sp: number, e: number, format: LogFormat, printk: number | null, logTime: number, absolute: boolean): Envelope | null {
     const w1 = sp + 1;
     const w1End = find(b, Ch.Space, w1, e);
     if (w1End < 0 || w1End === w1) return null;
@@ -609,7 +600,7 @@ export class EnvelopeReader {
   }
 
   /** A line tagged `kernel` by the kernel's facility, its message at `body`. */
-  private kernelTagged(b: Buffer, body: number, e: number, format: Format, host: string | null, printk: number | null, logTime: number, absolute: boolean): Envelope {
+  private kernelTagged(b: Buffer, body: number, e: number, format: LogFormat, host: string | null, printk: number | null, logTime: number, absolute: boolean): Envelope {
     // imklog keeps the printk stamp: `kernel: [  901.514284] audit: ...`
     if (b[body] === Ch.OpenBracket && body < e) {
       const stamp = this.printkStamp(b, body, e);

@@ -8,10 +8,14 @@
 // this parser does not know is still read, and reported as not trusted.
 // Pure: no I/O, no exceptions; its caches live in the Parser that reads.
 import { Ch, decimalIn, findSeq, intIn, lit, text } from './bytes.js';
-import { EnvelopeReader, type Envelope, type Format } from './envelope.js';
-import { RecordReader, showSafely, type Fields, type Head, type LossReason } from './record.js';
+import { EnvelopeReader, type Envelope } from './envelope.js';
+import { RecordReader, showSafely, type Fields, type Head } from './record.js';
+import { ACTIONS, blankEvent, blankMark, type Action, type AuditMark, type LineResult, type SeccompEvent, type Skip, type SkipCode } from './results.js';
 import { signalNumber } from './signals.js';
 import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from '../syscalls/index.js';
+
+// what a Parser gives, for its callers (the shapes: parse/results.ts)
+export { blankEvent, type Action, type AuditMark, type LineResult, type LossNotice, type SeccompEvent, type Skip, type SkipCode } from './results.js';
 
 /**
  * Every line a Parser can return something for holds one of these byte
@@ -24,48 +28,6 @@ import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type A
  */
 export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr'];
 
-export type Action = 'KILL_PROCESS' | 'KILL_THREAD' | 'TRAP' | 'ERRNO' | 'USER_NOTIF' | 'TRACE' | 'LOG' | 'ALLOW';
-
-/** One seccomp record (audit type 1326), as read from one line. */
-export interface SeccompEvent {
-  kind: 'seccomp';
-  /** The envelope the line had (see the README's Formats table). */
-  format: Format;
-  /** The envelope says the kernel wrote it (see the README's trust table). */
-  trusted: boolean;
-  /** Seconds since the epoch with milliseconds, from `audit(TIME:...)`, the journal, or a log date with a year; null where none is given. */
-  time: number | null;
-  /** The audit serial, shared by every record type; null where the format drops it. */
-  serial: number | null;
-  pid: number;
-  uid: number | null;
-  auid: number | null;
-  /** The calling thread's name, decoded and shown safely; null for `(null)`. */
-  comm: string | null;
-  exe: string | null;
-  /** The ABI of the call (x32 for x86_64 records with the x32 bit); null when the record has no arch=. */
-  arch: Arch | null;
-  /** The raw syscall number, as the kernel logged it. */
-  nr: number;
-  /** The syscall's name on `arch`, or null when the number is unknown there. */
-  syscall: string | null;
-  compat: number | null;
-  /** The filter's action (code=), or null when the record has no code= or one that cannot be read. */
-  action: Action | null;
-  /** The signal (31, SIGSYS, for a filter kill), on the record's architecture. */
-  sig: number | null;
-  file: string;
-  line: number;
-  /** The printk timestamp (seconds since boot) of kernel-log lines. */
-  printk: number | null;
-  /** The host a syslog or journal line names, or null. */
-  host: string | null;
-  /** The pid in the line's `TAG[PID]` (journald's audit transport writes the record's pid there), or null. */
-  tagPid: number | null;
-  /** The second the log envelope gives (an integer; comparable only within one source unless the date has a year), or null. */
-  logSecond: number | null;
-}
-
 /**
  * `TIME:SERIAL`, what identifies one record across sources (as the kernel
  * writes it: milliseconds, three digits), or null where the format drops either.
@@ -74,50 +36,18 @@ export function recordKey(e: SeccompEvent): string | null {
   return e.time === null || e.serial === null ? null : `${e.time.toFixed(3)}:${e.serial}`;
 }
 
-export type SkipCode = 'bad-number' | 'missing-field' | 'incomplete' | 'unknown-arch' | 'malformed' | 'bad-json';
-
-/** A line that holds a seccomp record which cannot be read: counted, with its reason. */
-export interface Skip {
-  kind: 'skip';
-  code: SkipCode;
-  message: string;
-}
-
-/** A notice that records were lost: the printk rate limit, the audit backlog, journald's rate limit. */
-export interface LossNotice {
-  kind: 'loss';
-  reason: LossReason;
-  count: number | null;
-  trusted: boolean;
-  printk: number | null;
-}
-
-/** Another audit record (SYSCALL, CONFIG_CHANGE...): not learned, but its serial counts for gaps and its stamps for forgery checks. */
-export interface AuditMark {
-  kind: 'mark';
-  serial: number;
-  time: number | null;
-  trusted: boolean;
-  format: Format;
-  host: string | null;
-  printk: number | null;
-  file: string;
-  line: number;
-}
-
-/** What a line gives. Switch on `kind`; null: the line holds no record. */
-export type LineResult = SeccompEvent | Skip | LossNotice | AuditMark | null;
-
-const ACTIONS: ReadonlyArray<[number, Action]> = [
-  [0x80000000, 'KILL_PROCESS'],
-  [0x00000000, 'KILL_THREAD'],
-  [0x00030000, 'TRAP'],
-  [0x00050000, 'ERRNO'],
-  [0x7fc00000, 'USER_NOTIF'],
-  [0x7ff00000, 'TRACE'],
-  [0x7ffc0000, 'LOG'],
-  [0x7fff0000, 'ALLOW'],
-];
+/** Each action's SECCOMP_RET_* value (linux/seccomp.h): its action bits. */
+const ACTION_VALUES: Readonly<Record<Action, number>> = {
+  KILL_PROCESS: 0x80000000,
+  KILL_THREAD: 0x00000000,
+  TRAP: 0x00030000,
+  ERRNO: 0x00050000,
+  USER_NOTIF: 0x7fc00000,
+  TRACE: 0x7ff00000,
+  LOG: 0x7ffc0000,
+  ALLOW: 0x7fff0000,
+};
+const BY_VALUE: ReadonlyArray<[number, Action]> = ACTIONS.map((a) => [ACTION_VALUES[a], a]);
 
 /**
  * ausearch -i names for code=. auditd 3.0.9 (Debian 12) prints `kill` for
@@ -145,7 +75,7 @@ export function actionOf(code: number): Action | null {
   // mangled value (`code=0x7ffc0000` cut to `0x7ffc` is not KILL_THREAD)
   if ((code & 0xffff) !== 0) return null;
   const v = (code & 0xffff0000) >>> 0;
-  for (let i = 0; i < ACTIONS.length; i++) if (ACTIONS[i][0] === v) return ACTIONS[i][1];
+  for (let i = 0; i < BY_VALUE.length; i++) if (BY_VALUE[i][0] === v) return BY_VALUE[i][1];
   return null;
 }
 
@@ -300,9 +230,8 @@ export class Parser {
     const serial = colon > 0 ? intIn(b, colon + 1, e) : null;
     if (serial === null) return null;
     const time = decimalIn(b, s, colon, true);
-    if (this.into === null) return { kind: 'mark', serial, time, trusted: env.trusted, format: env.format, host: env.host, printk: env.printk, file, line };
-    // parseInto: most lines of an audit.log are other records (bench: one object each)
-    const m = this.intoMark;
+    // parseInto: the parser's own, rewritten (most lines of an audit.log are other records; bench: one object each)
+    const m = this.into === null ? blankMark() : this.intoMark;
     m.serial = serial;
     m.time = time;
     m.trusted = env.trusted;
@@ -314,7 +243,7 @@ export class Parser {
     return m;
   }
 
-  private readonly intoMark: AuditMark = { kind: 'mark', serial: 0, time: 0.5, trusted: false, format: 'unknown', host: null, printk: 0.5, file: '', line: 0 };
+  private readonly intoMark = blankMark();
 
   private action(f: Fields): Action | null {
     if (f.code !== undefined && f.code !== null) return actionOf(f.code);
@@ -405,55 +334,30 @@ export class Parser {
     const sig = f.sig !== undefined && f.sig !== null ? f.sig : f.sigRaw !== undefined ? signalNumber(f.sigRaw, arch) : null;
     const logSecond = Number.isNaN(env.logTime) ? null : Math.floor(env.logTime);
 
-    const into = this.into;
-    if (into !== null) {
-      into.format = env.format;
-      into.trusted = env.trusted;
-      into.time = time;
-      into.serial = serial;
-      into.pid = pid;
-      into.uid = f.uid ?? null;
-      into.auid = f.auid ?? null;
-      into.comm = f.comm?.text ?? null;
-      into.exe = f.exe?.text ?? null;
-      into.arch = arch;
-      into.nr = nr;
-      into.syscall = syscall;
-      into.compat = f.compat ?? null;
-      into.action = this.action(f);
-      into.sig = sig;
-      into.file = file;
-      into.line = line;
-      into.printk = env.printk;
-      into.host = env.host;
-      into.tagPid = env.tagPid;
-      into.logSecond = logSecond;
-      return into;
-    }
-    return {
-      kind: 'seccomp',
-      format: env.format,
-      trusted: env.trusted,
-      time,
-      serial,
-      pid,
-      uid: f.uid ?? null,
-      auid: f.auid ?? null,
-      comm: f.comm?.text ?? null,
-      exe: f.exe?.text ?? null,
-      arch,
-      nr,
-      syscall,
-      compat: f.compat ?? null,
-      action: this.action(f),
-      sig,
-      file,
-      line,
-      printk: env.printk,
-      host: env.host,
-      tagPid: env.tagPid,
-      logSecond,
-    };
+    // parse: a new event; parseInto: the caller's, rewritten (every field of it: test/results.test.ts)
+    const ev = this.into ?? blankEvent();
+    ev.format = env.format;
+    ev.trusted = env.trusted;
+    ev.time = time;
+    ev.serial = serial;
+    ev.pid = pid;
+    ev.uid = f.uid ?? null;
+    ev.auid = f.auid ?? null;
+    ev.comm = f.comm?.text ?? null;
+    ev.exe = f.exe?.text ?? null;
+    ev.arch = arch;
+    ev.nr = nr;
+    ev.syscall = syscall;
+    ev.compat = f.compat ?? null;
+    ev.action = this.action(f);
+    ev.sig = sig;
+    ev.file = file;
+    ev.line = line;
+    ev.printk = env.printk;
+    ev.host = env.host;
+    ev.tagPid = env.tagPid;
+    ev.logSecond = logSecond;
+    return ev;
   }
 
   /**
@@ -513,11 +417,6 @@ export class Parser {
       }
     }
   }
-}
-
-/** A SeccompEvent to fill with Parser.parseInto (its number fields start as numbers, which keeps them unboxed). */
-export function blankEvent(): SeccompEvent {
-  return { kind: 'seccomp', format: 'unknown', trusted: false, time: 0.5, serial: 0, pid: 0, uid: 0, auid: 0, comm: null, exe: null, arch: null, nr: 0, syscall: null, compat: 0, action: null, sig: 0, file: '', line: 0, printk: 0.5, host: null, tagPid: 0, logSecond: 0 };
 }
 
 /** Parse one line of text (no newline), with a Parser of its own. `file` and `line` say where it came from. */

@@ -42,7 +42,8 @@ export type Head =
   | { kind: 'none' };
 
 /** Why records may be missing, as a line or the reading of a source says. `kmsg-overrun`: a read of /dev/kmsg failed with EPIPE (io/input.ts), no line says it. */
-export type LossReason = 'printk-suppressed' | 'backlog' | 'lost' | 'rate-limit' | 'hold-queue' | 'journald-suppressed' | 'kmsg-overrun';
+export const LOSS_REASONS = ['printk-suppressed', 'backlog', 'lost', 'rate-limit', 'hold-queue', 'journald-suppressed', 'kmsg-overrun'] as const;
+export type LossReason = (typeof LOSS_REASONS)[number];
 
 const AUDIT_COLON = lit('audit: ');
 const KAUDITD = lit('kauditd_printk_skb: ');

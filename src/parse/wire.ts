@@ -5,37 +5,180 @@
 // per record (bench: more than parsing them).
 //
 // One item per line that gave something: INTS 32-bit slots (the kind, the line
-// in its range, small numbers, indexes) and FLOATS 64-bit ones (times, serials,
-// ids up to 2^32). A null integer travels as NULL, a null float as NaN; strings
-// as their index in the range's table (NULL: null), which starts empty with each
-// range (Encoder.startRange), so that neither side keeps a string longer than
-// the range it came in (a program naming its threads pool-1-thread-N would
-// otherwise grow both tables with the input); formats, actions and the like as
-// their index in the lists below.
-import type { Action, LineResult, SeccompEvent, SkipCode } from './event.js';
-import { FORMATS, type Format } from './envelope.js';
-import type { LossReason } from './record.js';
-import { ARCHES, type Arch } from '../syscalls/index.js';
+// in its range, the head, then the fields that fit: log formats, actions, arches
+// and reasons as their index in their lists, booleans, strings) and FLOATS
+// 64-bit ones (numbers: times, serials, pids, anything the input decides goes as
+// a double, which holds what a hostile line may give past 32 bits). A null
+// integer travels as NULL, a null number as NaN; strings as their index in the
+// range's table (NULL: null), which starts empty with each range
+// (Encoder.startRange), so that neither side keeps a string longer than the
+// range it came in (a program naming its threads pool-1-thread-N would otherwise
+// grow both tables with the input).
+//
+// The layout, the encoding and the decoding come from the results' field tables
+// (parse/results.ts), so a field added there crosses threads with no other edit.
+import { LOG_FORMATS } from './envelope.js';
+import { LOSS_REASONS } from './record.js';
+import { ACTIONS, RESULT_FIELDS, SKIP_CODES, blankEvent, compile, fieldNames, type LineResult, type ResultKind, type SeccompEvent, type ValueKind } from './results.js';
+import { ARCHES } from '../syscalls/index.js';
 
-export const INTS = 12;
-// numbers the input decides (pid, tag pid, sig, ...) go as doubles: any of them can be past 32 bits in a hostile line
-export const FLOATS = 11;
 const NULL = -0x80000000;
 
-export const enum Kind {
-  Seccomp = 1,
-  Skip = 2,
-  Loss = 3,
-  Mark = 4,
-  Overlong = 5,
+/** Where a kind of value travels: an int slot, a float slot, or not per item (the file is the range's, the line the item's). */
+const SLOT: { readonly [K in ValueKind]: 'int' | 'float' | null } = {
+  'log-format': 'int',
+  boolean: 'int',
+  number: 'float',
+  'number?': 'float',
+  'seconds?': 'float',
+  string: 'int',
+  'string?': 'int',
+  'arch?': 'int',
+  'action?': 'int',
+  'skip-code': 'int',
+  'loss-reason': 'int',
+  file: null,
+  line: null,
+};
+
+/** Int slots every item starts with: its kind, its line in the range, its head (what headFor kept of the line). */
+const HEADER = 3;
+const KINDS = Object.keys(RESULT_FIELDS) as ResultKind[];
+/** An item's kind: 1 + the result kind's index in RESULT_FIELDS; after them, a line longer than the cap. */
+const OVERLONG = KINDS.length + 1;
+
+/** Each kind's fields, with their slots. */
+interface Placed {
+  name: string;
+  type: ValueKind;
+  slot: 'int' | 'float' | null;
+  /** Index in the item's ints (from HEADER) or floats; -1 where not carried. */
+  at: number;
 }
 
-const ACTIONS: readonly Action[] = ['KILL_PROCESS', 'KILL_THREAD', 'TRAP', 'ERRNO', 'USER_NOTIF', 'TRACE', 'LOG', 'ALLOW'];
-const SKIPS: readonly SkipCode[] = ['bad-number', 'missing-field', 'incomplete', 'unknown-arch', 'malformed', 'bad-json'];
-const LOSSES: readonly LossReason[] = ['printk-suppressed', 'backlog', 'lost', 'rate-limit', 'hold-queue', 'journald-suppressed', 'kmsg-overrun'];
-const formatIndex = new Map(FORMATS.map((f, i) => [f, i]));
-const actionIndex = new Map(ACTIONS.map((a, i) => [a, i]));
-const archIndex = new Map(ARCHES.map((a, i) => [a, i]));
+function place(kind: ResultKind): Placed[] {
+  const t = RESULT_FIELDS[kind];
+  let ints = HEADER;
+  let floats = 0;
+  return fieldNames(t).map((name) => {
+    const type = t[name as keyof typeof t]['type'] as ValueKind;
+    const slot = SLOT[type];
+    return { name, type, slot, at: slot === 'int' ? ints++ : slot === 'float' ? floats++ : -1 };
+  });
+}
+
+/** Every kind's fields as they are laid out in an item (for the tests too). */
+export const LAYOUT: { readonly [K in ResultKind]: readonly Placed[] } = { seccomp: place('seccomp'), skip: place('skip'), loss: place('loss'), mark: place('mark') };
+
+const count = (slot: 'int' | 'float') => Math.max(...KINDS.map((k) => LAYOUT[k].filter((p) => p.slot === slot).length));
+export const INTS = HEADER + count('int');
+/** At least one: an overlong line's length. */
+export const FLOATS = Math.max(1, count('float'));
+
+/** A string's slot in the last-string cache of Encoder.str: one per string field's name (consecutive records share their comm, exe, call and host), and the head's. */
+const STRING_SLOTS = new Map<string, number>();
+for (const k of KINDS) for (const p of LAYOUT[k]) if ((p.type === 'string' || p.type === 'string?') && !STRING_SLOTS.has(p.name)) STRING_SLOTS.set(p.name, STRING_SLOTS.size);
+const HEAD_SLOT = STRING_SLOTS.size;
+
+const FORMAT_NAMES = LOG_FORMATS.map((f) => f.name);
+const indexOf = <T>(list: readonly T[]) => new Map(list.map((x, i) => [x, i]));
+const ENCODE_SCOPE = {
+  NULL,
+  formatIndex: indexOf(FORMAT_NAMES),
+  archIndex: indexOf(ARCHES),
+  actionIndex: indexOf(ACTIONS),
+  skipIndex: indexOf(SKIP_CODES),
+  lossIndex: indexOf(LOSS_REASONS),
+};
+const numOrNull = (v: number) => (Number.isNaN(v) ? null : v);
+const DECODE_SCOPE = { NULL, FORMAT_NAMES, ARCHES, ACTIONS, SKIP_CODES, LOSS_REASONS, numOrNull };
+
+/** The statement that writes field `p` of `r` into its slot. */
+function encodeField(p: Placed): string {
+  const x = `r.${p.name}`;
+  const to = p.slot === 'int' ? `n[i + ${p.at}]` : `d[f + ${p.at}]`;
+  switch (p.type) {
+    case 'log-format':
+      return `${to} = formatIndex.get(${x});`;
+    case 'boolean':
+      return `${to} = ${x} ? 1 : 0;`;
+    case 'number':
+      return `${to} = ${x};`;
+    case 'number?':
+    case 'seconds?':
+      return `${to} = ${x} === null ? NaN : ${x};`;
+    case 'string':
+    case 'string?':
+      return `${to} = enc.str(${STRING_SLOTS.get(p.name)}, ${x});`;
+    case 'arch?':
+      return `${to} = ${x} === null ? NULL : archIndex.get(${x});`;
+    case 'action?':
+      return `${to} = ${x} === null ? NULL : actionIndex.get(${x});`;
+    case 'skip-code':
+      return `${to} = skipIndex.get(${x});`;
+    case 'loss-reason':
+      return `${to} = lossIndex.get(${x});`;
+    case 'file':
+    case 'line':
+      return '';
+  }
+}
+
+/** The expression that reads field `p` back from its slot. */
+function decodeField(p: Placed): string {
+  const v = p.slot === 'int' ? `n[i + ${p.at}]` : `d[f + ${p.at}]`;
+  switch (p.type) {
+    case 'log-format':
+      return `FORMAT_NAMES[${v}]`;
+    case 'boolean':
+      return `${v} === 1`;
+    case 'number':
+      return v;
+    case 'number?':
+    case 'seconds?':
+      return `numOrNull(${v})`;
+    case 'string':
+      return `(${v} === NULL ? '' : strings[${v}])`;
+    case 'string?':
+      return `(${v} === NULL ? null : strings[${v}])`;
+    case 'arch?':
+      return `(${v} === NULL ? null : ARCHES[${v}])`;
+    case 'action?':
+      return `(${v} === NULL ? null : ACTIONS[${v}])`;
+    case 'skip-code':
+      return `SKIP_CODES[${v}]`;
+    case 'loss-reason':
+      return `LOSS_REASONS[${v}]`;
+    case 'file':
+      return 'file';
+    case 'line':
+      return 'line';
+  }
+}
+
+type Encode = (r: NonNullable<LineResult>, n: Int32Array, i: number, d: Float64Array, f: number, enc: Encoder, head: string | null) => void;
+/** Writes a result into the item at ints[i], floats[f]: one statement per field. */
+const encodeItem: Encode = compile(ENCODE_SCOPE, ['r', 'n', 'i', 'd', 'f', 'enc', 'head'], [
+  `n[i + 2] = enc.str(${HEAD_SLOT}, head);`,
+  'switch (r.kind) {',
+  ...KINDS.flatMap((k, j) => [`case ${JSON.stringify(k)}:`, `n[i] = ${j + 1};`, ...LAYOUT[k].map(encodeField).filter((s) => s !== ''), 'return;']),
+  '}',
+].join('\n'));
+
+/** The kind read back into one object, rewritten for each item: the learner keeps nothing of a record (the others are new objects, as the Parser gives them). */
+const REWRITTEN: ResultKind = 'seccomp';
+type Decode = (n: Int32Array, i: number, d: Float64Array, f: number, strings: readonly string[], file: string, line: number, event: SeccompEvent) => NonNullable<LineResult>;
+/** Reads the result in the item at ints[i], floats[f] (not an overlong line). */
+const decodeItem: Decode = compile(DECODE_SCOPE, ['n', 'i', 'd', 'f', 'strings', 'file', 'line', 'event'], [
+  'switch (n[i]) {',
+  ...KINDS.flatMap((k, j) =>
+    k === REWRITTEN
+      ? [`case ${j + 1}:`, ...LAYOUT[k].map((p) => `event.${p.name} = ${decodeField(p)};`), 'return event;']
+      : [`case ${j + 1}:`, `return { kind: ${JSON.stringify(k)}, ${LAYOUT[k].map((p) => `${p.name}: ${decodeField(p)}`).join(', ')} };`],
+  ),
+  '}',
+  "throw new Error('an item of kind ' + n[i]);",
+].join('\n'));
 
 /** One batch of items as it crosses threads. */
 export interface Batch {
@@ -44,18 +187,6 @@ export interface Batch {
   count: number;
   /** Strings first used in this batch, in the order of their indexes (after those of the range's earlier batches). */
   strings: string[];
-}
-
-const num = (v: number | null) => (v === null ? NaN : v);
-const numOrNull = (v: number) => (Number.isNaN(v) ? null : v);
-
-/** A string's slot in the last-string cache of Encoder.str: consecutive records share their comm, exe, call and host. */
-const enum S {
-  comm,
-  exe,
-  syscall,
-  host,
-  other,
 }
 
 /**
@@ -71,8 +202,8 @@ export class Encoder {
   private floats: Float64Array;
   private count = 0;
   private readonly free: Array<[Int32Array, Float64Array]> = [];
-  private readonly lastString: Array<string | null> = [null, null, null, null, null];
-  private readonly lastId: number[] = [NULL, NULL, NULL, NULL, NULL];
+  private readonly lastString: Array<string | null> = new Array(HEAD_SLOT + 1).fill(null);
+  private readonly lastId: number[] = new Array(HEAD_SLOT + 1).fill(NULL);
 
   constructor(private readonly capacity = 1024) {
     this.ints = new Int32Array(capacity * INTS);
@@ -100,7 +231,8 @@ export class Encoder {
     return this.count;
   }
 
-  private str(slot: S, s: string | null): number {
+  /** The index of `s` in the range's strings (NULL for null); `slot`: the field's in the last-string cache. For encodeItem. */
+  str(slot: number, s: string | null): number {
     if (s === null) return NULL;
     if (s === this.lastString[slot]) return this.lastId[slot];
     let id = this.ids.get(s);
@@ -118,56 +250,8 @@ export class Encoder {
     const i = this.count * INTS;
     const f = this.count * FLOATS;
     this.count++;
-    const n = this.ints;
-    const d = this.floats;
-    n[i + 1] = line;
-    switch (r.kind) {
-      case 'seccomp':
-        n[i] = Kind.Seccomp;
-        n[i + 2] = formatIndex.get(r.format)!;
-        n[i + 3] = r.trusted ? 1 : 0;
-        d[f + 6] = r.pid;
-        n[i + 5] = this.str(S.comm, r.comm);
-        n[i + 6] = this.str(S.exe, r.exe);
-        n[i + 7] = r.arch === null ? NULL : archIndex.get(r.arch)!;
-        n[i + 8] = this.str(S.syscall, r.syscall);
-        n[i + 9] = r.action === null ? NULL : actionIndex.get(r.action)!;
-        n[i + 10] = this.str(S.host, r.host);
-        n[i + 11] = this.str(S.other, head);
-        d[f + 7] = num(r.tagPid);
-        d[f + 8] = num(r.compat);
-        d[f + 9] = num(r.sig);
-        d[f + 10] = num(r.logSecond);
-        d[f] = num(r.time);
-        d[f + 1] = num(r.serial);
-        d[f + 2] = num(r.uid);
-        d[f + 3] = num(r.auid);
-        d[f + 4] = r.nr;
-        d[f + 5] = num(r.printk);
-        return;
-      case 'skip':
-        n[i] = Kind.Skip;
-        n[i + 2] = SKIPS.indexOf(r.code);
-        n[i + 3] = this.str(S.other, r.message);
-        return;
-      case 'loss':
-        n[i] = Kind.Loss;
-        n[i + 2] = LOSSES.indexOf(r.reason);
-        n[i + 3] = r.trusted ? 1 : 0;
-        n[i + 4] = this.str(S.other, head);
-        d[f] = num(r.count);
-        d[f + 1] = num(r.printk);
-        return;
-      case 'mark':
-        n[i] = Kind.Mark;
-        n[i + 2] = formatIndex.get(r.format)!;
-        n[i + 3] = r.trusted ? 1 : 0;
-        n[i + 4] = this.str(S.host, r.host);
-        d[f] = r.serial;
-        d[f + 1] = num(r.time);
-        d[f + 2] = num(r.printk);
-        return;
-    }
+    this.ints[i + 1] = line;
+    encodeItem(r, this.ints, i, this.floats, f, this, head);
   }
 
   /** A line longer than the cap. */
@@ -175,7 +259,7 @@ export class Encoder {
     const i = this.count * INTS;
     this.floats[this.count * FLOATS] = bytes;
     this.count++;
-    this.ints[i] = Kind.Overlong;
+    this.ints[i] = OVERLONG;
     this.ints[i + 1] = line;
   }
 
@@ -200,35 +284,7 @@ export interface ItemSink {
 
 /** Reads items; the learning side. Stateless but for one event object, rewritten for each item. */
 export class Decoder {
-  private strings: readonly string[] = [];
-  private readonly event: SeccompEvent = {
-    kind: 'seccomp',
-    format: 'unknown',
-    trusted: false,
-    time: 0.5,
-    serial: 0,
-    pid: 0,
-    uid: 0,
-    auid: 0,
-    comm: null,
-    exe: null,
-    arch: null,
-    nr: 0,
-    syscall: null,
-    compat: 0,
-    action: null,
-    sig: 0,
-    file: '',
-    line: 0,
-    printk: 0.5,
-    host: null,
-    tagPid: 0,
-    logSecond: 0,
-  };
-
-  private str(id: number): string | null {
-    return id === NULL ? null : this.strings[id];
-  }
+  private readonly event = blankEvent();
 
   /**
    * Hand the batch's items to `sink`, as lines of `file` numbered from
@@ -237,53 +293,18 @@ export class Decoder {
    * rewritten for each item: the sink keeps nothing of it.
    */
   replay(b: Batch, strings: readonly string[], file: string, lineOffset: number, sink: ItemSink): void {
-    this.strings = strings;
     const n = b.ints;
     const d = b.floats;
     for (let k = 0; k < b.count; k++) {
       const i = k * INTS;
       const f = k * FLOATS;
       const line = n[i + 1] + lineOffset;
-      switch (n[i] as Kind) {
-        case Kind.Seccomp: {
-          const e = this.event;
-          e.format = FORMATS[n[i + 2]];
-          e.trusted = n[i + 3] === 1;
-          e.pid = d[f + 6];
-          e.comm = this.str(n[i + 5]);
-          e.exe = this.str(n[i + 6]);
-          e.arch = n[i + 7] === NULL ? null : (ARCHES[n[i + 7]] as Arch);
-          e.syscall = this.str(n[i + 8]);
-          e.action = n[i + 9] === NULL ? null : ACTIONS[n[i + 9]];
-          e.host = this.str(n[i + 10]);
-          e.tagPid = numOrNull(d[f + 7]);
-          e.compat = numOrNull(d[f + 8]);
-          e.sig = numOrNull(d[f + 9]);
-          e.logSecond = numOrNull(d[f + 10]);
-          e.time = numOrNull(d[f]);
-          e.serial = numOrNull(d[f + 1]);
-          e.uid = numOrNull(d[f + 2]);
-          e.auid = numOrNull(d[f + 3]);
-          e.nr = d[f + 4];
-          e.printk = numOrNull(d[f + 5]);
-          e.file = file;
-          e.line = line;
-          sink.result(e, file, line, this.str(n[i + 11]));
-          break;
-        }
-        case Kind.Skip:
-          sink.result({ kind: 'skip', code: SKIPS[n[i + 2]], message: this.str(n[i + 3]) ?? '' }, file, line, null);
-          break;
-        case Kind.Loss:
-          sink.result({ kind: 'loss', reason: LOSSES[n[i + 2]], count: numOrNull(d[f]), trusted: n[i + 3] === 1, printk: numOrNull(d[f + 1]) }, file, line, this.str(n[i + 4]));
-          break;
-        case Kind.Mark:
-          sink.result({ kind: 'mark', serial: d[f], time: numOrNull(d[f + 1]), trusted: n[i + 3] === 1, format: FORMATS[n[i + 2]] as Format, host: this.str(n[i + 4]), printk: numOrNull(d[f + 2]), file, line }, file, line, null);
-          break;
-        case Kind.Overlong:
-          sink.longLine(file, line, d[f]);
-          break;
+      if (n[i] === OVERLONG) {
+        sink.longLine(file, line, d[f]);
+        continue;
       }
+      const head = n[i + 2];
+      sink.result(decodeItem(n, i, d, f, strings, file, line, this.event), file, line, head === NULL ? null : strings[head]);
     }
   }
 }

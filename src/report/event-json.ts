@@ -1,29 +1,20 @@
-// The stable JSON form of an event: one line of `seccomp-learn parse`.
-import type { SeccompEvent } from '../parse/event.js';
+// The stable JSON form of an event: one line of `seccomp-learn parse`. Its keys
+// are the event's fields in the order of their table (parse/results.ts), less
+// those the table keeps out (`json: false`: the learner's internals).
+import { EVENT_FIELDS, compile, fieldNames, type SeccompEvent } from '../parse/results.js';
+
+type Fields = typeof EVENT_FIELDS;
+/** The fields `parse` leaves out. */
+type Internal = { [K in keyof Fields]: Fields[K] extends { json: false } ? K : never }[keyof Fields];
 
 /** The stable JSON form of an event (one line of `seccomp-learn parse`): the ABI by its short name, no internals. */
-export type EventJSON = Omit<SeccompEvent, 'kind' | 'arch' | 'printk' | 'tagPid' | 'logSecond'> & { arch: string | null };
+export type EventJSON = Omit<SeccompEvent, 'kind' | 'arch' | Internal> & { arch: string | null };
 
-/** An event as `seccomp-learn parse` prints it (keys in the documented order). */
-export function eventToJSON(e: SeccompEvent): EventJSON {
-  return {
-    format: e.format,
-    trusted: e.trusted,
-    time: e.time,
-    serial: e.serial,
-    pid: e.pid,
-    uid: e.uid,
-    auid: e.auid,
-    comm: e.comm,
-    exe: e.exe,
-    arch: e.arch?.name ?? null,
-    nr: e.nr,
-    syscall: e.syscall,
-    compat: e.compat,
-    action: e.action,
-    sig: e.sig,
-    file: e.file,
-    line: e.line,
-    host: e.host,
-  };
-}
+const SHOWN = fieldNames(EVENT_FIELDS).filter((k) => !('json' in EVENT_FIELDS[k as keyof Fields]));
+
+/** An event as `seccomp-learn parse` prints it (keys in the documented order): one object literal, made from the table once. */
+export const eventToJSON: (e: SeccompEvent) => EventJSON = compile(
+  {},
+  ['e'],
+  `return { ${SHOWN.map((k) => `${k}: ${EVENT_FIELDS[k as keyof Fields].type === 'arch?' ? `e.${k} === null ? null : e.${k}.name` : `e.${k}`}`).join(', ')} };`,
+);

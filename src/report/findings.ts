@@ -3,7 +3,7 @@
 // not be named, calls a profile in force denied. One list, made from the
 // Learner's counts, used by the stderr summary, `report` (text and --json) and
 // `--strict`; the README's table of finding kinds is tested against FINDING_KINDS.
-import type { Format } from '../parse/envelope.js';
+import { formatInfo } from '../parse/envelope.js';
 import type { Learner } from '../learn/learner.js';
 import { SUSPICIONS } from '../learn/forgery.js';
 import { TABLE_KERNEL_VERSION } from '../syscalls/index.js';
@@ -70,16 +70,6 @@ export const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
 
 const ADVICE = 'Record again with the rate limit off (sysctl -w kernel.printk_ratelimit=0, then put back the old value) or with auditd, and merge (--merge).';
 
-/** How to get records from a source that says who wrote them, by the format of the untrusted lines. */
-const TRUSTED_SOURCE: Readonly<Partial<Record<Format, string>>> = {
-  message: 'lines without their log envelope (journalctl -o cat, a paste) cannot say who wrote them: read the log itself (/var/log/audit/audit.log, journalctl -o json, dmesg)',
-  unknown: 'seccomp-learn does not know this kind of line: read /var/log/audit/audit.log, journalctl -o json or dmesg',
-  'journal-export': 'journalctl -o export, verbose and json-pretty put _TRANSPORT on another line: read journalctl -o json',
-  'audisp-syslog': "auditd's syslog plugin writes under a tag any local user can write: read /var/log/audit/audit.log (or ausearch)",
-  kmsg: 'written to /dev/kmsg by user space (not the kernel facility)',
-  'journal-json': "journald's _TRANSPORT is not audit or kernel: a user's message",
-};
-
 function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -145,7 +135,8 @@ export function findings(l: Learner): Finding[] {
   }
   for (const [format, c] of sorted(l.untrusted)) {
     const ex = c.examples[0];
-    const how = TRUSTED_SOURCE[format] ?? "their envelope does not say the kernel wrote them (a program's own message)";
+    // how to get records from a source that says who wrote them
+    const how = formatInfo(format).untrusted ?? "their envelope does not say the kernel wrote them (a program's own message)";
     add(
       'untrusted',
       c.count,

@@ -17,7 +17,7 @@
 // composes the pieces, with the version, the options and the inputs read, and
 // checks a document whole against its schema before any of it is taken in.
 import { createRequire } from 'node:module';
-import type { Format } from '../parse/envelope.js';
+import type { LogFormat } from '../parse/envelope.js';
 import type { LossReason } from '../parse/record.js';
 import { keepExample, loadCounts, loadTallies, mergeCounted, saveCounts, saveTallies, type Counted } from '../learn/examples.js';
 import { Learner, type LearnOptions, type Selection, type SkipReason } from '../learn/learner.js';
@@ -66,7 +66,7 @@ export interface LearnState {
   conflicts: Counted;
   /** Records merged states held with one audit(TIME:SERIAL) and other content (absent in a state no merge made). */
   stateConflicts?: Counted;
-  untrusted: Partial<Record<Format, Counted>>;
+  untrusted: Partial<Record<LogFormat, Counted>>;
   suspicious: Partial<Record<Suspicion, Counted>>;
   skipped: Partial<Record<SkipReason, Counted>>;
   loss: Partial<Record<LossReason, Loss>>;
