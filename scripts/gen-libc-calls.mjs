@@ -5,6 +5,8 @@
 //
 //   node scripts/gen-libc-calls.mjs            write the module
 //   node scripts/gen-libc-calls.mjs --check    exit 1 if the committed module differs (or a library is missing)
+//   node scripts/gen-libc-calls.mjs --why glibc-x86_64 fork 56
+//                                              the chain of calls that gives an entry (fork -> clone)
 //
 // How: `objdump -d` disassembles the library; `readelf --dyn-syms` gives the
 // exported functions and `readelf --debug-dump=frames` the extent of each
@@ -659,7 +661,7 @@ export function analyze(arch, dis, exported, frames) {
   const normal = resultOf(closure('normal'));
   const all = resultOf(made);
   const result = new Map([...normal].map(([n, r]) => [n, { ...r, all: all.get(n) }]));
-  return { result, functions: summaries.size, instructions: dis.addrs.length, summaries, made };
+  return { result, functions: summaries.size, instructions: dis.addrs.length, summaries, returns };
 }
 
 // ---------------------------------------------------------------------------
@@ -684,10 +686,10 @@ export function readLibc(spec) {
   const exported = exportedFunctions(spec.file);
   const frames = frameRanges(spec.file);
   const dis = disassemble(spec.objdump, spec.file);
-  const { result, functions, instructions, summaries, made } = analyze(spec.arch, dis, exported, frames);
+  const { result, functions, instructions, summaries, returns } = analyze(spec.arch, dis, exported, frames);
   return {
     summaries,
-    made,
+    returns,
     exported,
     ...spec,
     version: version.replace(/-[^-]*$/, '').replace(/^\d+:/, ''),
@@ -786,12 +788,59 @@ export function generate(tables) {
   return out.join('\n');
 }
 
+/**
+ * Why a table says a function can make a call: the shortest chain of calls and
+ * jumps (on the `normal` reading) from the function to a syscall instruction
+ * given that number, as addresses in the library (exported names where known).
+ */
+function why(id, fn, nr) {
+  const spec = LIBCS.find((l) => `${l.libc}-${l.arch}` === id);
+  if (!spec) return `no library ${id}: one of ${LIBCS.map((l) => `${l.libc}-${l.arch}`).join(', ')}`;
+  const t = readLibc(spec);
+  const names = new Map();
+  for (const [n, list] of t.exported) for (const e of list) if (!names.has(e.addr)) names.set(e.addr, n);
+  const label = (a) => `0x${a.toString(16)}${names.has(a) ? ` <${names.get(a)}>` : ''}`;
+  const starts = (t.exported.get(fn) ?? []).map((e) => e.addr);
+  if (!starts.length) return `${spec.file} exports no function ${fn}`;
+  const prev = new Map(starts.map((a) => [a, null]));
+  const queue = [...starts];
+  while (queue.length) {
+    const a = queue.shift();
+    const s = t.summaries.get(a);
+    if (!s) continue;
+    const passed = s.calls.find((c) => c.st.some((v) => v !== TOP && v.split('|').includes(`c${nr}`)));
+    if (s.sys.has(`c${nr}`) || passed) {
+      const chain = [];
+      for (let x = a; x !== null; x = prev.get(x)) chain.unshift(label(x));
+      // a number handed to another function as an argument (musl's __syscall_cp): where it goes
+      const tail = s.sys.has(`c${nr}`) ? '' : `\n  passes ${nr} as an argument to ${label(passed.target)}, a syscall number there if it reaches a syscall instruction`;
+      return chain.join('\n  -> ') + tail;
+    }
+    for (const c of s.calls) {
+      if (!t.returns.has(c.target) && t.returns.has(a)) continue; // not on the normal reading
+      if (!prev.has(c.target)) {
+        prev.set(c.target, a);
+        queue.push(c.target);
+      }
+    }
+  }
+  return `no chain from ${fn} to a syscall instruction given ${nr} (on the normal reading)`;
+}
+
 function main(argv) {
   let check = false;
+  if (argv[0] === '--why') {
+    if (argv.length !== 4 || !/^\d+$/.test(argv[3])) {
+      console.error('usage: gen-libc-calls.mjs --why LIBC-ARCH FUNCTION NUMBER   (e.g. --why glibc-x86_64 fork 56)');
+      return 2;
+    }
+    console.log(why(argv[1], argv[2], Number(argv[3])));
+    return 0;
+  }
   for (const a of argv) {
     if (a === '--check') check = true;
     else {
-      console.error(`gen-libc-calls: unknown argument ${a}\nusage: gen-libc-calls.mjs [--check]`);
+      console.error(`gen-libc-calls: unknown argument ${a}\nusage: gen-libc-calls.mjs [--check] | --why LIBC-ARCH FUNCTION NUMBER`);
       return 2;
     }
   }

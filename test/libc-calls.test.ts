@@ -104,6 +104,12 @@ describe('the generated table', () => {
     expect(r.status).toBe(0);
   });
 
+  it.skipIf(missing.length > 0 && !IN_CI)('explains an entry: the chain of calls from fork to the clone instruction', { timeout: 120_000 }, () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/gen-libc-calls.mjs'), '--why', 'glibc-x86_64', 'fork', '56'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^0x[0-9a-f]+ <(__libc_)?fork>\n  -> 0x[0-9a-f]+ <_Fork>\n$/);
+  });
+
   it.skipIf(missing.length > 0 && !IN_CI)('names each library by the checksum of the file it was read from', () => {
     for (const t of LIBC_CALLS) expect(createHash('sha256').update(readFileSync(t.file)).digest('hex'), t.file).toBe(t.sha256);
   });
