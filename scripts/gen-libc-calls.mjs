@@ -30,9 +30,10 @@
 // export is its resolver's candidates, the addresses it can return.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from './generated-file.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(root, 'src/elf/libc-calls.generated.ts');
@@ -721,30 +722,35 @@ export function generate(tables) {
     normal: names.map((n) => setOf(t.result.get(n))),
     all: names.map((n) => setOf(t.result.get(n)?.all)),
   }));
+  // each set index in base 36, in as few characters as every index (and the "absent" mark) fits
+  let width = 1;
+  while (36 ** width - 1 <= sets.length) width++;
+  const absent = (36 ** width - 1).toString(36);
+  const pack = (list) => list.map((i) => (i < 0 ? absent : i.toString(36).padStart(width, '0'))).join('');
   const out = [];
   out.push('// GENERATED FILE: do not edit. Regenerate with `npm run gen:libc-calls` (scripts/gen-libc-calls.mjs).');
   out.push('// The syscalls each exported function of a C library can make, read from the library');
   out.push('// itself (objdump -d: the syscall instructions and the numbers loaded before them, through');
   out.push("// the library's direct calls and jumps; calls through function pointers are not followed).");
+  out.push('// `node scripts/gen-libc-calls.mjs --why glibc-x86_64 fork 56` shows the chain behind an entry.');
   out.push('// Sources, as Debian packages them:');
   for (const t of tables) {
     out.push(`//   ${t.libc} ${t.version} ${t.arch}: ${t.file} from ${t.pkg} ${t.pkgVersion}, sha256 ${t.sha256},`);
     out.push(`//     ${t.result.size} functions, ${t.instructions} instructions, disassembled by ${t.objdump} (binutils ${t.binutils})`);
   }
   out.push('');
-  out.push('/** Every function name any table has, sorted; tables refer to them by index. */');
-  out.push('export const LIBC_FUNCTION_NAMES: readonly string[] = [');
-  for (let i = 0; i < names.length; i += 8) out.push(`  ${names.slice(i, i + 8).map((n) => JSON.stringify(n)).join(', ')},`);
-  out.push('];');
+  out.push('/** Every function name any table has, sorted, separated by spaces; tables refer to them by position. */');
+  out.push(`export const LIBC_FUNCTION_NAMES = ${JSON.stringify(names.join(' '))};`);
   out.push('');
   out.push('/**');
   out.push(" * Distinct sets of syscall numbers (each architecture's table numbers, as src/syscalls has them),");
-  out.push(' * ascending; -1 in a set: and some call whose number is not determined; -2: and calls through');
-  out.push(' * function pointers, not followed (what they make is not in the set).');
+  out.push(" * separated by ';', numbers by ','; -1 in a set: and some call whose number is not determined;");
+  out.push(' * -2: and calls through function pointers, not followed (what they make is not in the set).');
   out.push(' */');
-  out.push('export const LIBC_CALL_SETS: readonly (readonly number[])[] = [');
-  for (const set of sets) out.push(`  [${set.join(',')}],`);
-  out.push('];');
+  out.push(`export const LIBC_CALL_SETS = ${JSON.stringify(sets.map((x) => x.join(',')).join(';'))};`);
+  out.push('');
+  out.push(`/** Characters per set index in LibcCallsTable.normal and .all (base 36); ${JSON.stringify(absent)}: the library exports no such function. */`);
+  out.push(`export const LIBC_CALLS_WIDTH = ${width};`);
   out.push('');
   out.push('export interface LibcCallsTable {');
   out.push("  readonly libc: 'glibc' | 'musl';");
@@ -757,14 +763,13 @@ export function generate(tables) {
   out.push('  readonly file: string;');
   out.push('  readonly sha256: string;');
   out.push('  /**');
-  out.push('   * For each LIBC_FUNCTION_NAMES index: the LIBC_CALL_SETS index of what the function makes on its');
-  out.push('   * way to returning (calls into functions that never return, such as abort, fatal errors and');
-  out.push("   * a thread's cancellation, left out unless the function itself never returns), or -1 where");
-  out.push('   * the library exports no such function.');
+  out.push('   * For each LIBC_FUNCTION_NAMES position, LIBC_CALLS_WIDTH characters: the LIBC_CALL_SETS index of what');
+  out.push('   * the function makes on its way to returning (calls into functions that never return, such as');
+  out.push("   * abort, fatal errors and a thread's cancellation, left out unless the function itself never returns).");
   out.push('   */');
-  out.push('  readonly normal: readonly number[];');
+  out.push('  readonly normal: string;');
   out.push('  /** The same with every path followed, those into functions that never return included. */');
-  out.push('  readonly all: readonly number[];');
+  out.push('  readonly all: string;');
   out.push('}');
   out.push('');
   out.push('export const LIBC_CALLS: readonly LibcCallsTable[] = [');
@@ -776,11 +781,8 @@ export function generate(tables) {
     out.push(`    package: ${JSON.stringify(`${t.pkg} ${t.pkgVersion}`)},`);
     out.push(`    file: ${JSON.stringify(t.file)},`);
     out.push(`    sha256: ${JSON.stringify(t.sha256)},`);
-    for (const [key, list] of [['normal', normal], ['all', all]]) {
-      out.push(`    ${key}: [`);
-      for (let i = 0; i < list.length; i += 40) out.push(`      ${list.slice(i, i + 40).join(',')},`);
-      out.push('    ],');
-    }
+    out.push(`    normal: ${JSON.stringify(pack(normal))},`);
+    out.push(`    all: ${JSON.stringify(pack(all))},`);
     out.push('  },');
   }
   out.push('];');
@@ -851,25 +853,13 @@ function main(argv) {
     console.error(`gen-libc-calls: ${err.message}`);
     return 1;
   }
-  const generated = generate(tables);
-  if (check) {
-    let committed = '';
-    try {
-      committed = readFileSync(OUT, 'utf8');
-    } catch {}
-    if (committed !== generated) {
-      const was = committed.split('\n').filter((l) => l.startsWith('//   ')).join('\n');
-      const now = generated.split('\n').filter((l) => l.startsWith('//   ')).join('\n');
-      const why = was !== now ? `the libraries here are not those it was made from:\n  committed:\n${was}\n  here:\n${now}` : 'the analysis made something else from the same libraries';
-      console.error(`gen-libc-calls: ${relative(root, OUT)} differs from what this machine generates (${why}); run npm run gen:libc-calls`);
-      return 1;
-    }
-    console.log(`gen-libc-calls: ${relative(root, OUT)} is up to date`);
-    return 0;
-  }
-  writeFileSync(OUT, generated);
-  console.log(`gen-libc-calls: wrote ${relative(root, OUT)}`);
-  return 0;
+  const headers = (text) => text.split('\n').filter((l) => l.startsWith('//   ')).join('\n');
+  const differs = (committed) => {
+    const [was, now] = [headers(committed), headers(generated)];
+    const why = was !== now ? `the libraries here are not those it was made from:\n  committed:\n${was}\n  here:\n${now}` : 'the analysis made something else from the same libraries';
+    return `what this machine generates (${why}); run npm run gen:libc-calls`;
+  };
+  return writeOrCheck({ tool: 'gen-libc-calls', root, out: OUT, generated: generate(tables), check, differs });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

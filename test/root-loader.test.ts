@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ElfError } from '../src/elf/error.js';
 import { ldSoConfDirs, loadProgram, resolveInRoot } from '../src/io/root-loader.js';
-import { have, IN_CI, tmpDir } from './helpers.js';
+import { haveOrCi, IN_CI, tmpDir } from './helpers.js';
 
 /** The libraries ldd (the host's own loader) maps for a program, as real paths. */
 function lddPaths(exe: string): string[] {
@@ -100,11 +100,7 @@ describe('a program and its libraries inside a root', () => {
   });
 
   it('RUNPATH and RPATH with $ORIGIN, as gcc writes them', () => {
-    if (!have('gcc')) {
-      if (IN_CI) throw new Error('gcc is missing: .ci/run installs it');
-      console.warn('skipping the RUNPATH programs: no gcc');
-      return;
-    }
+    if (!haveOrCi('gcc', 'gcc')) return;
     const d = tmpDir();
     const root = tmpDir();
     writeFileSync(join(d, 'foo.c'), 'int foo(void) { return 42; }\n');
@@ -138,11 +134,7 @@ describe('a program and its libraries inside a root', () => {
   });
 
   it('a musl program: its C library is the loader itself, found as musl finds it', () => {
-    if (!have('musl-gcc')) {
-      if (IN_CI) throw new Error('musl-gcc is missing: .ci/run installs musl-tools');
-      console.warn('skipping the musl program: apt-get install musl-tools');
-      return;
-    }
+    if (!haveOrCi('musl-gcc', 'musl-tools')) return;
     const d = tmpDir();
     writeFileSync(join(d, 'hello.c'), '#include <stdio.h>\nint main(void) { return puts("hello") < 0; }\n');
     expect(spawnSync('musl-gcc', ['-o', join(d, 'hello'), join(d, 'hello.c')], { encoding: 'utf8' }).stderr).toBe('');

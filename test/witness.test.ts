@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProgram } from '../src/io/root-loader.js';
 import { unexercised, witnessOf, type Witness } from '../src/report/witness.js';
-import { have, IN_CI, tmpDir } from './helpers.js';
+import { haveOrCi, IN_CI, tmpDir } from './helpers.js';
 
 const SAVER = `#include <stdio.h>
 #include <sys/stat.h>
@@ -27,13 +27,9 @@ int main(int argc, char **argv) {
 }
 `;
 
-/** Build `source` with `cc` into a fresh directory; null (and a warning, or a failure in CI) when there is no such compiler. */
-function build(cc: string, source: string, args: string[] = []): string | null {
-  if (!have(cc)) {
-    if (IN_CI) throw new Error(`${cc} is missing: .ci/run installs it`);
-    console.warn(`skipping: no ${cc}`);
-    return null;
-  }
+/** Build `source` with `cc` (from Debian's `pkg`) into a fresh directory; null (and a warning, or a failure in CI) when there is no such compiler. */
+function build(cc: string, pkg: string, source: string, args: string[] = []): string | null {
+  if (!haveOrCi(cc, pkg)) return null;
   const d = tmpDir();
   writeFileSync(join(d, 'prog.c'), source);
   const r = spawnSync(cc, ['-o', join(d, 'prog'), join(d, 'prog.c'), ...args], { cwd: d, encoding: 'utf8' });
@@ -43,12 +39,17 @@ function build(cc: string, source: string, args: string[] = []): string | null {
 
 const via = (w: Witness, name: string) => w.calls.find((c) => c.name === name)?.via;
 
+/** The witness of a program found inside a root, with its libraries. */
+function witnessAt(root: string, exe: string): Witness {
+  const p = loadProgram(root, exe);
+  return witnessOf([p.program, ...p.libraries]);
+}
+
 describe('the witness of a program built with glibc', () => {
   it("names redis's saving calls and nginx's usleep, each with the function that makes it", () => {
-    const exe = build('gcc', SAVER);
+    const exe = build('gcc', 'gcc', SAVER);
     if (!exe) return;
-    const p = loadProgram('/', exe);
-    const w = witnessOf([p.program, ...p.libraries]);
+    const w = witnessAt('/', exe);
     expect(w.notes).toEqual([]);
     expect(w.arch?.name).toBe('x86_64');
     expect(w.libc).toMatchObject({ libc: 'glibc', exact: true, path: realpathSync('/lib/x86_64-linux-gnu/libc.so.6') });
@@ -71,10 +72,7 @@ describe('the witness of a program built with glibc', () => {
   });
 
   it("counts its libraries' imports too, bound as the loader binds them: a program's own fsync is not libc's", () => {
-    if (!have('gcc')) {
-      if (IN_CI) throw new Error('gcc is missing');
-      return;
-    }
+    if (!haveOrCi('gcc', 'gcc')) return;
     const d = tmpDir();
     writeFileSync(join(d, 'lib.c'), '#include <unistd.h>\nint flush(int fd) { return fsync(fd) + usleep(1); }\n');
     writeFileSync(join(d, 'main.c'), 'int flush(int);\nint main(void) { return flush(1); }\n');
@@ -114,8 +112,7 @@ describe('the witness of a program built with glibc', () => {
       mkdirSync(join(root, 'lib/aarch64-linux-gnu'), { recursive: true });
       copyFileSync(`${lib}/${f}`, join(root, 'lib/aarch64-linux-gnu', f));
     }
-    const p = loadProgram(root, '/lib/aarch64-linux-gnu/libm.so.6');
-    const w = witnessOf([p.program, ...p.libraries]);
+    const w = witnessAt(root, '/lib/aarch64-linux-gnu/libm.so.6');
     expect(w.arch?.name).toBe('aarch64');
     expect(w.libc).toMatchObject({ libc: 'glibc', tablePackage: expect.stringMatching(/^libc6-arm64-cross /), exact: true });
     for (const c of w.calls) expect(c.arch).toBe('aarch64');
@@ -125,10 +122,9 @@ describe('the witness of a program built with glibc', () => {
 
 describe('the witness of a program built with musl', () => {
   it('uses the musl table, and says its version is not in its file', () => {
-    const exe = build('musl-gcc', SAVER);
+    const exe = build('musl-gcc', 'musl-tools', SAVER);
     if (!exe) return;
-    const p = loadProgram('/', exe);
-    const w = witnessOf([p.program, ...p.libraries]);
+    const w = witnessAt('/', exe);
     expect(w.libc).toMatchObject({ libc: 'musl', version: null, exact: false });
     expect(w.notes).toEqual([expect.stringMatching(/^musl \(version not in its file\) is not in the table: musl 1\.\d+\.\d+ was used$/)]);
     // musl's fork makes the fork syscall on x86_64; its usleep, nanosleep
@@ -141,15 +137,13 @@ describe('the witness of a program built with musl', () => {
 
 describe('what the witness cannot read, said', () => {
   it.skipIf(!existsSync('/bin/busybox') && !IN_CI)('a static program: nothing imported, said so', () => {
-    const p = loadProgram('/', '/bin/busybox');
-    const w = witnessOf([p.program, ...p.libraries]);
+    const w = witnessAt('/', '/bin/busybox');
     expect(w.calls).toEqual([]);
     expect(w.notes).toEqual(['statically linked: it imports nothing, so its files say nothing here']);
   });
 
   it.skipIf(!existsSync('/usr/sbin/runc') && !IN_CI)('a Go program: what it imports through cgo, and a note that its own wrappers are not read', () => {
-    const p = loadProgram('/', '/usr/sbin/runc');
-    const w = witnessOf([p.program, ...p.libraries]);
+    const w = witnessAt('/', '/usr/sbin/runc');
     expect(w.notes[0]).toMatch(/^a Go program \(go1\.\d+[^)]*\): its own syscall wrappers are not read, only what it imports$/);
     expect(w.libc?.libc).toBe('glibc');
     expect(w.calls.length).toBeGreaterThan(0);

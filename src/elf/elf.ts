@@ -260,41 +260,38 @@ export function archOf(machine: number, is64: boolean, little: boolean, flags = 
   return archFromAudit(audit >>> 0) ?? null;
 }
 
+/**
+ * The file offsets of a header table's entries (e_phoff/e_phentsize/e_phnum and
+ * the section headers' like them), checked: an entry size smaller than the
+ * structure, or a table past the end of the file, is an ElfError.
+ */
+function tableEntries(b: Bytes, off: number, entsize: number, num: number, need: number, field: string, what: string): number[] {
+  if (entsize < need) throw new ElfError('malformed', b.file, `${field} is ${entsize}, smaller than a ${what} (${need} bytes)`);
+  b.check(off, entsize * num, `the ${what} table (${num} entries)`);
+  return Array.from({ length: num }, (_, i) => off + i * entsize);
+}
+
 function readSegments(b: Bytes, phoff: number, phentsize: number, phnum: number): Segment[] {
   if (phnum === 0) return [];
-  const need = b.wide ? 56 : 32;
-  if (phentsize < need) throw new ElfError('malformed', b.file, `e_phentsize is ${phentsize}, smaller than a program header (${need} bytes)`);
-  b.check(phoff, phentsize * phnum, `the program header table (${phnum} entries)`);
-  const out: Segment[] = [];
-  for (let i = 0; i < phnum; i++) {
-    const o = phoff + i * phentsize;
+  return tableEntries(b, phoff, phentsize, phnum, b.wide ? 56 : 32, 'e_phentsize', 'program header').map((o, i) => {
     const what = `program header ${i}`;
     const type = b.u32(o, what);
     const seg = b.wide
       ? { type, offset: b.u64(o + 8, what), vaddr: b.u64(o + 16, what), filesz: b.u64(o + 32, what) }
       : { type, offset: b.u32(o + 4, what), vaddr: b.u32(o + 8, what), filesz: b.u32(o + 16, what) };
     if (type === PT_LOAD || type === PT_DYNAMIC || type === PT_INTERP) b.check(seg.offset, seg.filesz, `segment ${i} (p_type ${type})`);
-    out.push(seg);
-  }
-  return out;
+    return seg;
+  });
 }
 
 function readSections(b: Bytes, shoff: number, shentsize: number, shnum: number): Section[] {
   if (shoff === 0 || shnum === 0) return [];
-  const need = b.wide ? 64 : 40;
-  if (shentsize < need) throw new ElfError('malformed', b.file, `e_shentsize is ${shentsize}, smaller than a section header (${need} bytes)`);
-  b.check(shoff, shentsize * shnum, `the section header table (${shnum} entries)`);
-  const out: Section[] = [];
-  for (let i = 0; i < shnum; i++) {
-    const o = shoff + i * shentsize;
+  return tableEntries(b, shoff, shentsize, shnum, b.wide ? 64 : 40, 'e_shentsize', 'section header').map((o, i) => {
     const what = `section header ${i}`;
-    out.push(
-      b.wide
-        ? { name: b.u32(o, what), type: b.u32(o + 4, what), offset: b.u64(o + 24, what), size: b.u64(o + 32, what), link: b.u32(o + 40, what), info: b.u32(o + 44, what), entsize: b.u64(o + 56, what) }
-        : { name: b.u32(o, what), type: b.u32(o + 4, what), offset: b.u32(o + 16, what), size: b.u32(o + 20, what), link: b.u32(o + 24, what), info: b.u32(o + 28, what), entsize: b.u32(o + 36, what) },
-    );
-  }
-  return out;
+    return b.wide
+      ? { name: b.u32(o, what), type: b.u32(o + 4, what), offset: b.u64(o + 24, what), size: b.u64(o + 32, what), link: b.u32(o + 40, what), info: b.u32(o + 44, what), entsize: b.u64(o + 56, what) }
+      : { name: b.u32(o, what), type: b.u32(o + 4, what), offset: b.u32(o + 16, what), size: b.u32(o + 20, what), link: b.u32(o + 24, what), info: b.u32(o + 28, what), entsize: b.u32(o + 36, what) };
+  });
 }
 
 /** Each section's name, or '' where the names cannot be had (no .shstrtab). */

@@ -2,7 +2,7 @@
 // (libc-calls.generated.ts, read from the libraries themselves by
 // scripts/gen-libc-calls.mjs), by C library, architecture and version.
 import { findArch, nameOf, numberOf, type Arch } from '../syscalls/index.js';
-import { LIBC_CALL_SETS, LIBC_CALLS, LIBC_FUNCTION_NAMES, type LibcCallsTable } from './libc-calls.generated.js';
+import { LIBC_CALL_SETS, LIBC_CALLS, LIBC_CALLS_WIDTH, LIBC_FUNCTION_NAMES, type LibcCallsTable } from './libc-calls.generated.js';
 
 export { LIBC_CALLS, type LibcCallsTable };
 
@@ -17,7 +17,15 @@ export type Libc = (typeof LIBCS)[number];
  */
 export type CallPaths = 'normal' | 'all';
 
-const nameIndex = new Map<string, number>(LIBC_FUNCTION_NAMES.map((n, i) => [n, i]));
+const nameIndex = new Map<string, number>(LIBC_FUNCTION_NAMES.split(' ').map((n, i) => [n, i]));
+const sets: readonly (readonly number[])[] = LIBC_CALL_SETS.split(';').map((s) => (s === '' ? [] : s.split(',').map(Number)));
+const ABSENT = 36 ** LIBC_CALLS_WIDTH - 1;
+
+/** The set index a table gives a function's position, or -1 where it has no such function. */
+function setIndexOf(packed: string, position: number): number {
+  const i = parseInt(packed.slice(position * LIBC_CALLS_WIDTH, (position + 1) * LIBC_CALLS_WIDTH), 36);
+  return Number.isNaN(i) || i === ABSENT ? -1 : i;
+}
 
 /** A table chosen for a program's C library: `exact` when its version is the program's. */
 export interface TableChoice {
@@ -25,8 +33,8 @@ export interface TableChoice {
   readonly exact: boolean;
 }
 
-/** Versions compared part by part as numbers (2.36 > 2.4). */
-function compareVersions(a: string, b: string): number {
+/** Versions compared part by part as numbers (2.36 > 2.4): negative, 0 or positive. */
+export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
@@ -83,13 +91,13 @@ export function callsOf(table: LibcCallsTable, fn: string, paths: CallPaths = 'n
   const arch = findArch(table.arch);
   if (!arch) throw new Error(`libc-calls table for ${table.libc} ${table.version} names an unknown architecture ${table.arch}`);
   const i = nameIndex.get(fn);
-  const setIndex = i === undefined ? -1 : table[paths][i];
+  const setIndex = i === undefined ? -1 : setIndexOf(table[paths], i);
   const byName = numberOf(arch, fn) !== undefined ? fn : null;
   if (setIndex < 0) return byName ? { syscalls: [byName], undetermined: false, throughPointers: false, source: 'name' } : null;
   const names = new Set<string>();
   let undetermined = false;
   let throughPointers = false;
-  for (const nr of LIBC_CALL_SETS[setIndex]) {
+  for (const nr of sets[setIndex]) {
     if (nr === -2) throughPointers = true;
     else {
       const name = nr < 0 ? null : nameOf(arch, nr + arch.base);

@@ -4,7 +4,7 @@
 // (io/root-loader.ts finds and reads them inside a root) and the generated
 // table of what each C library function makes (elf/libc-calls.ts).
 import type { ElfFile } from '../elf/elf.js';
-import { callsOf, findLibcTable, type CallPaths, type Libc } from '../elf/libc-calls.js';
+import { callsOf, compareVersions, findLibcTable, type CallPaths, type Libc } from '../elf/libc-calls.js';
 import type { Arch } from '../syscalls/index.js';
 
 /** One loaded object: the program first, then its libraries in the loader's order (a LoadedObject fits). */
@@ -56,13 +56,7 @@ export interface Witness {
 const GLIBC_VERSION = /^GLIBC_(2(?:\.\d+)+)$/;
 
 function newest(versions: string[]): string | null {
-  const cmp = (a: string, b: string) => {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-    return 0;
-  };
-  return versions.length ? [...versions].sort(cmp)[versions.length - 1] : null;
+  return versions.length ? [...versions].sort(compareVersions)[versions.length - 1] : null;
 }
 
 /** The object that is the C library, and which one: glibc by its soname and GLIBC_2.x versions, musl by its loader and unversioned libc symbols. */
