@@ -10,9 +10,10 @@
 // (x86, x86_64, x32, arm, ...); a cell is the number on that architecture, or
 // PNR where it has no such call. Numbers are stored WITHOUT the x32 bit or the
 // MIPS bases: src/syscalls/arches.ts says how the kernel's raw number maps on.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from './generated-file.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(root, 'src/syscalls/table.generated.ts');
@@ -111,21 +112,7 @@ function main(argv) {
   }
   // The label is the table's path relative to the repository, the same on every machine.
   const generated = generate(text, relative(root, csv).split('\\').join('/'));
-  if (check) {
-    let committed = '';
-    try {
-      committed = readFileSync(OUT, 'utf8');
-    } catch {}
-    if (committed !== generated) {
-      console.error(`gen-syscalls: ${relative(root, OUT)} differs from what ${csv} generates; run npm run gen:syscalls`);
-      return 1;
-    }
-    console.log(`gen-syscalls: ${relative(root, OUT)} is up to date`);
-    return 0;
-  }
-  writeFileSync(OUT, generated);
-  console.log(`gen-syscalls: wrote ${relative(root, OUT)}`);
-  return 0;
+  return writeOrCheck({ tool: 'gen-syscalls', root, out: OUT, generated, check, differs: () => `what ${csv} generates; run npm run gen:syscalls` });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -92,6 +92,18 @@ export function have(cmd: string): boolean {
 }
 
 /**
+ * Whether a command a test needs is here: false (with a warning naming the
+ * Debian package to install) where it is not; in CI, which installs it, a missing
+ * one fails the test instead of skipping it.
+ */
+export function haveOrCi(cmd: string, pkg: string): boolean {
+  if (have(cmd)) return true;
+  if (IN_CI) throw new Error(`${cmd} is missing: .ci/run installs ${pkg}`);
+  console.warn(`skipping: no ${cmd} (apt-get install ${pkg}; CI does, and never skips)`);
+  return false;
+}
+
+/**
  * Compare `actual` with test/golden/NAME. With UPDATE=1 in the environment the
  * golden file is rewritten instead (then look at `git diff test/golden`).
  */

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.js';
 
 /** Bottom first: a folder may import from itself and from the folders before it. */
-export const LAYERS = ['core', 'syscalls', 'parse', 'profile', 'learn', 'state', 'report', 'io', 'cli'] as const;
+export const LAYERS = ['core', 'syscalls', 'elf', 'parse', 'profile', 'learn', 'state', 'report', 'io', 'cli'] as const;
 /** The files at the top of src/: entry points, above every layer. */
 const TOP = ['bin.ts', 'index.ts', 'worker.ts'];
 /** Node modules that touch the world outside the process; only io/, cli/ and the entry points use them. */
