@@ -161,9 +161,3 @@ interface Filter {
   arches?: string[];
   minKernel?: string;
 }
-
-/** The architectures a template covers on any host: every archMap entry with its subarchitectures. */
-export function templateArchitectures(p: Profile): string[] {
-  const archMap = (p.archMap as ArchMapEntry[] | undefined) ?? [];
-  return orderScmp([...(p.architectures ?? []), ...archMap.flatMap((e) => [e.architecture, ...(e.subArchitectures ?? [])])]);
-}
