@@ -108,6 +108,7 @@ export const LEARN = {
     'errno-ret': { type: 'number', coerce: errnoRet, describe: 'add defaultErrnoRet' },
     merge: { type: 'string', describe: 'start from this profile and add what is learned' },
     'arch-companions': { type: 'boolean', default: false, describe: 'add the usual companion ABIs (x86_64: X86, X32; aarch64: ARM; ...)' },
+    'log-denials': { type: 'boolean', default: false, describe: 'add flags: [SECCOMP_FILTER_FLAG_LOG]: the kernel logs the profile\'s denials (crun honours it; runc refuses it)' },
     'runtime-base': { type: 'boolean', default: true, describe: 'add what an OCI runtime\'s init can do after loading the filter, when its records are seen (--no-runtime-base: leave it out)' },
     strict: { type: 'boolean', default: false, describe: 'exit 3 when records may be missing (rate limit, backlog, serial gaps)' },
     progress: { type: 'boolean', describe: 'say each newly learned syscall on stderr [default: when reading stdin]; --no-progress: neither that nor the progress bar' },

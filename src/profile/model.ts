@@ -39,10 +39,15 @@ function orderArchitectures(names: Iterable<string>): string[] {
   return [...ordered, ...[...set].sort()];
 }
 
+/** The OCI runtime spec's seccomp flag that makes the kernel log every action of the filter but ALLOW (ERRNO denials too). */
+export const LOG_FLAG = 'SECCOMP_FILTER_FLAG_LOG';
+
 export interface BuildOptions {
   defaultAction?: string;
   errnoRet?: number;
   archCompanions?: boolean;
+  /** Add `flags: [SECCOMP_FILTER_FLAG_LOG]`: the kernel then logs the filter's denials (an ERRNO is otherwise silent). */
+  logDenials?: boolean;
 }
 
 /** A minimal profile: the default action, the ABIs seen, and one sorted allow list. */
@@ -56,6 +61,7 @@ export function buildProfile(names: Iterable<string>, abis: Iterable<Arch>, opts
   const profile: Profile = { defaultAction: opts.defaultAction ?? 'SCMP_ACT_ERRNO' };
   if (opts.errnoRet !== undefined) profile.defaultErrnoRet = opts.errnoRet;
   profile.architectures = orderArchitectures(arches);
+  if (opts.logDenials) profile.flags = [LOG_FLAG];
   profile.syscalls = [{ names: sortedUnique(names), action: 'SCMP_ACT_ALLOW' }];
   return profile;
 }
@@ -98,6 +104,10 @@ export function mergeProfile(base: Profile, learned: Profile, overrideDefault?: 
   if (learned.architectures && learned.architectures.length > 0) {
     const have = out.architectures ?? [];
     out.architectures = [...have, ...learned.architectures.filter((a) => !have.includes(a))];
+  }
+  if (Array.isArray(learned.flags) && learned.flags.length > 0) {
+    const have: unknown[] = Array.isArray(out.flags) ? out.flags : [];
+    out.flags = [...have, ...learned.flags.filter((f) => !have.includes(f))];
   }
   const rules = (out.syscalls ??= []);
   const allowed = new Set<string>();

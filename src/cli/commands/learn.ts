@@ -29,7 +29,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     if (cut !== c && !quiet) say(`seccomp-learn: the kernel logs at most 15 bytes of a thread name: --comm '${c}' matches '${cut}'`);
   }
   const base = a.merge === undefined ? undefined : readMergeBase(a.merge);
-  const build = { defaultAction: a['default-action'], errnoRet: a['errno-ret'], archCompanions: a['arch-companions'] };
+  const build = { defaultAction: a['default-action'], errnoRet: a['errno-ret'], archCompanions: a['arch-companions'], logDenials: a['log-denials'] };
   const renderer = new LearnedRenderer(a.format, say, quiet);
   const render = (learner: Learner): string => {
     const learned = learner.profile(build);

@@ -7,7 +7,7 @@
 // with an unconditional allow rule can be written; anything else is a
 // SeccompLearnError 'format-cannot-express' naming it. Names are checked against the local systemd by the
 // CLI (systemd-analyze syscall-filter), where it is installed.
-import type { Profile, SyscallRule } from '../model.js';
+import { LOG_FLAG, type Profile, type SyscallRule } from '../model.js';
 import { errnoName, errnoNumber } from './errno.js';
 import { orderScmp } from './shared.js';
 import { SeccompLearnError } from '../../core/error.js';
@@ -57,6 +57,8 @@ export function renderSystemd(p: Profile, opts: SystemdOptions = {}): string {
   const arches = orderScmp(p.architectures ?? []);
   const badArch = arches.filter((a) => !SYSTEMD_ARCHES[a]);
   if (badArch.length) throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express the architecture ${badArch.join(', ')} (SystemCallArchitectures= has no name for it)`);
+  if (Array.isArray(p.flags) && p.flags.includes(LOG_FLAG))
+    throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express ${LOG_FLAG} (--log-denials): systemd has no setting that makes the kernel log a filter's denials; use --format oci with a runtime that honours it (crun), or leave --log-denials out`);
   const extra = Object.keys(p).filter((k) => !['defaultAction', 'defaultErrnoRet', 'architectures', 'syscalls'].includes(k));
   if (extra.length) throw new SeccompLearnError('format-cannot-express', `--format systemd cannot express "${extra[0]}"`);
   const names = new Set<string>();
