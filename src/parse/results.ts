@@ -171,8 +171,14 @@ export type LineResult = SeccompEvent | Skip | LossNotice | AuditMark | null;
  */
 export function fieldNames(t: FieldTable): string[] {
   const names = Object.keys(t);
-  for (const n of names) if (!/^[A-Za-z_$][\w$]*$/.test(n) || n === 'kind') throw new Error(`field ${JSON.stringify(n)}: not a field name compile() can take`);
+  for (const n of names) if (!/^[A-Za-z_$][\w$]*$/.test(n) || n === 'kind') throw new Error(`field '${n}': not a field name compile() can take`);
   return names;
+}
+
+/** A name (a result's kind, a log format's) as a string literal in compiled source; only names of letters, digits, '-' and '_' are taken. */
+export function quote(name: string): string {
+  if (!/^[\w-]+$/.test(name)) throw new Error(`'${name}': not a name compile() can take`);
+  return `'${name}'`;
 }
 
 /**
@@ -190,8 +196,9 @@ export function compile<F>(scope: Readonly<Record<string, unknown>>, params: rea
 /** A result of `kind` with every field blank: an object literal, so that each has the same hidden class as the next. */
 function blankMaker<K extends ResultKind>(kind: K): () => Shape<(typeof RESULT_FIELDS)[K]> & { kind: K } {
   const t: FieldTable = RESULT_FIELDS[kind];
-  const fields = fieldNames(t).map((n) => `${n}: ${JSON.stringify(BLANK[t[n].type])}`);
-  return compile({}, [], `return { kind: ${JSON.stringify(kind)}, ${fields.join(', ')} };`);
+  // constants in the source, as a hand-written literal had them (a number's representation starts from its value)
+  const literal = (v: ValueTypes[ValueKind]) => (typeof v === 'string' ? (v === '' ? "''" : quote(v)) : String(v));
+  return compile({}, [], `return { kind: ${quote(kind)}, ${fieldNames(t).map((n) => `${n}: ${literal(BLANK[t[n].type])}`).join(', ')} };`);
 }
 
 /** Copies every field of a result of `kind` onto another (not `kind`): one assignment per field, no allocation. */

@@ -19,7 +19,7 @@
 // (parse/results.ts), so a field added there crosses threads with no other edit.
 import { LOG_FORMATS } from './envelope.js';
 import { LOSS_REASONS } from './record.js';
-import { ACTIONS, RESULT_FIELDS, SKIP_CODES, blankEvent, compile, fieldNames, type LineResult, type ResultKind, type SeccompEvent, type ValueKind } from './results.js';
+import { ACTIONS, RESULT_FIELDS, SKIP_CODES, blankEvent, compile, fieldNames, quote, type LineResult, type ResultKind, type SeccompEvent, type ValueKind } from './results.js';
 import { ARCHES } from '../syscalls/index.js';
 
 const NULL = -0x80000000;
@@ -161,7 +161,7 @@ type Encode = (r: NonNullable<LineResult>, n: Int32Array, i: number, d: Float64A
 const encodeItem: Encode = compile(ENCODE_SCOPE, ['r', 'n', 'i', 'd', 'f', 'enc', 'head'], [
   `n[i + 2] = enc.str(${HEAD_SLOT}, head);`,
   'switch (r.kind) {',
-  ...KINDS.flatMap((k, j) => [`case ${JSON.stringify(k)}:`, `n[i] = ${j + 1};`, ...LAYOUT[k].map(encodeField).filter((s) => s !== ''), 'return;']),
+  ...KINDS.flatMap((k, j) => [`case ${quote(k)}:`, `n[i] = ${j + 1};`, ...LAYOUT[k].map(encodeField).filter((s) => s !== ''), 'return;']),
   '}',
 ].join('\n'));
 
@@ -174,7 +174,7 @@ const decodeItem: Decode = compile(DECODE_SCOPE, ['n', 'i', 'd', 'f', 'strings',
   ...KINDS.flatMap((k, j) =>
     k === REWRITTEN
       ? [`case ${j + 1}:`, ...LAYOUT[k].map((p) => `event.${p.name} = ${decodeField(p)};`), 'return event;']
-      : [`case ${j + 1}:`, `return { kind: ${JSON.stringify(k)}, ${LAYOUT[k].map((p) => `${p.name}: ${decodeField(p)}`).join(', ')} };`],
+      : [`case ${j + 1}:`, `return { kind: ${quote(k)}, ${LAYOUT[k].map((p) => `${p.name}: ${decodeField(p)}`).join(', ')} };`],
   ),
   '}',
   "throw new Error('an item of kind ' + n[i]);",
