@@ -93,6 +93,11 @@ const NAME = {
   name: { type: 'string', coerce: kubernetesName, describe: 'the SeccompProfile\'s name (--format spo) [default: from the program]' },
 } as const;
 
+/** The file system the recorded programs ran in (learn, report, check, merge of states): their executables are read there (issue 21). */
+const ROOT = {
+  root: { type: 'string', describe: 'the file system the programs ran in (a container\'s exported root, /, /proc/PID/root): each program\'s executable and libraries are read there, to name the calls they can make that the recording never saw' },
+} as const;
+
 const JSON_OUTPUT = { json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' } } as const;
 
 // ---------------------------------------------------------------- commands
@@ -127,6 +132,7 @@ export const REPORT = {
     ...SELECT,
     ...INPUT,
     ...JSON_OUTPUT,
+    ...ROOT,
     denied: { type: 'boolean', default: false, describe: 'only the syscalls a profile in force denied: why does my pod crash?' },
     width: { type: 'number', coerce: positive('--width', 'columns'), describe: 'terminal width [default: the terminal\'s, or 80]' },
   },
