@@ -45,16 +45,26 @@ export function judge(b: ProgramBinary, learned: Calls): Judgement {
   return { calls: w.calls.filter((c) => !seen.has(c.name)), why: null };
 }
 
-/** `learned` with the calls `b`'s files say the program can make added on their architecture (a copy; `learned` unchanged when nothing can be trusted). */
+/**
+ * Add to `into` the calls `b`'s files say the program can make that `learned`
+ * (its own learned calls) lacks, on the binary's architecture; returns them
+ * (empty when nothing can be trusted: see judge).
+ */
+export function addUnexercised(into: Calls, learned: Calls, b: ProgramBinary): WitnessCall[] {
+  const j = judge(b, learned);
+  if (j.calls === null || j.calls.length === 0) return [];
+  const arch: Arch = b.witness!.arch!;
+  const abi = [...into.keys()].find((a) => a.name === arch.name) ?? [...learned.keys()].find((a) => a.name === arch.name) ?? arch;
+  let set = into.get(abi);
+  if (!set) into.set(abi, (set = new Set()));
+  for (const c of j.calls) set.add(c.name);
+  return j.calls;
+}
+
+/** `learned` with the calls `b`'s files say the program can make added on their architecture (a copy). */
 export function withUnexercised(learned: Calls, b: ProgramBinary): Calls {
   const out: Calls = new Map([...learned].map(([abi, names]) => [abi, new Set(names)]));
-  const j = judge(b, learned);
-  if (j.calls === null || j.calls.length === 0) return out;
-  const arch: Arch = b.witness!.arch!;
-  const abi = [...out.keys()].find((a) => a.name === arch.name) ?? arch;
-  let set = out.get(abi);
-  if (!set) out.set(abi, (set = new Set()));
-  for (const c of j.calls) set.add(c.name);
+  addUnexercised(out, learned, b);
   return out;
 }
 
@@ -100,4 +110,22 @@ export function binaryJSON(b: ProgramBinary, j: Judgement): BinaryJSON {
     undetermined: [...(w?.undetermined ?? [])],
     throughPointers: [...(w?.throughPointers ?? [])],
   };
+}
+
+/** One program judged against its binary: the calls it can make that were not learned (null: `why`). */
+export interface ProgramUnexercised {
+  readonly name: string;
+  readonly exe: string | null;
+  readonly binary: ProgramBinary;
+  readonly calls: WitnessCall[] | null;
+  readonly why: string | null;
+}
+
+/** Each program (name, exe= and learned calls) judged against its binary (`of`: the binary at an exe= path). */
+export function unexercisedOf(programs: readonly { name: string; exe: string | null; calls: Calls }[], of: (exe: string | null) => ProgramBinary): ProgramUnexercised[] {
+  return programs.map((g) => {
+    const binary = of(g.exe);
+    const j = judge(binary, g.calls);
+    return { name: g.name, exe: g.exe, binary, calls: j.calls, why: j.why };
+  });
 }
