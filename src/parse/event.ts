@@ -334,7 +334,7 @@ export class Parser {
     const sig = f.sig !== undefined && f.sig !== null ? f.sig : f.sigRaw !== undefined ? signalNumber(f.sigRaw, arch) : null;
     const logSecond = Number.isNaN(env.logTime) ? null : Math.floor(env.logTime);
 
-    // parse: a new event; parseInto: the caller's, rewritten (every field of it: test/results.test.ts)
+    // parse: a new event; parseInto: the caller's, rewritten (every field of it: test/parse/results.test.ts)
     const ev = this.into ?? blankEvent();
     ev.format = env.format;
     ev.trusted = env.trusted;

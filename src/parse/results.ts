@@ -4,7 +4,7 @@
 // fills, their copies, the JSON of `parse` (report/event-json.ts) and the
 // encoding that carries results from a worker thread (parse/wire.ts). Adding a
 // field to a table is the one edit these need; the Parser must then give it a
-// value (test/results.test.ts fails while it does not).
+// value (test/parse/results.test.ts fails while it does not).
 //
 // Code run per record stays straight-line, one statement per field, as it was
 // written by hand: it is made from the tables once, at start-up (compile), not

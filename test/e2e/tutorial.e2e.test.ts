@@ -305,7 +305,7 @@ describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
             const valid = spoValidator();
             expect(valid(doc), JSON.stringify(valid.errors)).toBe(true);
             expect(allowed(doc.spec)).toEqual(oci);
-            // systemd-analyze verify reads this format in test/profile-formats.test.ts; systemd is not PID 1 here
+            // systemd-analyze verify reads this format in test/profile/formats.test.ts; systemd is not PID 1 here
             const unit = learn([...w.select, '--format', 'systemd'], log, join(bundle.dir, 'profile-kmsg.systemd.conf'));
             expect(unit.code, unit.stderr).toBe(0);
             const names = unit.text.split('\n').filter((l) => l.startsWith('SystemCallFilter=')).flatMap((l) => l.slice('SystemCallFilter='.length).split(' '));

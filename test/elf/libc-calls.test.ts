@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { callsOf, findLibcTable, LIBC_CALLS, type LibcCallsTable } from '../src/elf/libc-calls.js';
-import { findArch } from '../src/syscalls/index.js';
-import { IN_CI, ROOT } from './helpers.js';
+import { callsOf, findLibcTable, LIBC_CALLS, type LibcCallsTable } from '../../src/elf/libc-calls.js';
+import { findArch } from '../../src/syscalls/index.js';
+import { IN_CI, ROOT } from '../helpers.js';
 
 const arch = (n: string) => findArch(n)!;
 const label = (t: LibcCallsTable) => `${t.libc} ${t.version} ${t.arch}`;

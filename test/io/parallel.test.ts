@@ -11,13 +11,13 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, ROOT, tmpDir } from './helpers.js';
-import { generateBusyAudit, generateBusySyslog } from '../scripts/bench/busy.mjs';
-import { generateClassic } from '../scripts/bench/classic.mjs';
+import { fixture, ROOT, tmpDir } from '../helpers.js';
+import { generateBusyAudit, generateBusySyslog } from '../../scripts/bench/busy.mjs';
+import { generateClassic } from '../../scripts/bench/classic.mjs';
 
-type Lib = typeof import('../src/index.js');
-type Parallel = typeof import('../src/io/parallel.js');
-type Io = typeof import('../src/io/read.js');
+type Lib = typeof import('../../src/index.js');
+type Parallel = typeof import('../../src/io/parallel.js');
+type Io = typeof import('../../src/io/read.js');
 type Learner = InstanceType<Lib['Learner']>;
 
 let lib: Lib;

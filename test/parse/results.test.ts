@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { LOG_FORMATS, formatInfo } from '../src/parse/envelope.js';
-import { Parser } from '../src/parse/event.js';
-import { LOSS_REASONS } from '../src/parse/record.js';
+import { LOG_FORMATS, formatInfo } from '../../src/parse/envelope.js';
+import { Parser } from '../../src/parse/event.js';
+import { LOSS_REASONS } from '../../src/parse/record.js';
 import {
   ACTIONS,
   EVENT_FIELDS,
@@ -23,11 +23,11 @@ import {
   type SeccompEvent,
   type ValueKind,
   type ValueTypes,
-} from '../src/parse/results.js';
-import { Decoder, Encoder, FLOATS, INTS, LAYOUT } from '../src/parse/wire.js';
-import { eventToJSON } from '../src/report/event-json.js';
-import { ARCHES } from '../src/syscalls/index.js';
-import { fixture, ROOT } from './helpers.js';
+} from '../../src/parse/results.js';
+import { Decoder, Encoder, FLOATS, INTS, LAYOUT } from '../../src/parse/wire.js';
+import { eventToJSON } from '../../src/report/event-json.js';
+import { ARCHES } from '../../src/syscalls/index.js';
+import { fixture, ROOT } from '../helpers.js';
 
 type Result = NonNullable<LineResult>;
 type Loose = Record<string, unknown>;

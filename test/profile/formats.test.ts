@@ -7,11 +7,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { cli, expectGolden, fixture, have, IN_CI, tmpDir } from './helpers.js';
-import { ociSeccompValidator, SPECS, spoSchema, spoValidator, unknownFields } from './schemas.js';
-import { parseProfile, renderProfile } from '../src/profile/formats/index.js';
-import { resolveTemplate } from '../src/profile/formats/docker.js';
-import { findArch } from '../src/index.js';
+import { cli, expectGolden, fixture, have, IN_CI, tmpDir } from '../helpers.js';
+import { ociSeccompValidator, SPECS, spoSchema, spoValidator, unknownFields } from '../schemas.js';
+import { parseProfile, renderProfile } from '../../src/profile/formats/index.js';
+import { resolveTemplate } from '../../src/profile/formats/docker.js';
+import { findArch } from '../../src/index.js';
 
 /** A /dev/kmsg line (a source the kernel alone writes) for a call of pid 77 on an ABI. */
 export const kmsgRecord = (nr: number, arch = 'c000003e', serial = 7) =>
