@@ -133,7 +133,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
   };
 
   for (let w = 0; w < J - 1; w++) {
-    // a small young generation: a worker's garbage is short-lived, and each MB of semi-space is resident (bench: peak RSS)
+    // a small young generation: a worker's garbage is short-lived, and each MB of semi-space is resident (npm run bench, classic syslog with --jobs: peak RSS)
     const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     workers.push(worker);
     nextOf.push(w + 1);

@@ -164,7 +164,7 @@ export class Parser {
    * parse, for a sink that keeps nothing of the result: a seccomp record is
    * written into `target` (and `target` returned), another record's serial into
    * an AuditMark of the parser's, both rewritten by the next call; any other
-   * result is a new object. (bench: no object per record: the young
+   * result is a new object. (npm run bench, busy syslog: no object per record: the young
    * generation, and so the resident size, stays small.)
    */
   parseInto(b: Buffer, s: number, e: number, file: string, line: number, target: SeccompEvent): LineResult {

@@ -449,7 +449,7 @@ export class RecordReader {
   /**
    * The fields of a seccomp record (not `ausearch -i`'s), read into one Fields
    * this reader owns and rewrites on the next call: nothing is allocated per
-   * record (bench: a cache of whole records' fields, keyed on everything before
+   * record (npm run bench, busy syslog: a cache of whole records' fields, keyed on everything before
    * ip=, missed half the time on a busy node, and what it allocated on each miss
    * survived into the old generation, which grew with the input).
    */
@@ -460,7 +460,7 @@ export class RecordReader {
     f.comm = f.exe = undefined;
     f.ip = false;
     // The fields before the kernel's ` ip=` repeat while a process makes the
-    // same call (bench, 4 processes: most records): they are read once per
+    // same call (npm run bench, classic syslog, 4 processes: most records): they are read once per
     // distinct text and found again in a fixed table, which neither allocates
     // nor grows (a miss costs a hash and a copy of the bytes). The split is
     // exact: the part before ip= is read as it would be in one pass (checked:
