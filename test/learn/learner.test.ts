@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findArch, findings, Learner, LineSplitter, truncateComm, type SeccompEvent } from '../../src/index.js';
+import { findArch, findings, Learner, LineSplitter, type SeccompEvent } from '../../src/index.js';
+import { truncateComm } from '../../src/learn/learner.js';
 import { REORDER_HOLES, REORDER_SPAN, SerialState } from '../../src/learn/gaps.js';
 import { consistent, ForgeryState, lineSuspicion, MAX_WAITING } from '../../src/learn/forgery.js';
 import { readFixture } from '../helpers.js';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
-import { Learner, LineSplitter, Parser, parseLine, recordKey, type LineResult, type SeccompEvent } from '../../src/index.js';
+import { Learner, LineSplitter, Parser, parseLine, type LineResult, type SeccompEvent } from '../../src/index.js';
+import { recordKey } from '../../src/parse/event.js';
 import { EnvelopeReader } from '../../src/parse/envelope.js';
 import { MARKERS } from '../../src/parse/event.js';
 import { RecordReader } from '../../src/parse/record.js';
