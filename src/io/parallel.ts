@@ -113,7 +113,8 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
   /** The next range of each worker to hand out. */
   const nextOf: number[] = [];
   let current = 0;
-  let failure: Error | null = null;
+  // set by a worker's error event (the cast keeps TypeScript from narrowing it to null here)
+  let failure = null as Error | null;
   let wakeMain: (() => void) | null = null;
   const signalMain = () => {
     const w = wakeMain;

@@ -81,7 +81,7 @@ export class Lives {
   private map(host: string | null): Map<number, Life> {
     if (host === this.lastHost && this.lastMap) return this.lastMap;
     let m = this.byHost.get(host);
-    if (!m) this.byHost.set(host, (m = new Map()));
+    if (!m) this.byHost.set(host, (m = new Map<number, Life>()));
     this.lastHost = host;
     this.lastMap = m;
     return m;

@@ -451,6 +451,6 @@ function intOrNull(s: string | null): number | null {
 
 function journalString(v: unknown): string | null {
   if (typeof v === 'string') return v;
-  if (Array.isArray(v) && v.every((b) => typeof b === 'number')) return showSafely(Buffer.from(v as number[]));
+  if (Array.isArray(v) && v.every((b) => typeof b === 'number')) return showSafely(Buffer.from(v));
   return null;
 }

@@ -202,8 +202,8 @@ export class Encoder {
   private floats: Float64Array;
   private count = 0;
   private readonly free: Array<[Int32Array, Float64Array]> = [];
-  private readonly lastString: Array<string | null> = new Array(HEAD_SLOT + 1).fill(null);
-  private readonly lastId: number[] = new Array(HEAD_SLOT + 1).fill(NULL);
+  private readonly lastString: Array<string | null> = new Array<string | null>(HEAD_SLOT + 1).fill(null);
+  private readonly lastId: number[] = new Array<number>(HEAD_SLOT + 1).fill(NULL);
 
   constructor(private readonly capacity = 1024) {
     this.ints = new Int32Array(capacity * INTS);

@@ -165,9 +165,9 @@ describe('each part of the Learner, saved and loaded, goes on as if it had never
       steps: notices.map((n) => (m: Map<LossReason, Loss>) => countLoss(m, n.reason, n.count, n.at)),
       look: (m) => entries(m),
       drops: {
-        notices: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l!, notices: 0 }])),
-        count: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l!, count: 0 }])),
-        first: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l!, first: { file: '', line: 0, message: '' } }])),
+        notices: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l, notices: 0 }])),
+        count: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l, count: 0 }])),
+        first: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l, first: { file: '', line: 0, message: '' } }])),
       },
     });
   });

@@ -193,7 +193,7 @@ describe('every format reads back as the profile it was written from', () => {
     expect(back.kind).toBe(format);
     const p = format === 'docker' ? resolveTemplate(back.profile, { host: findArch('x86_64')!, caps: [], kernel: '6.1' }, 'p').profile : back.profile;
     expect(p.defaultAction).toBe('SCMP_ACT_ERRNO');
-    expect((p.defaultErrnoRet as number | undefined) ?? 1).toBe(1);
+    expect(p.defaultErrnoRet ?? 1).toBe(1);
     expect(p.architectures).toEqual(format === 'docker' ? ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'] : ['SCMP_ARCH_X86_64']);
     expect(p.syscalls).toEqual(oci.syscalls);
   });
