@@ -440,6 +440,15 @@ export class Learner implements LineSink, ItemSink {
     return this.lives.programs.list();
   }
 
+  /**
+   * Each selected process's executable and calls so far: the programs, then the
+   * processes still open (while following a stream, before finish()), so that
+   * what depends on the executables (--include-unexercised) is whole at any time.
+   */
+  executables(): Array<{ readonly exe: string | null; readonly calls: Calls }> {
+    return [...this.lives.programs.list(), ...this.lives.open()];
+  }
+
   get skippedTotal(): number {
     let n = 0;
     for (const c of this.skipped.values()) n += c.count;

@@ -139,6 +139,11 @@ export class Lives {
   }
 
   /** The open lives, oldest first, as a state saves them (LearnState.lives; the count let go is LearnState.totals.evicted). */
+  /** The selected processes still open: the executable each last ran and its calls so far (not yet in `programs`). */
+  *open(): Iterable<{ readonly exe: string | null; readonly calls: Calls }> {
+    for (const life of this.order) if (life.matched) yield { exe: life.lastExe, calls: life.calls };
+  }
+
   save(): LifeJSON[] {
     return [...this.order].map(saveLife);
   }
