@@ -85,7 +85,7 @@ describe('learn --state, read on in pieces', () => {
     writeFileSync(state, JSON.stringify({ seccompLearnState: 99 }));
     const r = cli(['learn', '--state', state, '-o', join(dir, 'p.json'), fixture('real/dmesg.log')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 2 only`);
+    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 3 only`);
     expect(existsSync(join(dir, 'p.json'))).toBe(false);
     expect(readFileSync(state, 'utf8')).toBe(JSON.stringify({ seccompLearnState: 99 }));
     writeFileSync(state, '{"seccompLearnState":2,"options"');
