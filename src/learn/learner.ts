@@ -328,6 +328,7 @@ export class Learner implements LineSink, ItemSink {
 
     const life = this.lives.get(host, e.pid, e.time ?? NaN);
     if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
+    life.firstSeen.add(e, counted);
     if (e.comm !== null) life.lastComm = e.comm;
     if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
     if (!life.matched && this.matches(e)) {

@@ -43,7 +43,8 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     return renderer.render(base ? mergeProfile(base, learned, { defaultAction: a['default-action'], errnoRet: a['errno-ret'] }) : learned, programOf(a), a.name);
   };
   // a profile the format cannot express: said once (cli/main.ts), -o not written
-  let formatError: SeccompLearnError | null = null;
+  // set inside the per-program callback below (the cast keeps TypeScript from narrowing it to null here)
+  let formatError = null as SeccompLearnError | null;
   const cannotExpress = (err: unknown): SeccompLearnError => {
     if (err instanceof SeccompLearnError && err.code === 'format-cannot-express') return err.withNote(a.output ? ` (${a.output} not written)` : '');
     throw err;
