@@ -156,8 +156,8 @@ export class Learner implements LineSink, ItemSink {
   line(buf: Buffer, start: number, end: number, file: string, lineNo: number): void {
     this.lines++;
     // one event object for every record: nothing of it is kept past the call (copies are made where kept)
-    const r = this.parser.parseInto(buf, start, end, file, lineNo, this.scratch);
-    if (r !== null) this.result(r, file, lineNo, headFor(r, buf, start, end));
+    // a line may hold several records (a Loki push body): each is learned before the next is read into the scratch event
+    for (let r = this.parser.parseInto(buf, start, end, file, lineNo, this.scratch); r !== null; r = this.parser.more()) this.result(r, file, lineNo, headFor(r, buf, start, end));
   }
 
   /**
