@@ -17,8 +17,16 @@ export type Libc = (typeof LIBCS)[number];
  */
 export type CallPaths = 'normal' | 'all';
 
-const nameIndex = new Map<string, number>(LIBC_FUNCTION_NAMES.split(' ').map((n, i) => [n, i]));
-const sets: readonly (readonly number[])[] = LIBC_CALL_SETS.split(';').map((s) => (s === '' ? [] : s.split(',').map(Number)));
+// made on the first lookup, not at start-up: every CLI run loads this module, and only --root reads it
+let nameIndex: Map<string, number> | null = null;
+let sets: readonly (readonly number[])[] = [];
+function indexes(): Map<string, number> {
+  if (nameIndex === null) {
+    nameIndex = new Map<string, number>(LIBC_FUNCTION_NAMES.split(' ').map((n, i) => [n, i]));
+    sets = LIBC_CALL_SETS.split(';').map((s) => (s === '' ? [] : s.split(',').map(Number)));
+  }
+  return nameIndex;
+}
 const ABSENT = 36 ** LIBC_CALLS_WIDTH - 1;
 
 /** The set index a table gives a function's position, or -1 where it has no such function. */
@@ -90,7 +98,7 @@ export interface FunctionCalls {
 export function callsOf(table: LibcCallsTable, fn: string, paths: CallPaths = 'normal'): FunctionCalls | null {
   const arch = findArch(table.arch);
   if (!arch) throw new Error(`libc-calls table for ${table.libc} ${table.version} names an unknown architecture ${table.arch}`);
-  const i = nameIndex.get(fn);
+  const i = indexes().get(fn);
   const setIndex = i === undefined ? -1 : setIndexOf(table[paths], i);
   const byName = numberOf(arch, fn) !== undefined ? fn : null;
   if (setIndex < 0) return byName ? { syscalls: [byName], undetermined: false, throughPointers: false, source: 'name' } : null;

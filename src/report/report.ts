@@ -203,7 +203,8 @@ export function renderReport(r: Report, width = 80, deniedOnly = false): string 
     if (p.binary) lines.push(...renderUnexercised(p.binary, p.unexercised ?? null, w));
   }
   if (r.root !== undefined) {
-    const n = r.processes.reduce((k, p) => k + (p.unexercised?.length ?? 0), 0);
+    // distinct calls over the programs, as learn's summary counts them
+    const n = new Set(r.processes.flatMap((p) => (p.unexercised ?? []).map((c) => `${c.arch} ${c.name}`))).size;
     const unread = r.processes.filter((p) => p.unexercised === null).length;
     lines.push('');
     lines.push(
