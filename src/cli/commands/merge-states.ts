@@ -70,7 +70,8 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     say('seccomp-learn: the merged states hold no learned call for the selection: nothing written');
     return EXIT.nothing;
   }
-  if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, {}, say, a.quiet, inputs);
+  const build = { defaultAction: a['default-action'] };
+  if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, build, say, a.quiet, inputs);
   const names = new Set<string>();
   const abis = new Set<Arch>();
   for (const g of programs) for (const [abi, set] of g.calls) {
@@ -78,7 +79,7 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     for (const s of set) names.add(s);
   }
   const program = a.name ?? (programs.length === 1 ? programs[0].name : 'merged');
-  const text = renderer.render(buildProfile(names, abis, {}), program, a.name);
+  const text = renderer.render(buildProfile(names, abis, build), program, a.name);
   if (a.output !== undefined) writeAtomic(a.output, text);
   else io.stdout.write(text);
   return EXIT.ok;
