@@ -39,10 +39,10 @@ port.on('message', (job: Job | { recycle: ArrayBuffer[] }) => {
       job.path,
       {
         line(b, s, e, src, n) {
-          const r = parser.parseInto(b, s, e, src, n, event);
-          if (r === null) return;
-          encoder.add(r, n, headFor(r, b, s, e));
-          if (encoder.full) send(job.id, false);
+          for (let r = parser.parseInto(b, s, e, src, n, event); r !== null; r = parser.more()) {
+            encoder.add(r, n, headFor(r, b, s, e));
+            if (encoder.full) send(job.id, false);
+          }
         },
         overlong(_src, n, bytes) {
           encoder.overlong(n, bytes);

@@ -1,7 +1,7 @@
 // The field cases (../shared/field-cases/): lines from public bug reports and docs,
-// each read as its README says. They are examples of kinds; test/formats.test.ts
+// each read as its README says. They are examples of kinds; test/parse/log-formats.test.ts
 // holds the kinds (every prefix, every locale) on the project's real fixtures.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, FIELD_CASES, IN_CI } from './helpers.js';
@@ -9,7 +9,7 @@ import { cli, FIELD_CASES, IN_CI } from './helpers.js';
 const here = existsSync(join(FIELD_CASES, 'README.md'));
 if (!here && !IN_CI) console.warn(`skipping the field cases: ${FIELD_CASES} is not beside the repository`);
 const file = (prefix: string) => {
-  const name = ['01-crun683-journal-both-transports-errno', '01a-forged-journal-tag-pid-mismatch', '03-systemd9939-journal-audit-no-prefix', '03a-journalctl-o-cat', '03b-journalctl-short-precise', '05-firedancer766-grep-n-enriched-gs-lost', '06-libreswan782-ausearch-i-ppc64le-wrapped', '07-libreswan2068-ausearch-i-aarch64-yyyy', '08-snapcraft-arm-set_tls-indented', '09-virtiofsd-s390x-enriched-gs-lost', '10-debian-dmesg-H-fr-locale', '13-gke-cos-journal-runc-init-subj-enforce'].find((n) => n.startsWith(`${prefix}-`));
+  const name = ['01-crun683-journal-both-transports-errno', '01a-forged-journal-tag-pid-mismatch', '03-systemd9939-journal-audit-no-prefix', '03a-journalctl-o-cat', '03b-journalctl-short-precise', '05-firedancer766-grep-n-enriched-gs-lost', '06-libreswan782-ausearch-i-ppc64le-wrapped', '07-libreswan2068-ausearch-i-aarch64-yyyy', '08-snapcraft-arm-set_tls-indented', '09-virtiofsd-s390x-enriched-gs-lost', '10-debian-dmesg-H-fr-locale', '13-gke-cos-journal-runc-init-subj-enforce', '27-dhcpcd460-markdown-bold-i386', '29-chromeos-debugd-enriched-and-ausearch-i-aarch64-killproc', '37-ubuntuforum-ocr-dmesg-mangled-fields', '39-electronbuilder9517-snappy-debug', '40-sekoia-auditbeat-seccomp-document', '41-openshift-docs52698-spo-log-enricher-klog', '43-chestnut-lab-ausearch-m-seccomp-time-headers-serial-jumps'].find((n) => n.startsWith(`${prefix}-`));
   return join(FIELD_CASES, `${name}.log`);
 };
 const parse = (prefix: string) => {
@@ -110,5 +110,43 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     const names: string[] = JSON.parse(r.stdout).syscalls[0].names;
     expect(names).toEqual(expect.arrayContaining(['brk', 'nanosleep', 'fstatfs', 'futex', 'execve']));
     expect(r.stderr).toMatch(/runc's init \(runc:\[2:INIT\]\) was seen/);
+  });
+
+  it('39: snappy-debug blocks: 3 records, the number the kernel logged (not the NUMBER(NAME) text), untrusted and said so', () => {
+    const evs = parse('39');
+    expect(evs.map(pick)).toEqual([
+      [9794, 'x86_64', 'pkey_alloc', 330, 'ERRNO', 0],
+      [9795, 'x86_64', 'pkey_alloc', 330, 'ERRNO', 0],
+      [9729, 'x86_64', 'setpriority', 141, 'ERRNO', 0],
+    ]);
+    expect(evs.every((e) => e.format === 'snappy-debug' && e.trusted === false && e.comm === 'electron-builde')).toBe(true);
+    const r = cli([file('39')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/3 records in snappy-debug lines were not learned .*snappy-debug prints what it read/);
+    expect(r.stderr).not.toMatch(/no seccomp records/);
+    const t = cli(['--trust-any-source', file('39')]);
+    expect(JSON.parse(t.stdout).syscalls[0].names).toEqual(['pkey_alloc', 'setpriority']);
+    expect(cli(['report', '--json', '--trust-any-source', file('39')]).stdout).toMatch(/"denied": 3/);
+  });
+
+  it('40: an auditbeat document: one record (x86_64 stat, ERRNO, serial 12522), its names read as ausearch -i names; untrusted, said naming auditbeat', () => {
+    const evs = parse('40');
+    expect(evs.map(pick)).toEqual([[2720, 'x86_64', 'stat', 4, 'ERRNO', 0]]);
+    expect(evs[0]).toMatchObject({ format: 'auditbeat', trusted: false, comm: 'ThreadPoolSingl', exe: '/opt/google/chrome/chrome', serial: 12522, time: 1636484857.325, host: 'host1' });
+    const r = cli([file('40')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/1 record in auditbeat lines was not learned .*auditbeat document/);
+  });
+
+  it('41: a log-enricher line: pid 234142 getpid (39), serial 9822782; no arch and no action, said, never guessed', () => {
+    const evs = parse('41');
+    expect(evs.map(pick)).toEqual([[234142, null, 'getpid', 39, null, null]]);
+    expect(evs[0]).toMatchObject({ format: 'spo-enricher', trusted: false, serial: 9822782, time: 1670509555.86, exe: '/usr/local/bin/redis-server' });
+    const r = cli([file('41')]);
+    expect(r.stderr).toMatch(/1 record in spo-enricher lines was not learned .*no arch= and no action/);
+    // learned anyway, it is a number with no architecture: not in any profile
+    const t = cli(['--trust-any-source', file('41')]);
+    expect(t.stderr).toMatch(/without arch=/);
+    expect(t.stderr).toMatch(/no readable code=/);
   });
 });

@@ -134,7 +134,7 @@ export class FirstSeen {
     let m = this.lastAbi === abi ? this.lastMap : undefined;
     if (m === undefined) {
       m = this.calls.get(abi);
-      if (!m) this.calls.set(abi, (m = new Map()));
+      if (!m) this.calls.set(abi, (m = new Map<number, CallFirst>()));
       this.lastAbi = abi;
       this.lastMap = m;
       this.known.fill(0);

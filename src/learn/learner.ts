@@ -156,8 +156,8 @@ export class Learner implements LineSink, ItemSink {
   line(buf: Buffer, start: number, end: number, file: string, lineNo: number): void {
     this.lines++;
     // one event object for every record: nothing of it is kept past the call (copies are made where kept)
-    const r = this.parser.parseInto(buf, start, end, file, lineNo, this.scratch);
-    if (r !== null) this.result(r, file, lineNo, headFor(r, buf, start, end));
+    // a line may hold several records (a Loki push body): each is learned before the next is read into the scratch event
+    for (let r = this.parser.parseInto(buf, start, end, file, lineNo, this.scratch); r !== null; r = this.parser.more()) this.result(r, file, lineNo, headFor(r, buf, start, end));
   }
 
   /**
@@ -439,6 +439,15 @@ export class Learner implements LineSink, ItemSink {
   /** The programs (after finish()), for --out-dir and report. */
   programs(): Program[] {
     return this.lives.programs.list();
+  }
+
+  /**
+   * Each selected process's executable and calls so far: the programs, then the
+   * processes still open (while following a stream, before finish()), so that
+   * what depends on the executables (--include-unexercised) is whole at any time.
+   */
+  executables(): Array<{ readonly exe: string | null; readonly calls: Calls }> {
+    return [...this.lives.programs.list(), ...this.lives.open()];
   }
 
   get skippedTotal(): number {

@@ -99,7 +99,7 @@ export class Lives {
   private map(host: string | null): Map<number, Life> {
     if (host === this.lastHost && this.lastMap) return this.lastMap;
     let m = this.byHost.get(host);
-    if (!m) this.byHost.set(host, (m = new Map()));
+    if (!m) this.byHost.set(host, (m = new Map<number, Life>()));
     this.lastHost = host;
     this.lastMap = m;
     return m;
@@ -181,6 +181,11 @@ export class Lives {
       take(key, name, life.firstSeen);
     }
     return out;
+  }
+
+  /** The selected processes still open: the executable each last ran and its calls so far (not yet in `programs`). */
+  *open(): Iterable<{ readonly exe: string | null; readonly calls: Calls }> {
+    for (const life of this.order) if (life.matched) yield { exe: life.lastExe, calls: life.calls };
   }
 
   /** The open lives, oldest first, as a state saves them (LearnState.lives; the count let go is LearnState.totals.evicted). */

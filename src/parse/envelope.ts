@@ -5,7 +5,7 @@
 // The record is found first (parse/record.ts, parse/event.ts); the envelope is then read
 // only to decide trust and to read time, host and the printk stamp. Known
 // envelopes are read at the line's head in one pass of byte tests, no regular
-// expression and no string per line (bench). Before giving up on a head, the
+// expression and no string per line (npm run bench, classic syslog). Before giving up on a head, the
 // reader looks through what tools and people put in front of a log line:
 // leading white space (pasted from docs and mail), `grep -n` line numbers,
 // `grep -H`/`zgrep` file names, journalctl's json-seq separator and json-sse's
@@ -54,6 +54,25 @@ export const LOG_FORMATS = [
   { name: 'journal', trust: 'checked', untrusted: null },
   { name: 'journal-json', trust: 'transport', untrusted: "journald's _TRANSPORT is not audit or kernel: a user's message" },
   { name: 'journal-export', trust: 'never', untrusted: 'journalctl -o export, verbose and json-pretty put _TRANSPORT on another line: read journalctl -o json' },
+  {
+    name: 'fluent-bit-kmsg',
+    trust: 'checked',
+    untrusted: "Fluent Bit's kmsg input keeps no facility (its priority is the level alone), so its message must begin with the record: read /dev/kmsg, journalctl -o json or audit.log",
+  },
+  { name: 'docker-json', trust: 'never', untrusted: "Docker's json-file log holds whatever a container printed: read the node's /dev/kmsg, journalctl -o json or audit.log" },
+  { name: 'loki', trust: 'never', untrusted: 'a Loki stream holds whatever its pushers sent, under labels they chose: read the node\'s /dev/kmsg, journalctl -o json or audit.log' },
+  { name: 'json', trust: 'never', untrusted: "a log shipper's JSON (or a document pretty-printed over several lines) cannot say who wrote the line it carries: read the node's /dev/kmsg, journalctl -o json or audit.log" },
+  {
+    name: 'auditbeat',
+    trust: 'never',
+    untrusted: "an auditbeat document says what auditbeat read, but anyone who can write to its output or index can write one: read the node's audit.log, or --trust-any-source when the documents are auditbeat's own",
+  },
+  {
+    name: 'spo-enricher',
+    trust: 'never',
+    untrusted: "the Security Profiles Operator's log-enricher prints what it read from the node's log, and its line gives no arch= and no action: read the node's audit.log or /dev/kmsg",
+  },
+  { name: 'snappy-debug', trust: 'never', untrusted: "snappy-debug prints what it read from the kernel's log, without its stamp: read the log itself (journalctl -o json, /dev/kmsg, audit.log)" },
   { name: 'dmesg', trust: 'kernel', untrusted: null },
   { name: 'dmesg-T', trust: 'kernel', untrusted: null },
   { name: 'kmsg', trust: 'kernel', untrusted: 'written to /dev/kmsg by user space (not the kernel facility)' },
@@ -548,7 +567,7 @@ export class EnvelopeReader {
     const w1 = sp + 1;
     const w1End = find(b, Ch.Space, w1, e);
     if (w1End < 0 || w1End === w1) return null;
-    // the kernel's own lines, most of those read: `host kernel: ` (bench: a tenth of the time per record went to finding the tag)
+    // the kernel's own lines, most of those read: `host kernel: ` (npm run bench, classic syslog: a tenth of the time per record went to finding the tag)
     if (b[w1End + 7] === Ch.Colon && has(b, w1End + 1, e, KERNEL_COLON)) {
       return this.kernelTagged(b, w1End + 9, e, format, this.hostAt(b, w1, w1End), printk, logTime, absolute);
     }

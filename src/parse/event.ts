@@ -7,9 +7,10 @@
 // record starts. Only the envelope decides trust, so a record behind an envelope
 // this parser does not know is still read, and reported as not trusted.
 // Pure: no I/O, no exceptions; its caches live in the Parser that reads.
-import { Ch, decimalIn, findSeq, intIn, lit, text } from './bytes.js';
+import { Ch, decimalIn, findSeq, has, intIn, lit, text } from './bytes.js';
 import { EnvelopeReader, type Envelope } from './envelope.js';
-import { RecordReader, showSafely, type Fields, type Head } from './record.js';
+import { readJsonLine, readJsonString, startsJson, type JsonMessage, type JsonRead } from './json.js';
+import { Fields, RecordReader, showSafely, type Head } from './record.js';
 import { ACTIONS, blankEvent, blankMark, type Action, type AuditMark, type LineResult, type SeccompEvent, type Skip, type SkipCode } from './results.js';
 import { signalNumber } from './signals.js';
 import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from '../syscalls/index.js';
@@ -26,7 +27,7 @@ export { blankEvent, type Action, type AuditMark, type LineResult, type LossNoti
  * `Suppr`, not `Suppressed`: Buffer.indexOf finds the short one at 30 us a MiB
  * and the long one at 450 (V8's search for it is slow on this text; bench).
  */
-export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr'];
+export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr', 'Log: a'];
 
 /**
  * `TIME:SERIAL`, what identifies one record across sources (as the kernel
@@ -94,7 +95,17 @@ export function decodeAction(code: string): Action | null {
 /** libaudit's syscall names where they differ from the kernel's (and libseccomp's). */
 const AUDIT_NAMES: Readonly<Record<string, string>> = { pread: 'pread64', pwrite: 'pwrite64' };
 const UNKNOWN_SYSCALL = /^unknown-syscall\((-?\d+)\)$/;
-const MESSAGE_JSON = lit('"MESSAGE"');
+/** How deep JSON inside JSON strings is read (a container's line that is a shipper's document). */
+const MAX_DEPTH = 3;
+const NO_MESSAGES: readonly JsonMessage[] = [];
+/** snappy-debug's record line, and its syscall as NUMBER(NAME) after arch=. */
+const SNAPPY_LOG = lit('Log: auid=');
+const SNAPPY_SYSCALL = / (-?\d{1,10})\([a-z0-9_]{1,40}\)(?= )/;
+const ENRICHER = lit('log-enricher');
+const ENRICHER_SECCOMP = lit('"type"="seccomp"');
+/** klog's `"key"=value` pairs (a value quoted with JSON's escapes, or a bare word). */
+const KLOG_PAIR = /"(\w+)"=("(?:[^"\\]|\\.)*"|[^ "]+)/g;
+const STAMP = /^(\d{1,12}\.\d{1,6}):(\d{1,15})$/;
 
 function skip(code: SkipCode, message: string): Skip {
   return { kind: 'skip', code, message };
@@ -119,11 +130,33 @@ export class Parser {
 
   /** Parse the line [s, e) of `b` (no newline), in place. `file` and `line` say where it came from. */
   parse(b: Buffer, s: number, e: number, file: string, line: number): LineResult {
+    this.queue = NO_MESSAGES;
+    return this.read(b, s, e, file, line, 0);
+  }
+
+  /**
+   * The next result of the line last parsed, for a line that holds several
+   * records (a Loki push body, a JSON array of documents), or null when there
+   * is none. After parseInto, into the same target (the caller has used the
+   * last one).
+   */
+  more(): LineResult {
+    if (this.qi >= this.queue.length) return null;
+    this.into = this.qInto;
+    try {
+      return this.drain(this.qFile, this.qLine);
+    } finally {
+      this.into = null;
+    }
+  }
+
+  /** A line, or a message inside a JSON string (depth > 0). */
+  private read(b: Buffer, s: number, e: number, file: string, line: number, depth: number): LineResult {
     if (e > s && b[e - 1] === Ch.CR) e--;
     if (s >= e) return null;
+    if (startsJson(b, s, e)) return this.json(readJsonLine(b, s, e, depth === 0), file, line, depth);
     const env = this.envelopes.read(b, s, e);
     if (env !== null) {
-      if (env.format === 'journal-json') return this.journalJson(b.toString('utf8', s, e), file, line);
       const head = this.records.readHead(b, env.body, e);
       if (head.kind !== 'none') return this.fromHead(b, e, env, head, file, line);
     }
@@ -133,19 +166,23 @@ export class Parser {
       const next = this.envelopes.skipWrapper(b, w, e);
       if (next === w) break;
       w = next;
+      if (startsJson(b, w, e)) return this.json(readJsonLine(b, w, e, depth === 0), file, line, depth);
       const inner = this.envelopes.read(b, w, e);
       if (inner === null) continue;
-      if (inner.format === 'journal-json') return this.journalJson(b.toString('utf8', w, e), file, line);
       const head = this.records.readHead(b, inner.body, e);
       if (head.kind !== 'none') return this.fromHead(b, e, inner, head, file, line);
     }
     // Anywhere in the line: the record is read, the envelope is not one we know.
     const found = this.records.findRecord(b, w, e);
-    if (found === null) return null;
-    if (b[found.at - 1] === Ch.Quote && findSeq(b, MESSAGE_JSON, w, found.at) >= 0) return this.jsonPretty(b, found.at, e, file, line);
+    if (found === null) return this.toolLine(b, w, e, file, line);
+    // inside a JSON string: a document pretty-printed over lines, or after another log's envelope, Fluent Bit's print
+    if (depth < MAX_DEPTH) {
+      const inString = readJsonString(b, w, found.at, e);
+      if (inString !== null) return this.json(inString, file, line, depth);
+    }
     const known = this.envelopes.read(b, w, e);
     let prefix: Envelope;
-    if (known !== null && known.format !== 'journal-json') {
+    if (known !== null) {
       // a log line whose message holds a record: whoever wrote the message did, not the kernel
       known.trusted = false;
       known.body = found.at;
@@ -157,6 +194,95 @@ export class Parser {
     return this.fromHead(b, e, prefix, this.records.readHead(b, found.at, e), file, line);
   }
 
+  /** The messages of a line in JSON (json.ts): the first result; the others wait for more() (at the line's own level). */
+  private json(r: JsonRead | null, file: string, line: number, depth: number): LineResult {
+    if (r === null) return null;
+    if (r.kind === 'bad') return skip('bad-json', r.message);
+    if (depth >= MAX_DEPTH) return null;
+    if (depth > 0) {
+      // JSON inside a JSON string (a container's line that is a shipper's document): its first record
+      for (const m of r.messages) {
+        const x = this.message(m, file, line, depth);
+        if (x !== null) return x;
+      }
+      return null;
+    }
+    this.queue = r.messages;
+    this.qi = 0;
+    this.qFile = file;
+    this.qLine = line;
+    this.qInto = this.into;
+    return this.drain(file, line);
+  }
+
+  private drain(file: string, line: number): LineResult {
+    while (this.qi < this.queue.length) {
+      const r = this.message(this.queue[this.qi++], file, line, 0);
+      if (r !== null) return r;
+    }
+    this.queue = NO_MESSAGES;
+    return null;
+  }
+
+  /**
+   * One string of a JSON document, read as a line of its own, then given the
+   * document's envelope: its format, its trust (the envelope vouches, and the
+   * record begins the string: journald and Fluent Bit write no other), and the
+   * time, serial, printk stamp and host the document gives where the text has none.
+   */
+  private message(m: JsonMessage, file: string, line: number, depth: number): LineResult {
+    if (m.fields !== null) return this.auditbeat(m, file, line);
+    const mb = Buffer.from(m.text, 'utf8');
+    const atHead = this.records.readHead(mb, 0, mb.length).kind !== 'none';
+    const r = this.read(mb, 0, mb.length, file, line, depth + 1);
+    const trusted = m.vouched && atHead;
+    if (r === null) {
+      // journald's audit transport: another record type (`SYSCALL arch=...`): its serial counts for gaps
+      if (!m.auditTransport || m.serial === null) return null;
+      const mark = this.into === null ? blankMark() : this.intoMark;
+      mark.serial = m.serial;
+      mark.time = null;
+      mark.trusted = m.vouched;
+      mark.format = m.format;
+      mark.host = m.host;
+      mark.printk = null;
+      mark.file = file;
+      mark.line = line;
+      return mark;
+    }
+    switch (r.kind) {
+      case 'seccomp':
+        if (r.serial === null) {
+          r.serial = m.serial;
+          r.time = r.time ?? m.time;
+        } else if (r.time === null) r.time = m.time;
+        r.format = m.format;
+        r.trusted = trusted;
+        r.printk = r.printk ?? m.printk;
+        if (m.host !== null) r.host = m.host;
+        return r;
+      case 'mark':
+        r.format = m.format;
+        r.trusted = trusted;
+        r.printk = r.printk ?? m.printk;
+        if (m.host !== null) r.host = m.host;
+        return r;
+      case 'loss':
+        r.trusted = trusted;
+        r.printk = r.printk ?? m.printk;
+        return r;
+      case 'skip':
+        return r;
+    }
+  }
+
+  /** The messages of the line last parsed that more() has still to read, and where they came from. */
+  private queue: readonly JsonMessage[] = NO_MESSAGES;
+  private qi = 0;
+  private qFile = '';
+  private qLine = 0;
+  private qInto: SeccompEvent | null = null;
+
   /** The event parseInto fills, while it runs. */
   private into: SeccompEvent | null = null;
 
@@ -164,7 +290,7 @@ export class Parser {
    * parse, for a sink that keeps nothing of the result: a seccomp record is
    * written into `target` (and `target` returned), another record's serial into
    * an AuditMark of the parser's, both rewritten by the next call; any other
-   * result is a new object. (bench: no object per record: the young
+   * result is a new object. (npm run bench, busy syslog: no object per record: the young
    * generation, and so the resident size, stays small.)
    */
   parseInto(b: Buffer, s: number, e: number, file: string, line: number, target: SeccompEvent): LineResult {
@@ -180,30 +306,6 @@ export class Parser {
   parseText(text: string, file: string, line: number): LineResult {
     const b = Buffer.from(text, 'utf8');
     return this.parse(b, 0, b.length, file, line);
-  }
-
-  /** `"MESSAGE" : "audit: type=1326 ... comm=\"sh\" ..."`: the JSON string, unescaped, read as a message without envelope. */
-  private jsonPretty(b: Buffer, at: number, e: number, file: string, line: number): LineResult {
-    // the string ends at the first quote that no backslash escapes
-    let end = at;
-    while (end < e && b[end] !== Ch.Quote) end += b[end] === Ch.Backslash ? 2 : 1;
-    if (end >= e) return skip('bad-json', 'a JSON MESSAGE string that is not closed: truncated?');
-    end++;
-    let message: string;
-    try {
-      message = JSON.parse(b.toString('utf8', at - 1, end)) as string;
-    } catch {
-      return skip('bad-json', 'a journalctl -o json-pretty MESSAGE line that does not parse');
-    }
-    const mb = Buffer.from(message, 'utf8');
-    let head = this.records.readHead(mb, 0, mb.length);
-    if (head.kind === 'none') {
-      // a record later in a message of several lines (untrusted, as every json-pretty line): counted
-      const later = this.records.findRecord(mb, 0, mb.length);
-      if (later !== null) head = later.head;
-    }
-    if (head.kind === 'none') return null;
-    return this.fromHead(mb, mb.length, this.envelopes.other('journal-export', 0, null, null), head, file, line);
   }
 
   private fromHead(b: Buffer, end: number, env: Envelope, head: Head, file: string, line: number): LineResult {
@@ -334,7 +436,7 @@ export class Parser {
     const sig = f.sig !== undefined && f.sig !== null ? f.sig : f.sigRaw !== undefined ? signalNumber(f.sigRaw, arch) : null;
     const logSecond = Number.isNaN(env.logTime) ? null : Math.floor(env.logTime);
 
-    // parse: a new event; parseInto: the caller's, rewritten (every field of it: test/results.test.ts)
+    // parse: a new event; parseInto: the caller's, rewritten (every field of it: test/parse/results.test.ts)
     const ev = this.into ?? blankEvent();
     ev.format = env.format;
     ev.trusted = env.trusted;
@@ -361,61 +463,90 @@ export class Parser {
   }
 
   /**
-   * journalctl -o json: one object per line. MESSAGE may be a string or, when it is
-   * not UTF-8, an array of byte numbers. Only _TRANSPORT audit or kernel came from
-   * the kernel; the audit transport's MESSAGE has no stamp, so the time comes from
-   * _SOURCE_REALTIME_TIMESTAMP (the record's own time, in microseconds) and the
-   * serial from _AUDIT_ID.
+   * An auditbeat document's record: its fields, some as auditbeat interpreted
+   * them (`arch` x86_64, `syscall` stat), read as `ausearch -i`'s are; the
+   * serial is `auditd.sequence`, the time `@timestamp`.
    */
-  private journalJson(json: string, file: string, line: number): LineResult {
-    // most journal entries are not audit records: look before parsing
-    if (json.indexOf('1326') < 0 && json.indexOf('kauditd') < 0 && json.indexOf('audit') < 0 && json.indexOf('Suppressed') < 0) return null;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(json) as Record<string, unknown>;
-    } catch {
-      return skip('bad-json', 'a journal JSON line that does not parse: truncated?');
+  private auditbeat(m: JsonMessage, file: string, line: number): LineResult {
+    const d = m.fields!;
+    const f = new Fields();
+    if (d.pid !== null) f.pid = d.pid;
+    f.uid = d.uid ?? undefined;
+    f.auid = d.auid ?? undefined;
+    if (d.comm !== null) f.comm = { text: showSafely(d.comm), encoding: 'plain' };
+    if (d.exe !== null) f.exe = { text: showSafely(d.exe), encoding: 'plain' };
+    if (d.arch !== null) {
+      f.arch = null;
+      f.archRaw = /^[0-9a-f]{1,8}$/.test(d.arch) && findArch(d.arch) === undefined ? `unknown-elf-type(${d.arch})` : d.arch;
     }
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) return skip('bad-json', 'a journal JSON line that is not an object');
-    const message = journalString(o.MESSAGE);
-    if (message === null) return null;
-    const transport = journalString(o._TRANSPORT);
-    const trusted = transport === 'audit' || transport === 'kernel';
-    const host = journalString(o._HOSTNAME);
-    const env = this.envelopes.other('journal-json', 0, journalString(o.SYSLOG_IDENTIFIER), null);
-    env.trusted = trusted;
-    env.host = host;
-    const mb = Buffer.from(message, 'utf8');
-    let head = this.records.readHead(mb, 0, mb.length);
-    if (head.kind === 'none') {
-      // a record later in a message of several lines: no transport writes that, so never trusted, but counted
-      const later = this.records.findRecord(mb, 0, mb.length);
-      if (later !== null) {
-        head = later.head;
-        env.trusted = false;
-      }
+    if (d.syscall !== null) {
+      f.syscall = null;
+      f.syscallRaw = d.syscall;
     }
-    switch (head.kind) {
-      case 'none':
-      case 'other': {
-        if (head.kind === 'other' && head.stamp >= 0) return this.mark(mb, head.stamp, head.stampEnd, env, file, line);
-        // another record type from the audit transport (`SYSCALL arch=...`): its serial counts for gaps
-        const serial = intOrNull(journalString(o._AUDIT_ID));
-        return serial === null || transport !== 'audit' ? null : { kind: 'mark', serial, time: null, trusted, format: 'journal-json', host, printk: null, file, line };
-      }
-      case 'loss':
-        return { kind: 'loss', reason: head.reason, count: head.count, trusted, printk: null };
-      case 'malformed':
-        return skip('malformed', head.message);
-      case 'seccomp': {
-        const fields = this.records.readFields(mb, head.fields, mb.length, head.interpreted);
-        if (head.stamp >= 0) return this.toEvent(env, mb, head.stamp, head.stampEnd, fields, head.interpreted, file, line, head.serial, head.time);
-        const serial = intOrNull(journalString(o._AUDIT_ID));
-        const usec = intOrNull(journalString(o._SOURCE_REALTIME_TIMESTAMP));
-        const time = usec === null ? null : Math.floor(usec / 1000) / 1000;
-        return this.toEvent(env, null, -1, -1, fields, false, file, line, -1, NaN, { time, serial });
-      }
+    if (d.code !== null) f.codeRaw = d.code;
+    if (d.sig !== null) {
+      f.sig = /^\d{1,3}$/.test(d.sig) ? Number(d.sig) : null;
+      f.sigRaw = f.sig === null ? d.sig : undefined;
     }
+    if (d.compat !== null && /^[01]$/.test(d.compat)) f.compat = Number(d.compat);
+    f.ip = true;
+    if (d.pid === null && d.syscall !== null) return skip('missing-field', 'an auditbeat seccomp document without process.pid');
+    const env = this.envelopes.other('auditbeat', 0, null, null);
+    env.host = m.host;
+    return this.toEvent(env, null, -1, -1, f, true, file, line, -1, NaN, { time: m.time, serial: d.serial });
+  }
+
+  /**
+   * Lines of tools that print a record in their own form, where no record
+   * starts (`type=`, `audit: `): snappy-debug's `Log: auid=... arch=c000003e
+   * 330(pkey_alloc) compat=0 ...` (the syscall as NUMBER(NAME), the stamp left
+   * out), and the Security Profiles Operator's log-enricher (klog, `"key"=value`
+   * pairs: `"syscallID"=39 "syscallName"="getpid" "timestamp"="T:SERIAL"`, no
+   * arch, no action). Both untrusted: programs' output.
+   */
+  private toolLine(b: Buffer, s: number, e: number, file: string, line: number): LineResult {
+    if (has(b, s, e, SNAPPY_LOG)) {
+      const t = b.toString('utf8', s + SNAPPY_LOG.length - 5, e);
+      const m = SNAPPY_SYSCALL.exec(t);
+      if (m === null) return null;
+      // the kernel's syscall=N, where snappy-debug printed N(NAME); the number is the kernel's
+      const mb = Buffer.from(`SECCOMP ${t.slice(0, m.index)} syscall=${m[1]}${t.slice(m.index + m[0].length)}`, 'utf8');
+      const head = this.records.readHead(mb, 0, mb.length);
+      if (head.kind !== 'seccomp') return null;
+      return this.toEvent(this.envelopes.other('snappy-debug', 0, null, null), mb, -1, -1, this.records.readRecordFields(mb, head.fields, mb.length), false, file, line);
+    }
+    if (findSeq(b, ENRICHER, s, e) >= 0 && findSeq(b, ENRICHER_SECCOMP, s, e) >= 0) return this.enricher(b.toString('utf8', s, e), file, line);
+    return null;
+  }
+
+  /** A Security Profiles Operator log-enricher line (klog's `"key"=value` pairs). */
+  private enricher(t: string, file: string, line: number): LineResult {
+    const kv = new Map<string, string>();
+    for (const m of t.matchAll(KLOG_PAIR)) kv.set(m[1], m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : m[2]);
+    const f = new Fields();
+    const pid = kv.get('pid');
+    const nr = kv.get('syscallID');
+    if (pid === undefined || nr === undefined) return skip('missing-field', `a log-enricher seccomp line without ${pid === undefined ? '"pid"' : '"syscallID"'}`);
+    const num = (v: string | undefined) => (v !== undefined && /^-?\d{1,10}$/.test(v) ? Number(v) : null);
+    f.pid = num(pid);
+    f.pidRaw = f.pid === null ? pid : undefined;
+    f.syscall = num(nr);
+    f.syscallRaw = f.syscall === null ? nr : undefined;
+    const exe = kv.get('executable');
+    if (exe !== undefined) f.exe = { text: showSafely(exe), encoding: 'plain' };
+    // the enricher names no arch and no action: the record has neither (never guessed)
+    f.ip = true;
+    const stamp = STAMP.exec(kv.get('timestamp') ?? '');
+    const ev = this.toEvent(this.envelopes.other('spo-enricher', 0, null, null), null, -1, -1, f, false, file, line, -1, NaN, {
+      time: stamp ? Number(stamp[1]) : null,
+      serial: stamp ? Number(stamp[2]) : null,
+    });
+    // its name for the number, from the node's own table, where the record itself has no arch to name it on
+    if (ev.kind === 'seccomp') {
+      const name = kv.get('syscallName');
+      if (name !== undefined && /^[a-z0-9_]{1,40}$/.test(name)) ev.syscall = name;
+    }
+    return ev;
   }
 }
 
@@ -442,15 +573,3 @@ function interpretedTime(t: string): number | null {
   return ms / 1000 + Number(m[7]) / 1000;
 }
 
-/** A decimal integer (optionally negative), or null: never a partial parse, never 0 for garbage. */
-function intOrNull(s: string | null): number | null {
-  if (s === null) return null;
-  const b = Buffer.from(s, 'utf8');
-  return intIn(b, 0, b.length);
-}
-
-function journalString(v: unknown): string | null {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && v.every((b) => typeof b === 'number')) return showSafely(Buffer.from(v as number[]));
-  return null;
-}

@@ -1,7 +1,7 @@
 // `seccomp-learn parse [FILE...]`: each seccomp record as one JSON object per line (NDJSON).
 import { lineSuspicion } from '../../learn/forgery.js';
 import { RecordWindow } from '../../learn/duplicates.js';
-import { Parser } from '../../parse/event.js';
+import { Parser, type LineResult } from '../../parse/event.js';
 import type { LineSink } from '../../parse/lines.js';
 import { eventToJSON } from '../../report/event-json.js';
 import { readAll, type Io, type Say } from '../../io/read.js';
@@ -15,23 +15,24 @@ export async function parseCommand(a: ParseArgs, io: Io, say: Say): Promise<numb
   let printed = 0;
   const sink: LineSink = {
     line(buf, start, end, source, lineNo) {
-      const r = parser.parse(buf, start, end, source, lineNo);
-      if (r === null) return;
-      if (r.kind === 'seccomp') {
-        if (!a.all && window.check(r, 0) !== 'new') return;
-        const json = eventToJSON(r);
-        // what the line gives away on its own (learn judges it so too)
-        if (json.trusted && lineSuspicion(r, r.pid, r.tagPid) !== null) json.trusted = false;
-        out += JSON.stringify(json) + '\n';
-        printed++;
-        if (out.length > 1 << 16) flush();
-      } else if (r.kind === 'skip') {
-        say(`seccomp-learn: ${source}:${lineNo}: skipped (${r.code}): ${r.message}`);
-      }
+      for (let r = parser.parse(buf, start, end, source, lineNo); r !== null; r = parser.more()) result(r, source, lineNo);
     },
     overlong(source, lineNo, bytes) {
       say(`seccomp-learn: ${source}:${lineNo}: skipped a line of ${bytes} bytes (longer than --max-line-length)`);
     },
+  };
+  const result = (r: NonNullable<LineResult>, source: string, lineNo: number) => {
+    if (r.kind === 'seccomp') {
+      if (!a.all && window.check(r, 0) !== 'new') return;
+      const json = eventToJSON(r);
+      // what the line gives away on its own (learn judges it so too)
+      if (json.trusted && lineSuspicion(r, r.pid, r.tagPid) !== null) json.trusted = false;
+      out += JSON.stringify(json) + '\n';
+      printed++;
+      if (out.length > 1 << 16) flush();
+    } else if (r.kind === 'skip') {
+      say(`seccomp-learn: ${source}:${lineNo}: skipped (${r.code}): ${r.message}`);
+    }
   };
   const flush = () => {
     if (out) io.stdout.write(out);

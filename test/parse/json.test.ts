@@ -1,0 +1,166 @@
+// Records inside JSON documents and shippers' prints (src/parse/json.ts). No
+// shipper runs on this project's machines (no Fluent Bit package in Debian 12,
+// no Docker engine, Loki is not to be used), so each form is made here from the
+// kernel's real lines (fixtures/real/kmsg.log) in the shape the tool's own code
+// writes: Fluent Bit's in_kmsg.c (priority = the level alone, FLB_KLOG_PRI;
+// sequence; sec and usec since boot; msg) and msgpack-c's print for its stdout
+// output (`\"` for a quote, `\xNN` for other bytes); Docker's jsonfilelog
+// ({log, stream, time}); Loki's push API ({streams: [{stream, values: [[ns, line]]}]}).
+import { describe, expect, it, vi } from 'vitest';
+import { Learner, LineSplitter, Parser, type LineResult, type SeccompEvent } from '../../src/index.js';
+import { readJsonLine, stringAround } from '../../src/parse/json.js';
+import { cli, readFixture, tmpDir } from '../helpers.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The kernel's lines of /dev/kmsg, split as Fluent Bit's in_kmsg splits them. */
+const KMSG = readFixture('real/kmsg.log')
+  .split('\n')
+  .filter((l) => /^\d+,\d+,\d+,[^;]*;/.test(l))
+  .map((l) => {
+    const [pri, seq, usec] = l.slice(0, l.indexOf(';')).split(',').map(Number);
+    return { pri, seq, usec, msg: l.slice(l.indexOf(';') + 1) };
+  });
+const RECORDS = KMSG.filter((k) => k.msg.startsWith('audit: type=1326 '));
+
+const fluentJson = (k: (typeof KMSG)[number]) => JSON.stringify({ priority: k.pri & 7, sequence: k.seq, sec: Math.floor(k.usec / 1e6), usec: k.usec % 1e6, msg: k.msg });
+const msgpackPrint = (t: string) => t.replace(/"/g, '\\"').replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const fluentStdout = (k: (typeof KMSG)[number], i: number) =>
+  `[${i}] kernel: [1795935716, {"priority"=>${k.pri & 7}, "sequence"=>${k.seq}, "sec"=>${Math.floor(k.usec / 1e6)}, "usec"=>${k.usec % 1e6}, "msg"=>"${msgpackPrint(k.msg)}"}]`;
+const docker = (t: string) => JSON.stringify({ log: `${t}\n`, stream: 'stdout', time: '2026-11-29T07:01:56.123456789Z' });
+
+const all = (line: string): NonNullable<LineResult>[] => {
+  const p = new Parser();
+  const out: NonNullable<LineResult>[] = [];
+  for (let r = p.parseText(line, 'x', 1); r !== null; r = p.more()) out.push(r.kind === 'seccomp' ? { ...r } : r);
+  return out;
+};
+const one = (line: string) => {
+  const r = all(line);
+  expect(r, line.slice(0, 200)).toHaveLength(1);
+  return r[0] as SeccompEvent;
+};
+/** What /dev/kmsg's own line gives: the record read from the kernel's line. */
+const plain = (k: (typeof KMSG)[number]) => {
+  const e = one(`${k.pri},${k.seq},${k.usec},-;${k.msg}`);
+  return [e.pid, e.comm, e.exe, e.arch?.name, e.nr, e.syscall, e.action, e.time, e.serial];
+};
+const named = (e: SeccompEvent) => [e.pid, e.comm, e.exe, e.arch?.name, e.nr, e.syscall, e.action, e.time, e.serial];
+
+describe('records inside JSON', () => {
+  it('Fluent Bit kmsg (JSON): the record as /dev/kmsg gives it, its printk stamp from sec.usec, trusted as a kernel-tagged syslog line is (checked)', () => {
+    expect(RECORDS.length).toBeGreaterThan(20);
+    for (const k of RECORDS) {
+      const e = one(fluentJson(k));
+      expect(named(e)).toEqual(plain(k));
+      expect(e).toMatchObject({ format: 'fluent-bit-kmsg', trusted: true, printk: Math.floor(k.usec / 1e6) + (k.usec % 1e6) / 1e6 });
+    }
+    // a message that does not begin with the record: no transport writes that
+    const e = one(JSON.stringify({ priority: 5, sequence: 1, sec: 1, usec: 2, msg: `hello ${RECORDS[0].msg}` }));
+    expect(e.trusted).toBe(false);
+  });
+
+  it('Fluent Bit kmsg through a whole log: learned as /dev/kmsg is; a line whose stamps the kernel lines around it deny is likely forged', () => {
+    const learn = (lines: string[]) => {
+      const l = new Learner();
+      const s = new LineSplitter('fb.log', l);
+      s.push(Buffer.from(lines.join('\n') + '\n'));
+      s.end();
+      l.finish();
+      return l;
+    };
+    const real = learn(KMSG.map((k) => `${k.pri},${k.seq},${k.usec},-;${k.msg}`));
+    const fb = learn(KMSG.map(fluentJson));
+    expect(fb.names()).toEqual(real.names());
+    expect(fb.records).toBe(real.records);
+    // a forged line in the middle: a call no one made, with a printk stamp far ahead of its audit time
+    const k = RECORDS[10];
+    const forged = JSON.stringify({ priority: 5, sequence: k.seq, sec: Math.floor(k.usec / 1e6) + 100000, usec: 0, msg: k.msg.replace(/syscall=\d+/, 'syscall=169').replace(/:(\d+)\)/, (_, n) => `:${Number(n) + 1})`) });
+    const withForged = KMSG.map(fluentJson);
+    withForged.splice(KMSG.indexOf(k) + 1, 0, forged);
+    const l = learn(withForged);
+    expect(l.names()).toEqual(real.names());
+    expect([...l.suspicious.keys()]).toEqual(['printk-ahead']);
+  });
+
+  it("Fluent Bit's stdout print (\"msg\"=>\"...\"): escapes undone as msgpack-c writes them (comm=\\\"x\\\" is comm x); not trusted", () => {
+    RECORDS.forEach((k, i) => {
+      const e = one(fluentStdout(k, i));
+      expect(named(e)).toEqual(plain(k));
+      expect(e).toMatchObject({ format: 'fluent-bit-kmsg', trusted: false });
+    });
+  });
+
+  it("Docker's json-file: the container's line with its newline, not trusted", () => {
+    for (const k of RECORDS) {
+      const e = one(docker(k.msg));
+      expect(named(e)).toEqual(plain(k));
+      expect(e).toMatchObject({ format: 'docker-json', trusted: false });
+    }
+    // a container that prints a kernel-looking line is still a container
+    expect(one(docker(`[ 1316.482539] ${RECORDS[0].msg}`))).toMatchObject({ format: 'docker-json', trusted: false });
+  });
+
+  it('Loki: several records in one line (a push body, an export), each read, in order, with its stream label host', () => {
+    const values = RECORDS.slice(0, 5).map((k, i) => [String(1795935716000000000 + i), k.msg]);
+    const push = JSON.stringify({ streams: [{ stream: { job: 'kmsg', host: 'node1' }, values: [['1795935716000000000', 'not a record'], ...values] }] });
+    const got = all(push) as SeccompEvent[];
+    expect(got.map(named)).toEqual(RECORDS.slice(0, 5).map(plain));
+    for (const e of got) expect(e).toMatchObject({ format: 'loki', trusted: false, host: 'node1' });
+    const exported = JSON.stringify({ stream: { job: 'kmsg' }, values });
+    expect((all(exported) as SeccompEvent[]).map(named)).toEqual(RECORDS.slice(0, 5).map(plain));
+    const query = JSON.stringify({ status: 'success', data: { resultType: 'streams', result: [{ stream: {}, values }] } });
+    expect(all(query)).toHaveLength(5);
+    // the learner and parse count each of them
+    const dir = tmpDir();
+    const f = join(dir, 'loki.json');
+    writeFileSync(f, `${push}\n`);
+    const p = cli(['parse', f]);
+    expect(p.stdout.trim().split('\n')).toHaveLength(5);
+    const r = cli(['report', '--json', '--trust-any-source', f]);
+    expect(JSON.parse(r.stdout).totals.records).toBe(5);
+  });
+
+  it('any other JSON with a message (Vector, CloudWatch, an Elasticsearch export): read, not trusted, a string met twice read once', () => {
+    const k = RECORDS[3];
+    expect(named(one(JSON.stringify({ message: k.msg, host: 'n1', source_type: 'file', timestamp: '2026-11-29T07:01:56Z' })))).toEqual(plain(k));
+    expect(one(JSON.stringify({ message: k.msg, host: 'n1' }))).toMatchObject({ format: 'json', trusted: false, host: 'n1' });
+    expect(all(JSON.stringify({ logEvents: RECORDS.slice(0, 3).map((x, i) => ({ id: String(i), timestamp: 1795935716000, message: x.msg })) }))).toHaveLength(3);
+    expect(named(one(JSON.stringify({ _index: 'logs', _source: { message: k.msg, event: { original: k.msg } } })))).toEqual(plain(k));
+    expect(named(one(JSON.stringify([{ MSG: k.msg }])))).toEqual(plain(k));
+  });
+
+  it('a document pretty-printed over lines: the record in its JSON string is read, unescaped, not trusted; one cut short is skipped (bad-json)', () => {
+    const k = RECORDS[4];
+    expect(named(one(`    "log": ${JSON.stringify(k.msg)},`))).toEqual(plain(k));
+    expect(one(`  "message" : ${JSON.stringify(k.msg)}`)).toMatchObject({ format: 'json', trusted: false });
+    expect(one(`\t"MESSAGE" : ${JSON.stringify(k.msg)},`)).toMatchObject({ format: 'journal-export', trusted: false });
+    expect(all(`    "log": ${JSON.stringify(k.msg).slice(0, -1)}`)).toEqual([expect.objectContaining({ kind: 'skip', code: 'bad-json' })]);
+  });
+
+  it('a JSON line that holds a record but does not parse is counted as skipped (bad-json), never dropped', () => {
+    const cut = docker(RECORDS[0].msg).slice(0, -20);
+    expect(all(cut)).toEqual([expect.objectContaining({ kind: 'skip', code: 'bad-json' })]);
+    const l = new Learner();
+    l.lineText(cut, 'x', 1);
+    l.finish();
+    expect([...l.skipped.keys()]).toEqual(['bad-json']);
+  });
+
+  it('no JSON.parse for a JSON line without the bytes of a record', () => {
+    const spy = vi.spyOn(JSON, 'parse');
+    try {
+      const b = Buffer.from(JSON.stringify({ log: 'GET / 200 (auditing off)\n', stream: 'stdout', time: '2026-11-29T07:01:56Z' }).replace('audit', 'aud1t'));
+      expect(readJsonLine(b, 0, b.length, true)).toBeNull();
+      expect(new Parser().parse(b, 0, b.length, 'x', 1)).toBeNull();
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a quoted record outside JSON is not taken for a JSON string', () => {
+    const b = Buffer.from(`msg="${RECORDS[0].msg.replace(/"/g, '')}"`);
+    expect(stringAround(b, 0, 5)).toBe(-1);
+  });
+});
