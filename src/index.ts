@@ -39,7 +39,7 @@ export { ARCHES, findArch, nameOf, numberOf, resolve, type Arch, type Resolved }
 // Profile formats, and what a profile does: check, diff, merge.
 export {
   FORMATS as PROFILE_FORMATS, renderProfile, parseProfile, resolveTemplate,
-  type FormatName, type InputKind, type LoadedProfile, type RenderOptions, type TemplateAssumptions,
+  type FormatName, type InputKind, type LoadedProfile, type RenderOptions, type ResolvedTemplate, type TemplateAssumptions,
 } from './profile/formats/index.js';
 export { Policy, type Effect, type Outcome, type Verdict } from './profile/policy.js';
 export { buildCheck, renderCheck, type CheckCall, type CheckProcess, type CheckReport } from './report/check.js';

@@ -43,6 +43,15 @@ describe('the public API', () => {
     expect(values.length).toBeLessThanOrEqual(40);
   });
 
+  it('takes a selection with lists left out, and its state reads back (a saved selection has every list)', () => {
+    const l = new api.Learner({ selection: { comms: ['busybox'] } });
+    for (const [i, text] of readFileSync(join(ROOT, 'fixtures/real/syslog-traditional.log'), 'utf8').split('\n').entries()) l.lineText(text, 'syslog', i + 1);
+    l.finish();
+    expect(l.names().length).toBeGreaterThan(5);
+    const back = api.parseState(api.serialiseState(api.toState(l, [])));
+    expect(back.options.selection).toEqual({ comms: ['busybox'], exes: [], pids: [] });
+  });
+
   it('gives a new object for every result (none is overwritten by the next call)', () => {
     const p = new api.Parser();
     const line = 'audit: type=1326 audit(1594067860.484:14536): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=29064 comm="http-echo" exe="/http-echo" sig=0 arch=c000003e syscall=51 compat=0 ip=0x46fe1f code=0x7ffc0000';

@@ -14,7 +14,7 @@ export const LAYERS = ['core', 'syscalls', 'elf', 'parse', 'profile', 'learn', '
 /** The files at the top of src/: entry points, above every layer. */
 const TOP = ['bin.ts', 'index.ts', 'worker.ts'];
 /** Node modules that touch the world outside the process; only io/, cli/ and the entry points use them. */
-const IMPURE = /^node:(fs|fs\/promises|net|child_process|worker_threads|os|tty|readline|process)$/;
+const IMPURE = /^(node:)?(fs|fs\/promises|net|http|https|http2|tls|dgram|dns|dns\/promises|child_process|cluster|worker_threads|os|tty|readline|process)$/;
 
 const SRC = join(ROOT, 'src');
 
@@ -25,10 +25,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every module a file names: static imports and re-exports (type-only too: they tie the layers all the same), and dynamic import(). */
+/** Every module a file names: static imports and re-exports (type-only too: they tie the layers all the same), dynamic import(), and createRequire(...)('x'). */
 function importsOf(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'";]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)|^import\s*'([^']+)'/gm)) out.push(m[1] ?? m[2] ?? m[3]);
+  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'";]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)|^import\s*'([^']+)'|createRequire\([^)]*\)\(\s*'([^']+)'\s*\)/gm)) out.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
   return out;
 }
 
@@ -117,6 +117,9 @@ describe('the layers of src/', () => {
   it('catches what it is for: an upward import and a circle are seen by its reader', () => {
     // the checks above pass only if importsOf finds imports in every form the tree uses
     expect(importsOf("import type { A } from '../learn/learner.js';\nexport { B } from './b.js';\nconst w = await import('./w.js');\nimport {\n  C,\n} from './c.js';")).toEqual(['../learn/learner.js', './b.js', './w.js', './c.js']);
+    expect(importsOf("const { Ajv } = createRequire(import.meta.url)('ajv');\nimport { readFileSync } from 'fs';")).toEqual(['ajv', 'fs']);
+    for (const m of ['fs', 'node:fs', 'node:http', 'https', 'node:dgram', 'node:worker_threads']) expect(IMPURE.test(m), m).toBe(true);
+    for (const m of ['node:path', 'node:module', 'yaml', 'ajv', './fs.js']) expect(IMPURE.test(m), m).toBe(false);
     expect(rank('cli')).toBeGreaterThan(rank('parse'));
     expect(rank('top')).toBeGreaterThan(rank('cli'));
   });

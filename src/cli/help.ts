@@ -15,11 +15,14 @@ const EXAMPLES: Record<'learn' | 'report' | 'parse' | 'resolve' | 'check' | 'dif
     ['$0 --exe /usr/bin/myapp --format spo --name myapp audit.log > myapp.yaml', 'a SeccompProfile for kubectl apply -f myapp.yaml'],
     ['$0 --comm myd --format systemd -o seccomp.conf /var/log/syslog', 'a systemd drop-in, for /etc/systemd/system/myd.service.d/'],
     ['$0 --state node-1.json --node node-1 /var/log/audit/audit.log', 'learn on from where the last run stopped (run it again after rotation)'],
+    ['$0 --comm redis-server --root /proc/$(pidof redis-server)/root /var/log/audit/audit.log', 'also say how many calls its binary can make that the recording never saw'],
+    ['$0 --comm redis-server --root rootfs --include-unexercised audit.log -o redis.json', 'allow them too: what ran and what the binary can make (rootfs: podman export ... | tar -x -C rootfs)'],
   ],
   report: [
     ['$0 report --comm http-echo /var/log/syslog', 'per process: each syscall with its count and action, denied first'],
     ['$0 report --denied /var/log/syslog', 'only what a profile in force denied: why does my pod crash?'],
     ['$0 report --json /var/log/audit/audit.log | jq .findings', 'one JSON document'],
+    ['$0 report --comm redis-server --root rootfs audit.log', 'what its binary can make that the recording never saw, each call with the functions that make it'],
   ],
   parse: [
     ['$0 parse /var/log/syslog | jq -r .syscall | sort | uniq -c', 'one JSON object per record, for jq'],
@@ -33,6 +36,7 @@ const EXAMPLES: Record<'learn' | 'report' | 'parse' | 'resolve' | 'check' | 'dif
   check: [
     ['$0 check profiles/fine-grained.json --comm http-echo /var/log/syslog', 'which calls of http-echo would the profile deny?'],
     ['$0 check --json seccomp.yaml audit.log | jq .totals', 'the same, for a machine'],
+    ['$0 check redis.json --comm redis-server --root rootfs audit.log', "also which of the profile's denials its binary can make"],
   ],
   diff: [
     ['$0 diff profiles/learned.json fine-grained.json', '-name: only the learned profile allows it; +name: only fine-grained.json'],

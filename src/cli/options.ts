@@ -187,6 +187,8 @@ export const MERGE = {
     'out-dir': { type: 'string', describe: 'states: one profile per program into this directory' },
     report: { type: 'boolean', default: false, describe: 'states: the report of the merged states instead of a profile' },
     json: { type: 'boolean', default: false, describe: 'with --report: as JSON' },
+    root: { type: 'string', describe: 'states: the file system the programs ran in: their executables are read there, to name (--report) or allow (--include-unexercised) the calls they can make that the recording never saw' },
+    'include-unexercised': { type: 'boolean', default: false, describe: 'states, with --root: also allow the calls each program\'s binary can make that the recording never saw' },
     comm: { type: 'string', default: [] as string[], coerce: list(String), describe: 'states: only programs that ran with this comm; repeatable' },
     exe: { type: 'string', default: [] as string[], coerce: list(String), describe: 'states: only programs of this executable; repeatable' },
     'default-action': { type: 'string', choices: DEFAULT_ACTIONS, describe: 'states: the profiles\' defaultAction [default: SCMP_ACT_ERRNO]; SCMP_ACT_LOG: watch profiles, which log only the calls they do not allow' },

@@ -40,8 +40,14 @@ export interface Selection {
   pids: readonly number[];
 }
 
+/** A selection with every list (those left out empty), as a state saves it. */
+export function fullSelection(s: Partial<Selection> | undefined): Selection {
+  return { comms: s?.comms ?? [], exes: s?.exes ?? [], pids: s?.pids ?? [] };
+}
+
 export interface LearnOptions {
-  selection?: Selection;
+  /** Which processes to learn (by comm, exe or pid; a list left out is empty); none given: every process. */
+  selection?: Partial<Selection>;
   /** Learn records whose envelope does not say the kernel wrote them. */
   trustAnySource?: boolean;
   /** Keep per-call counts, times and pids for each program (for `report`). */
@@ -134,7 +140,7 @@ export class Learner implements LineSink, ItemSink {
 
   constructor(private readonly opts: LearnOptions = {}) {
     this.node = opts.node ?? null;
-    this.selection = opts.selection ?? { comms: [], exes: [], pids: [] };
+    this.selection = fullSelection(opts.selection);
     this.comms = new Set(this.selection.comms.map(truncateComm));
     this.exes = new Set(this.selection.exes);
     this.pids = new Set(this.selection.pids);

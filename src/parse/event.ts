@@ -29,14 +29,6 @@ export { blankEvent, type Action, type AuditMark, type LineResult, type LossNoti
  */
 export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr', 'Log: a'];
 
-/**
- * `TIME:SERIAL`, what identifies one record across sources (as the kernel
- * writes it: milliseconds, three digits), or null where the format drops either.
- */
-export function recordKey(e: SeccompEvent): string | null {
-  return e.time === null || e.serial === null ? null : `${e.time.toFixed(3)}:${e.serial}`;
-}
-
 /** Each action's SECCOMP_RET_* value (linux/seccomp.h): its action bits. */
 const ACTION_VALUES: Readonly<Record<Action, number>> = {
   KILL_PROCESS: 0x80000000,

@@ -2,7 +2,7 @@
 // architecture and action: the names only A gives that action and the names
 // only B does, after each profile is read as the runtime reads it (the first
 // unconditional rule decides, rules equal to the default do nothing, a Docker
-// template resolved for one host; src/policy.ts). Any of the formats, in any
+// template resolved for one host; src/profile/policy.ts). Any of the formats, in any
 // pair: a learned OCI profile against the SPO resource deployed, a Docker
 // template against a systemd drop-in.
 import { ARCHES, type Arch } from '../syscalls/index.js';

@@ -1,6 +1,6 @@
 // `seccomp-learn merge PROFILE...`: the union of profiles, for one program
 // recorded on several replicas or runs. Each profile is read as the runtime
-// reads it (src/policy.ts); for each name the least restrictive action any
+// reads it (src/profile/policy.ts); for each name the least restrictive action any
 // profile gives it wins (the kernel's order: KILL_PROCESS, KILL_THREAD, TRAP,
 // ERRNO, NOTIFY, TRACE, LOG, ALLOW), and so for the default action; every
 // such choice between differing profiles is said. Rules with argument
@@ -53,7 +53,7 @@ export function mergeProfiles(inputs: MergeInput[], native: Arch): MergeResult {
   if (flags.size) out.flags = [...flags];
   for (const k of ['listenerPath', 'listenerMetadata'] as const) {
     const values = [...new Set(inputs.map((i) => i.profile[k]).filter((v) => v !== undefined))];
-    if (values.length > 1) throw new SeccompLearnError('profiles-unmergeable', `the profiles name different ${k}s (${values.map((v) => JSON.stringify(v)).join(', ')}): one filter has one listener`);
+    if (values.length > 1) throw new SeccompLearnError('profiles-unmergeable', `the profiles name different ${k}s (${values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}): one filter has one listener`);
     if (values.length === 1) out[k] = values[0];
   }
 

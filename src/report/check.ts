@@ -1,6 +1,6 @@
 // `seccomp-learn check PROFILE [FILE...]`: would this profile break what the
 // records show? For each selected process, every call it made is put to the
-// profile on the record's own ABI (src/policy.ts says how the filter decides);
+// profile on the record's own ABI (src/profile/policy.ts says how the filter decides);
 // the calls it would not let run are listed with their count, the action they
 // would meet and the first file:line where the call was read.
 import type { Learner } from '../learn/learner.js';

@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, fixture, IN_CI, tmpDir } from '../helpers.js';
+import { cli, fixture, IN_CI, ROOT as ROOT_DIR, tmpDir } from '../helpers.js';
 
 function place(root: string, inside: string, from: string): void {
   mkdirSync(dirname(join(root, inside)), { recursive: true });
@@ -108,6 +108,53 @@ describe.skipIf(!haveUname && !IN_CI)('--root through the CLI', () => {
     const u = cli(['--include-unexercised', LOG]);
     expect([u.code, u.stdout]).toEqual([2, '']);
     expect(u.stderr).toBe('seccomp-learn: --include-unexercised goes with --root DIR (the file system the programs ran in, where their binaries are read)\nTry seccomp-learn --help.\n');
+  });
+
+  it('check --root: the calls the binary can make that the records never showed and the profile would not allow; the exit status is the records\'', () => {
+    const root = unameRoot();
+    const dir = tmpDir();
+    const minimal = join(dir, 'uname.json');
+    expect(cli(['-q', '--exe', '/usr/bin/uname', '-o', minimal, LOG]).code).toBe(0);
+    const doc = JSON.parse(cli(['report', '--json', '--exe', '/usr/bin/uname', '--root', root, LOG]).stdout);
+    const can = doc.processes[0].unexercised as UnexercisedJSON[];
+
+    const j = cli(['check', '--json', minimal, '--exe', '/usr/bin/uname', '--root', root, LOG]);
+    expect(j.code).toBe(0);
+    const c = JSON.parse(j.stdout);
+    expect(c.root).toBe(root);
+    // every call the binary can make and the records never showed is denied by the minimal profile
+    expect(c.processes[0].unexercised).toEqual(can.map((u) => ({ ...u, verdict: 'denied', action: 'SCMP_ACT_ERRNO', errno: 1 })));
+    const t = cli(['check', minimal, '--exe', '/usr/bin/uname', '--root', root, LOG]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain(`  all 19 syscalls would be allowed\n  its binary can make ${can.length} more calls that the records never showed and the profile would not allow (read from /usr/bin/uname with glibc 2.`);
+    expect(t.stdout).toMatch(/\n {2}! exit_group +x86_64 {2}SCMP_ACT_ERRNO \(EPERM\) {2}via .*exit/);
+
+    // the profile with them included denies none of them
+    const full = join(dir, 'full.json');
+    expect(cli(['-q', '--exe', '/usr/bin/uname', '--root', root, '--include-unexercised', '-o', full, LOG]).code).toBe(0);
+    const f = JSON.parse(cli(['check', '--json', full, '--exe', '/usr/bin/uname', '--root', root, LOG]).stdout);
+    expect(f.processes[0].unexercised).toEqual([]);
+    const all = JSON.parse(cli(['check', '--json', '--all', full, '--exe', '/usr/bin/uname', '--root', root, LOG]).stdout);
+    expect(all.processes[0].unexercised.map((u: UnexercisedJSON) => u.name)).toEqual(can.map((u) => u.name));
+  });
+
+  it('merge of states --root: the report names them, --include-unexercised adds them, as learn does', () => {
+    const root = unameRoot();
+    const dir = tmpDir();
+    const state = join(dir, 'node1.state.json');
+    expect(cli(['-q', '--exe', '/usr/bin/uname', '--state', state, LOG]).code).toBe(0);
+    const learned = JSON.parse(cli(['report', '--json', '--exe', '/usr/bin/uname', '--root', root, LOG]).stdout);
+    const merged = JSON.parse(cli(['merge', '-q', '--report', '--json', '--root', root, state]).stdout);
+    expect(merged.processes[0].unexercised).toEqual(learned.processes[0].unexercised);
+    expect(merged.processes[0].binary).toEqual(learned.processes[0].binary);
+    const profile = cli(['merge', '-q', '--root', root, '--include-unexercised', state]);
+    expect(profile.code).toBe(0);
+    expect(profile.stdout).toBe(cli(['--exe', '/usr/bin/uname', '--root', root, '--include-unexercised', LOG]).stdout);
+    const said = cli(['merge', '--root', root, state]);
+    expect(said.stderr).toContain(`seccomp-learn: --root ${root}: the binaries can make ${learned.processes[0].unexercised.length} syscalls the recording never saw (uname ${learned.processes[0].unexercised.length})`);
+    // with profiles they are refused
+    const p = cli(['merge', '--root', root, join(ROOT_DIR, 'fixtures/published/k8s-fine-grained.json'), join(ROOT_DIR, 'fixtures/published/k8s-fine-grained-before.json')]);
+    expect([p.code, p.stderr]).toEqual([2, 'seccomp-learn: --out-dir, --report, --comm, --exe, --root and --include-unexercised are for merging learn states\nTry seccomp-learn --help.\n']);
   });
 
   it('a --root that is not a directory: one line, exit 1, before any log is read', () => {

@@ -2,15 +2,16 @@
 // root made here from real binaries (this machine's uname and its glibc, the
 // static busybox, an aarch64 library): the report's unexercised calls with the
 // functions that make them, and every binary that cannot say, said with why.
-import { copyFileSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Learner } from '../../src/learn/learner.js';
 import { Binaries } from '../../src/io/binaries.js';
 import { buildReport, renderReport } from '../../src/report/report.js';
-import { judge, withUnexercised, type ProgramBinary } from '../../src/report/unexercised.js';
+import { importersOf, judge, withUnexercised, type ProgramBinary } from '../../src/report/unexercised.js';
 import { findArch } from '../../src/syscalls/index.js';
-import { IN_CI, readFixture, tmpDir } from '../helpers.js';
+import { haveOrCi, IN_CI, readFixture, tmpDir } from '../helpers.js';
 
 /** Put a copy of a real file (links followed) at `inside` in `root`. */
 function place(root: string, inside: string, from: string): void {
@@ -105,6 +106,32 @@ describe.skipIf(!haveUname && !IN_CI)('the calls a recorded program can make tha
     const r = buildReport(learned());
     expect(r.root).toBeUndefined();
     for (const p of r.processes) expect(Object.keys(p)).not.toContain('unexercised');
+  });
+});
+
+describe('which files import what the recording never saw', () => {
+  it("a library's imports are its own: fsync and usleep imported by libflush.so, not by the program", () => {
+    if (!haveOrCi('gcc', 'gcc')) return;
+    const d = tmpDir();
+    writeFileSync(join(d, 'lib.c'), '#include <unistd.h>\nint flush(int fd) { return fsync(fd) + usleep(1); }\n');
+    writeFileSync(join(d, 'main.c'), '#include <stdio.h>\nint flush(int);\nint main(void) { puts("hi"); return flush(1); }\n');
+    const cc = (args: string[]) => expect(spawnSync('gcc', args, { cwd: d, encoding: 'utf8' }).stderr).toBe('');
+    cc(['-shared', '-fPIC', '-o', 'libflush.so', 'lib.c']);
+    cc(['-o', 'main', 'main.c', '-L.', '-lflush', '-Wl,-rpath,/opt/app/lib']);
+    const root = tmpDir();
+    place(root, '/opt/app/bin/main', join(d, 'main'));
+    place(root, '/opt/app/lib/libflush.so', join(d, 'libflush.so'));
+    place(root, '/lib/x86_64-linux-gnu/libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6');
+    place(root, '/lib64/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2');
+    const b = new Binaries(root).of('/opt/app/bin/main');
+    expect(b.problems).toEqual([]);
+    const j = judge(b, new Map([[x86_64, new Set(['write'])]]));
+    const by = (n: string) => j.calls!.filter((c) => c.name === n);
+    expect(by('fsync').map((c) => c.via)).toEqual([['fsync']]);
+    expect(by('clock_nanosleep').map((c) => c.via)).toEqual([['usleep']]);
+    expect(importersOf(b.witness!, by('fsync'))).toEqual(['/opt/app/lib/libflush.so']);
+    expect(importersOf(b.witness!, [...by('fsync'), ...by('clock_nanosleep')])).toEqual(['/opt/app/lib/libflush.so']);
+    expect(b.witness!.importers.get('puts')).toEqual(['/opt/app/bin/main']);
   });
 });
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { SeccompLearnError } from '../../core/error.js';
 import { findings } from '../../report/findings.js';
-import { Learner, truncateComm } from '../../learn/learner.js';
+import { fullSelection, Learner, truncateComm } from '../../learn/learner.js';
 import { buildProfile, checkProfile, mergeProfile, type BuildOptions, type Profile } from '../../profile/model.js';
 import type { SeccompEvent } from '../../parse/event.js';
 import type { Arch } from '../../syscalls/index.js';
@@ -72,7 +72,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   // --state: go on from what an earlier run learned, and save what this one adds
   const saved = a.state === undefined ? null : readStateFile(a.state, `--state ${a.state}`, true);
   if (saved) {
-    const asked = { selection: options.selection, trustAnySource: options.trustAnySource, noRuntimeBase: options.noRuntimeBase };
+    const asked = { selection: fullSelection(options.selection), trustAnySource: options.trustAnySource, noRuntimeBase: options.noRuntimeBase };
     if (!sameOptions(saved.options, asked)) throw new SeccompLearnError('usage', `--state ${a.state} was learned with other options (${describeOptions(saved.options)}): give the same, or start a new state`);
     if (a.node !== undefined && a.node !== saved.node) throw new SeccompLearnError('usage', `--state ${a.state} is node ${JSON.stringify(saved.node)}, not ${JSON.stringify(a.node)}`);
   }

@@ -1,6 +1,7 @@
 // `seccomp-learn merge STATE...`: learn states of many nodes or shards, merged
 // (in any order: the same result) into one state, profiles or a report.
 import { SeccompLearnError } from '../../core/error.js';
+import { addCall, type Calls } from '../../learn/calls.js';
 import type { Learner } from '../../learn/learner.js';
 import type { Program } from '../../learn/lives.js';
 import { buildProfile } from '../../profile/model.js';
@@ -8,13 +9,15 @@ import { findings } from '../../report/findings.js';
 import { buildReport, renderReport } from '../../report/report.js';
 import { mergeStates, serialiseState, toState, type LearnState } from '../../state/state.js';
 import type { Arch } from '../../syscalls/index.js';
+import { Binaries, checkRoot } from '../../io/binaries.js';
 import { prepareOutDir, prepareOutput, refuseOverwrite, writeAtomic } from '../../io/output.js';
+import { addUnexercised, unexercisedOf, withUnexercised } from '../../report/unexercised.js';
 import type { Io, Say } from '../../io/read.js';
 import { EXIT } from '../exit.js';
 import type { MergeArgs } from '../options.js';
 import { LearnedRenderer, writeProgramProfiles } from '../program-profiles.js';
 import { readStateFile } from '../state-file.js';
-import { summary } from '../summary.js';
+import { rootSummary, summary } from '../summary.js';
 
 function load(file: string): { file: string; state: LearnState } {
   return { file, state: readStateFile(file, file, false)! };
@@ -30,6 +33,11 @@ function selected(l: Learner, a: MergeArgs): Program[] {
 /** merge with learn states as its PROFILEs (one or more: cli/commands/merge.ts tells). */
 export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const inputs = a.profiles;
+  if (a['include-unexercised'] && a.root === undefined) throw new SeccompLearnError('usage', '--include-unexercised goes with --root DIR (the file system the programs ran in, where their binaries are read)');
+  if (a['include-unexercised'] && (a.report || a.format === 'state')) throw new SeccompLearnError('usage', `--include-unexercised is about profiles; --${a.report ? 'report' : 'format state'} writes none`);
+  if (a.root !== undefined) checkRoot(a.root);
+  const binaries = a.root === undefined ? undefined : new Binaries(a.root);
+  const include = a['include-unexercised'] ? binaries : undefined;
   // before any state is read: the outputs can be written, and a state read is
   // replaced only by the merged state (`--format state -o a.json a.json b.json` folds b into a)
   if (a.format !== 'state') refuseOverwrite([['-o', a.output]], inputs);
@@ -47,6 +55,13 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
     summary(learner, findings(learner), say);
+    if (binaries && a.format !== 'state') {
+      const programs = selected(learner, a).filter((g) => g.calls.size > 0);
+      // one profile: what another program was seen to make is not added again
+      const union: Calls = new Map();
+      for (const g of programs) for (const [abi, names] of g.calls) for (const n of names) addCall(union, abi, n);
+      rootSummary(unexercisedOf(programs, (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? union : undefined);
+    }
     if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once in the records read (the records used count them in each state); the profile is the same`);
   }
   if (a.format === 'state') {
@@ -56,7 +71,7 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     return EXIT.ok;
   }
   if (a.report) {
-    const r = buildReport(learner, false);
+    const r = buildReport(learner, false, undefined, binaries);
     const keep = new Set(selected(learner, a).map((g) => g.exe ?? g.name));
     if (a.comm.length > 0 || a.exe.length > 0) r.processes = r.processes.filter((p) => keep.has(p.exe ?? p.name));
     const text = a.json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r, 80, false);
@@ -71,13 +86,13 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     return EXIT.nothing;
   }
   const build = { defaultAction: a['default-action'] };
-  if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, build, say, a.quiet, inputs);
+  if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, build, say, a.quiet, inputs, include ? (g) => withUnexercised(g.calls, include.of(g.exe)) : undefined);
+  const calls: Calls = new Map();
+  for (const g of programs) for (const [abi, set] of g.calls) for (const s of set) addCall(calls, abi, s);
+  if (include) for (const g of programs) addUnexercised(calls, g.calls, include.of(g.exe));
   const names = new Set<string>();
-  const abis = new Set<Arch>();
-  for (const g of programs) for (const [abi, set] of g.calls) {
-    abis.add(abi);
-    for (const s of set) names.add(s);
-  }
+  const abis = new Set<Arch>(calls.keys());
+  for (const set of calls.values()) for (const s of set) names.add(s);
   const program = a.name ?? (programs.length === 1 ? programs[0].name : 'merged');
   const text = renderer.render(buildProfile(names, abis, build), program, a.name);
   if (a.output !== undefined) writeAtomic(a.output, text);

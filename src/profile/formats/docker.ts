@@ -99,7 +99,7 @@ function kernelAtLeast(have: string, want: string): boolean {
   return hm > wm || (hm === wm && hn >= wn);
 }
 
-export interface Resolved {
+export interface ResolvedTemplate {
   profile: Profile;
   /** The assumptions that changed the result, in words. */
   notes: string[];
@@ -113,7 +113,7 @@ export interface Resolved {
  * Throws a SeccompLearnError 'profile-invalid' naming `file` where moby refuses the template (both `architectures`
  * and `archMap`; both `name` and `names`).
  */
-export function resolveTemplate(p: Profile, a: TemplateAssumptions, file: string): Resolved {
+export function resolveTemplate(p: Profile, a: TemplateAssumptions, file: string): ResolvedTemplate {
   const notes = new Set<string>();
   const archMap = (p.archMap as ArchMapEntry[] | undefined) ?? [];
   if ((p.architectures?.length ?? 0) > 0 && archMap.length > 0) throw new SeccompLearnError('profile-invalid', 'both "architectures" and "archMap" (Docker refuses such a profile)', { source: file });

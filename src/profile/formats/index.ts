@@ -132,7 +132,7 @@ function checkNames(p: Profile, file: string, kind: FormatName): void {
   });
 }
 
-export { archMapFor, DOCKER_DEFAULT_CAPS, mobyArchName, resolveTemplate, type TemplateAssumptions } from './docker.js';
+export { archMapFor, DOCKER_DEFAULT_CAPS, mobyArchName, resolveTemplate, type ResolvedTemplate, type TemplateAssumptions } from './docker.js';
 export { dnsName, isDns1123Subdomain, SPO_API_VERSION } from './spo.js';
 export { SYSTEMD_ARCHES } from './systemd.js';
 export { errnoName, errnoNumber, showErrno } from './errno.js';
