@@ -140,7 +140,7 @@ describe.skipIf(why !== null && !IN_CI)('the watch loop end to end (runc)', () =
     // every call the second load makes outside the allow list is logged; the rest are silent
     expect([...watched.names].sort()).toEqual([...audited.names].filter((n) => !allow.has(n)).sort());
     // the log volume falls
-    console.log(`the second load: ${audited.records} records under audit.json, ${watched.records} under the watch profile (${watched.names.size} calls outside its allow list of ${allow.size})`);
+    console.log(`the second load: ${audited.records} records under audit.json, ${watched.records} under the watch profile (${watched.names.size} calls outside its allow list of ${allow.size}: ${[...watched.names].sort().join(' ')})`);
     expect(watched.records).toBeLessThan(audited.records / 2);
   }, QUIET_WAIT_MS + 60_000);
 
