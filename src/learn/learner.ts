@@ -11,7 +11,7 @@
 // its own file); state/state.ts composes them, with the counts kept here.
 import type { AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
 import { blankEvent, Parser } from '../parse/event.js';
-import type { LogFormat } from '../parse/envelope.js';
+import { showsEveryType, type LogFormat } from '../parse/envelope.js';
 import { countIn, keepExample, type Counted } from './examples.js';
 import type { Gap } from './gaps.js';
 import { addCall, addDetail, newDetail, type Calls } from './calls.js';
@@ -223,7 +223,7 @@ export class Learner implements LineSink, ItemSink {
     if (!m.trusted) return;
     const src = this.sources.get(m.file, m.host ?? this.node);
     if (!this.opts.trustAnySource && judged(m) && !this.judgeLine(src, m, null, null)) return;
-    this.sources.observeSerial(src, m.serial, m.time, m.file, m.line);
+    if (showsEveryType(m.format)) this.sources.observeSerial(src, m.serial, m.time, m.file, m.line);
   }
 
   /**
@@ -297,8 +297,8 @@ export class Learner implements LineSink, ItemSink {
   /** A record the checks let through. */
   private accept(src: SourceState, e: SeccompEvent): void {
     // every source's serials, duplicates included: each source has its own gaps
-    // (not ausearch -i's: it prints only the record types asked for, and the others leave gaps)
-    if (e.trusted && e.serial !== null && e.format !== 'ausearch-i') this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
+    // (not ausearch's: it prints only the record types asked for, and the others leave gaps)
+    if (e.trusted && e.serial !== null && showsEveryType(e.format)) this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
     const host = e.host ?? this.node;
     const machine = this.window.machine(host);
     if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
