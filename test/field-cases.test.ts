@@ -20,9 +20,11 @@ const parse = (prefix: string) => {
 const pick = (e: Record<string, unknown>) => [e.pid, e.arch, e.syscall, e.nr, e.action, e.sig];
 
 describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () => {
-  it('01: journald shows one ERRNO denial twice (both transports): one record, one denial', () => {
+  it('01: journald shows one ERRNO denial twice (both transports): one record, one denial; parse prints it once (both with --all)', () => {
     const evs = parse('01');
-    expect(evs.map(pick)).toEqual([
+    expect(evs.map(pick)).toEqual([[7645, 'x86_64', 'mount', 165, 'ERRNO', 0]]);
+    const all = cli(['parse', '--all', file('01')]).stdout.trim().split('\n');
+    expect(all.map((l) => pick(JSON.parse(l)))).toEqual([
       [7645, 'x86_64', 'mount', 165, 'ERRNO', 0],
       [7645, 'x86_64', 'mount', 165, 'ERRNO', 0],
     ]);

@@ -73,7 +73,8 @@ export class RecordWindow {
     if (this.serials[i] === e.serial + 1 && (same || zoneApart(this.times[i], ms))) {
       const had = this.sigs[i];
       const hadMachine = had >>> 24;
-      if ((had & 0xffffff) === sig) return hadMachine === m ? 'duplicate' : 'elsewhere';
+      // at another time than the one read before: one record only where one machine could have logged both
+      if ((had & 0xffffff) === sig && (same || this.oneMachine(hadMachine, m))) return hadMachine === m ? 'duplicate' : 'elsewhere';
     }
     if (this.serials[i] === e.serial + 1 && same) {
       const had = this.sigs[i];
@@ -90,6 +91,11 @@ export class RecordWindow {
     this.times[i] = ms;
     this.sigs[i] = (sig | ((machine & 0xff) << 24)) >>> 0;
     return 'new';
+  }
+
+  /** Whether machines `a` and `b` can be one: the same number, or either the unnamed one (the kernel log, audit.log). */
+  private oneMachine(a: number, b: number): boolean {
+    return a === b || this.named[a] === 0 || this.named[b] === 0;
   }
 
   /**
@@ -137,7 +143,11 @@ export class RecordWindow {
       const i = serial % DEDUP_WINDOW;
       const from = sigs[k] >>> 24;
       const sig = ((sigs[k] & 0xffffff) | (((mine[from] ?? from) & 0xff) << 24)) >>> 0;
-      if (this.serials[i] === serial + 1 && (this.times[i] === times[k] || zoneApart(this.times[i], times[k])) && (this.sigs[i] & 0xffffff) === (sig & 0xffffff)) {
+      if (
+        this.serials[i] === serial + 1 &&
+        (this.sigs[i] & 0xffffff) === (sig & 0xffffff) &&
+        (this.times[i] === times[k] || (zoneApart(this.times[i], times[k]) && this.oneMachine(this.sigs[i] >>> 24, sig >>> 24)))
+      ) {
         both++;
         continue;
       }
@@ -160,15 +170,19 @@ export class RecordWindow {
 }
 
 /**
- * Whether two times of one serial (low 32 bits of their milliseconds) are one
- * record's read in two zones: `ausearch -i` prints the record's time as local
- * time without its zone, read here in this machine's zone, so the same record
- * in its raw and interpreted forms is a whole number of quarter hours apart (a
- * zone's offset less another's, -12 to +14 hours: within 26), to the millisecond.
+ * Whether two other times of one serial and one content (low 32 bits of their
+ * milliseconds) are one record's, as two forms give it:
+ * - `ausearch -i` prints the record's time as local time without its zone,
+ *   read here in this machine's zone, so the same record in its raw and
+ *   interpreted forms is a whole number of quarter hours apart (a zone's offset
+ *   less another's, -12 to +14 hours: within 26), to the millisecond;
+ * - a journald JSON entry of the audit transport without
+ *   `_SOURCE_REALTIME_TIMESTAMP` has the time journald received it
+ *   (`__REALTIME_TIMESTAMP`), after the record's own by less than a second.
  */
 function zoneApart(a: number, b: number): boolean {
   const d = (a - b) | 0;
-  return d !== 0 && d % 900_000 === 0 && Math.abs(d) <= 26 * 3_600_000;
+  return d !== 0 && ((d % 900_000 === 0 && Math.abs(d) <= 26 * 3_600_000) || Math.abs(d) < 1000);
 }
 
 // The window's records as a state saves them: how many, and their three arrays packed (see RecordWindow.save).

@@ -26,7 +26,7 @@ import type { Arch } from '../syscalls/index.js';
 import { judged, lineSuspicion, MAX_WAITING, SUSPICIONS, type Suspicion } from './forgery.js';
 import { RecordWindow } from './duplicates.js';
 import { countLoss, type Loss } from './loss.js';
-import { countDenied, type Denied } from './denied.js';
+import { countDenied, strictModeKill, type Denied } from './denied.js';
 import { LabelCounts } from './labels.js';
 import type { ItemSink } from '../parse/wire.js';
 
@@ -212,7 +212,8 @@ export class Learner implements LineSink, ItemSink {
   }
 
   private untrustedRecord(e: SeccompEvent, head: string | null): void {
-    const what = head ? `a ${e.format} line beginning ${JSON.stringify(head)}` : `a ${e.format} line`;
+    const a = /^[aeiou]/.test(e.format) ? 'an' : 'a';
+    const what = head ? `${a} ${e.format} line beginning ${JSON.stringify(head)}` : `${a} ${e.format} line`;
     countIn(this.untrusted, e.format, { file: e.file, line: e.line, message: what });
   }
 
@@ -374,7 +375,7 @@ export class Learner implements LineSink, ItemSink {
       if (counted) life.before++;
     } else if (counted) {
       this.used++;
-      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(this.denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line);
+      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(this.denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
     }
     // the end of a process: its pid may be reused by an unrelated one
     if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.end(life);
