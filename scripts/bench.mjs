@@ -293,14 +293,18 @@ function checkProfiles(label, outDir, truth) {
   let have = [];
   try {
     have = readdirSync(outDir).filter((n) => n.endsWith('.json'));
-  } catch {}
+  } catch {
+    // no directory: no profile was written, which the checks below report
+  }
   const differ = [];
   for (const file of have) if (!want.has(file)) fail(`${label}: a profile for a program that made no seccomp-logged call: ${file}`);
   for (const [file, { name, calls }] of want) {
     let got = null;
     try {
       got = new Set(JSON.parse(readFileSync(join(outDir, file), 'utf8')).syscalls[0].names);
-    } catch {}
+    } catch {
+      // missing or unreadable: `got` stays null and the check below names the file
+    }
     if (got === null) {
       fail(`${label} ${name}: no profile ${file}`);
       continue;

@@ -89,7 +89,6 @@ const setReg = (r, v) => (st) => {
   out[r] = v;
   return out;
 };
-const copyReg = (d, s) => (st) => setReg(d, st[s])(st);
 const identity = (st) => st;
 const seqs = (...fs) => (st) => fs.reduce((s, f) => f(s), st);
 
@@ -853,13 +852,14 @@ function main(argv) {
     console.error(`gen-libc-calls: ${err.message}`);
     return 1;
   }
+  const generated = generate(tables);
   const headers = (text) => text.split('\n').filter((l) => l.startsWith('//   ')).join('\n');
   const differs = (committed) => {
     const [was, now] = [headers(committed), headers(generated)];
     const why = was !== now ? `the libraries here are not those it was made from:\n  committed:\n${was}\n  here:\n${now}` : 'the analysis made something else from the same libraries';
     return `what this machine generates (${why}); run npm run gen:libc-calls`;
   };
-  return writeOrCheck({ tool: 'gen-libc-calls', root, out: OUT, generated: generate(tables), check, differs });
+  return writeOrCheck({ tool: 'gen-libc-calls', root, out: OUT, generated, check, differs });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,7 +1,7 @@
 // Writes src/state/schema.ts: the JSON Schema of a saved learn state (the type
 // LearnState of src/state/state.ts), made by ts-json-schema-generator, so that a state
 // file is checked whole before any of it is taken in. `--check`: exit 1 when the
-// file is not what the types give now (test/state.test.ts runs it).
+// file is not what the types give now (test/state/state.test.ts runs it).
 import { createGenerator } from 'ts-json-schema-generator';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

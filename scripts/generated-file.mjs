@@ -19,7 +19,9 @@ export function writeOrCheck({ tool, root, out, generated, check, differs }) {
   let committed = '';
   try {
     committed = readFileSync(out, 'utf8');
-  } catch {}
+  } catch {
+    // not there yet: it differs, and is written (or reported by --check)
+  }
   if (committed !== generated) {
     console.error(`${tool}: ${rel} differs from ${differs(committed)}`);
     return 1;

@@ -203,7 +203,7 @@ function semantics(o: Obj, all: Obj[]): string[] {
   if (!o.spec?.template) return bad;
   const spec = podSpec(o);
   const labels = o.spec.template.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(o.spec.selector?.matchLabels ?? {})) if (labels[k] !== v) say(`selector ${k}=${v} does not match the template's labels`);
+  for (const [k, v] of Object.entries(o.spec.selector?.matchLabels ?? {})) if (labels[k] !== v) say(`selector ${k}=${String(v)} does not match the template's labels`);
   if (o.kind === 'Job' && o.spec.selector) say('a Job selector is set by the API server');
   if (spec.automountServiceAccountToken !== false) say('mounts a service account token it has no use for');
   if (!all.some((x) => x.kind === 'ServiceAccount' && x.metadata.name === spec.serviceAccountName)) say(`no ServiceAccount ${spec.serviceAccountName}`);
@@ -254,7 +254,7 @@ function semantics(o: Obj, all: Obj[]): string[] {
 function mebibytes(q: string): number {
   const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(q);
   if (!m) throw new Error(`quantity ${q}`);
-  return Number(m[1]) * { Ki: 1 / 1024, Mi: 1, Gi: 1024 }[(m[2] ?? 'Mi') as 'Ki']!;
+  return Number(m[1]) * { Ki: 1 / 1024, Mi: 1, Gi: 1024 }[(m[2] ?? 'Mi') as 'Ki'];
 }
 
 describe('deploy/kubernetes: the manifests', () => {

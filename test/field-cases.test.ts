@@ -1,7 +1,7 @@
 // The field cases (../shared/field-cases/): lines from public bug reports and docs,
-// each read as its README says. They are examples of kinds; test/formats.test.ts
+// each read as its README says. They are examples of kinds; test/parse/log-formats.test.ts
 // holds the kinds (every prefix, every locale) on the project's real fixtures.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, FIELD_CASES, IN_CI } from './helpers.js';

@@ -93,6 +93,11 @@ const NAME = {
   name: { type: 'string', coerce: kubernetesName, describe: 'the SeccompProfile\'s name (--format spo) [default: from the program]' },
 } as const;
 
+/** The file system the recorded programs ran in (learn, report, check, merge of states): their executables are read there (issue 21). */
+const ROOT = {
+  root: { type: 'string', describe: 'the file system the programs ran in (a container\'s exported root, /, /proc/PID/root): each program\'s executable and libraries are read there, to name the calls they can make that the recording never saw' },
+} as const;
+
 const JSON_OUTPUT = { json: { type: 'boolean', default: false, describe: 'one JSON document (field names in the README)' } } as const;
 
 // ---------------------------------------------------------------- commands
@@ -109,6 +114,8 @@ export const LEARN = {
     merge: { type: 'string', describe: 'start from this profile and add what is learned' },
     'arch-companions': { type: 'boolean', default: false, describe: 'add the usual companion ABIs (x86_64: X86, X32; aarch64: ARM; ...)' },
     'log-denials': { type: 'boolean', default: false, describe: 'add flags: [SECCOMP_FILTER_FLAG_LOG]: the kernel logs the profile\'s denials (crun honours it; runc refuses it)' },
+    ...ROOT,
+    'include-unexercised': { type: 'boolean', default: false, describe: 'with --root: also allow the calls each program\'s binary can make that the recording never saw (the profile then holds what ran and what the binary can make)' },
     'runtime-base': { type: 'boolean', default: true, describe: 'add what an OCI runtime\'s init can do after loading the filter, when its records are seen (--no-runtime-base: leave it out)' },
     strict: { type: 'boolean', default: false, describe: 'exit 3 when records may be missing (rate limit, backlog, serial gaps)' },
     progress: { type: 'boolean', describe: 'say each newly learned syscall on stderr [default: when reading stdin]; --no-progress: neither that nor the progress bar' },
@@ -127,6 +134,7 @@ export const REPORT = {
     ...SELECT,
     ...INPUT,
     ...JSON_OUTPUT,
+    ...ROOT,
     denied: { type: 'boolean', default: false, describe: 'only the syscalls a profile in force denied: why does my pod crash?' },
     width: { type: 'number', coerce: positive('--width', 'columns'), describe: 'terminal width [default: the terminal\'s, or 80]' },
   },
@@ -158,6 +166,7 @@ export const CHECK = {
     ...INPUT,
     ...ASSUME,
     ...JSON_OUTPUT,
+    ...ROOT,
     all: { type: 'boolean', default: false, describe: 'list the calls that would be allowed too' },
   },
 } as const;

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { SeccompLearnError } from '../core/error.js';
+import type { Calls } from '../learn/calls.js';
 import type { Program } from '../learn/lives.js';
 import { buildProfile, type BuildOptions, type Profile } from '../profile/model.js';
 import { extensionOf, renderProfile, type FormatName } from '../profile/formats/index.js';
@@ -67,9 +68,20 @@ export function programOf(a: { name?: string; comm: readonly string[]; exe: read
  * order of their executables; programs with no learned call are left out. A
  * profile the format cannot express is said, and the others are still written;
  * so is a file that is one of `keep` (an input, the state), which is not replaced.
+ * `callsOf` gives the calls a program's profile allows (default: what it was
+ * seen to make; --include-unexercised adds what its binary can make).
  * Returns 0, or 1 when one was not written.
  */
-export function writeProgramProfiles(programs: readonly Program[], dir: string, renderer: LearnedRenderer, build: BuildOptions, say: Say, quiet: boolean, keep: readonly string[] = []): number {
+export function writeProgramProfiles(
+  programs: readonly Program[],
+  dir: string,
+  renderer: LearnedRenderer,
+  build: BuildOptions,
+  say: Say,
+  quiet: boolean,
+  keep: readonly string[] = [],
+  callsOf: (g: Program) => Calls = (g) => g.calls,
+): number {
   let code: number = EXIT.ok;
   const used = new Set<string>();
   for (const g of [...programs].sort((x, y) => (x.exe ?? x.name).localeCompare(y.exe ?? y.name))) {
@@ -77,12 +89,13 @@ export function writeProgramProfiles(programs: readonly Program[], dir: string, 
     let name = safeFileName(g.name);
     for (let n = 2; used.has(name); n++) name = `${safeFileName(g.name)}-${n}`;
     used.add(name);
+    const calls = callsOf(g);
     const names = new Set<string>();
-    for (const set of g.calls.values()) for (const s of set) names.add(s);
+    for (const set of calls.values()) for (const s of set) names.add(s);
     const file = join(dir, `${name}${extensionOf(renderer.format)}`);
     let text: string;
     try {
-      text = renderer.render(buildProfile(names, g.calls.keys(), build), g.name);
+      text = renderer.render(buildProfile(names, calls.keys(), build), g.name);
     } catch (err) {
       if (!(err instanceof SeccompLearnError) || err.code !== 'format-cannot-express') throw err;
       say(`seccomp-learn: ${err.message}`);

@@ -1,6 +1,8 @@
 // The end-of-run summary on stderr: what was read and learned, then each
 // finding (report/findings.ts) as a sentence. Text only; the Learner holds the facts.
 import { mayBeIncomplete, type Finding } from '../report/findings.js';
+import { importersOf, libcName, type ProgramUnexercised } from '../report/unexercised.js';
+import type { Calls } from '../learn/calls.js';
 import type { Learner } from '../learn/learner.js';
 import { RUNTIME_BASES } from '../learn/runtime.js';
 import { ARCHES } from '../syscalls/index.js';
@@ -52,4 +54,47 @@ export function summary(l: Learner, fs: readonly Finding[], say: Say): void {
     say(`seccomp-learn: ${base.runtime}'s init (${base.comm}) was seen: added what it can make after loading the filter on ${ARCHES.filter((a) => abis.has(a)).map((a) => a.name).join(', ')} (${base.names.join(' ')}); --no-runtime-base leaves them out`);
   }
   for (const f of fs) say(`seccomp-learn: ${f.message}`);
+}
+
+/** The first `n` items, and how many more. */
+function some(items: readonly string[], n: number, sep = ', '): string {
+  return items.length <= n ? items.join(sep) : `${items.slice(0, n).join(sep)}${sep}... (+${items.length - n} more)`;
+}
+
+/** Without --root, said once: a recording holds only what ran, and --root would name the rest. */
+export function noRootNote(say: Say): void {
+  say('seccomp-learn: the profile holds only the calls the recording saw; --root DIR (the file system the programs ran in: /, an exported container root, /proc/PID/root) names those their binaries can make that it never saw');
+}
+
+/**
+ * What --root found: how many calls the binaries can make that the recording
+ * never saw, per program, and where report names them; with `included`
+ * (--include-unexercised), how many were added to the profile and from which
+ * files; each binary that cannot say, with why.
+ * @param union the single profile's learned calls, whose names are not "added" again (undefined: one profile per program)
+ */
+export function rootSummary(list: readonly ProgramUnexercised[], root: string, included: boolean, say: Say, union?: Calls): void {
+  const read = list.filter((p) => p.calls !== null && p.calls.length > 0);
+  const had = new Set<string>();
+  // what the one profile already allows is not added again (another program was seen to make it)
+  if (included) for (const [abi, names] of union ?? []) for (const n of names) had.add(`${abi.name} ${n}`);
+  const keys = new Set<string>();
+  for (const p of read) for (const c of p.calls!) if (!had.has(`${c.arch} ${c.name}`)) keys.add(`${c.arch} ${c.name}`);
+  const perProgram = read.map((p) => `${p.name} ${p.calls!.length}`);
+  if (included) {
+    const names = [...new Set([...keys].map((k) => k.split(' ')[1]))].sort();
+    const files = [...new Set(read.flatMap((p) => importersOf(p.binary.witness!, p.calls!)))];
+    const libcs = [...new Set(read.map((p) => `${libcName(p.binary.witness!.libc!)} (${p.binary.witness!.libc!.path})`))];
+    say(
+      names.length === 0
+        ? `seccomp-learn: --include-unexercised: the binaries can make nothing the recording never saw: nothing added`
+        : `seccomp-learn: --include-unexercised: added ${plural(keys.size, 'syscall')} the binaries can make but the recording never saw (${some(names, 12)}), imported by ${some(files, 6)} from ${libcs.join(', ')}: the profile holds what ran and what the binaries can make; \`seccomp-learn report --root ${root}\` names each with the functions that make it`,
+    );
+  } else if (read.length > 0) {
+    say(`seccomp-learn: --root ${root}: the binaries can make ${plural(keys.size, 'syscall')} the recording never saw (${some(perProgram, 6)}): \`seccomp-learn report --root ${root}\` names each with the functions that make it; --include-unexercised adds them to the profile`);
+  } else if (list.some((p) => p.calls !== null)) {
+    say(`seccomp-learn: --root ${root}: the binaries can make nothing the recording never saw`);
+  }
+  const unread = list.filter((p) => p.calls === null);
+  if (unread.length > 0) say(`seccomp-learn: --root ${root}: ${unread.length === 1 ? 'one binary cannot' : `${unread.length} binaries cannot`} say what the recording never saw: ${some(unread.map((p) => p.why!), 3, '; ')}`);
 }

@@ -216,7 +216,7 @@ async function readFile(file: FileHandle, source: string, sink: LineSink, opts: 
   let pos = start;
   // Synchronous reads into one reused buffer: a file in the page cache is a
   // copy away, where an asynchronous read waits a turn of the event loop per
-  // chunk (bench: 7% of the time idle). Every YIELD_EVERY chunks the loop lets
+  // chunk (npm run bench, classic syslog: 7% of the time idle). Every YIELD_EVERY chunks the loop lets
   // the event loop run, so a signal (SIGINT) is still seen within milliseconds.
   // a buffer kept from the last file read (files are read one after another):
   // reading many files allocates nothing per file either

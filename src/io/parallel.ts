@@ -113,7 +113,8 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
   /** The next range of each worker to hand out. */
   const nextOf: number[] = [];
   let current = 0;
-  let failure: Error | null = null;
+  // set by a worker's error event (the cast keeps TypeScript from narrowing it to null here)
+  let failure = null as Error | null;
   let wakeMain: (() => void) | null = null;
   const signalMain = () => {
     const w = wakeMain;
@@ -133,7 +134,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
   };
 
   for (let w = 0; w < J - 1; w++) {
-    // a small young generation: a worker's garbage is short-lived, and each MB of semi-space is resident (bench: peak RSS)
+    // a small young generation: a worker's garbage is short-lived, and each MB of semi-space is resident (npm run bench, classic syslog with --jobs: peak RSS)
     const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     workers.push(worker);
     nextOf.push(w + 1);

@@ -127,7 +127,7 @@ interface Slot {
 /**
  * One source's kernel lines: the last ones judged, and those waiting to be
  * (copied into fixed slots, in order). Rings of numbers, no allocation per line
- * (bench: a copy of each line and of its stamps cost a third more time).
+ * (npm run bench, busy syslog: a copy of each line and of its stamps cost a third more time).
  */
 export class ForgeryState {
   /** Stamped lines learned so far. */

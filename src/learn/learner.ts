@@ -329,6 +329,7 @@ export class Learner implements LineSink, ItemSink {
 
     const life = this.lives.get(host, e.pid, e.time ?? NaN);
     if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
+    life.firstSeen.add(e, counted);
     if (e.comm !== null) life.lastComm = e.comm;
     if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
     if (!life.matched && this.matches(e)) {
@@ -439,6 +440,15 @@ export class Learner implements LineSink, ItemSink {
   /** The programs (after finish()), for --out-dir and report. */
   programs(): Program[] {
     return this.lives.programs.list();
+  }
+
+  /**
+   * Each selected process's executable and calls so far: the programs, then the
+   * processes still open (while following a stream, before finish()), so that
+   * what depends on the executables (--include-unexercised) is whole at any time.
+   */
+  executables(): Array<{ readonly exe: string | null; readonly calls: Calls }> {
+    return [...this.lives.programs.list(), ...this.lives.open()];
   }
 
   get skippedTotal(): number {

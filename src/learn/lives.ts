@@ -12,6 +12,7 @@
 // written for. The open lives and the programs save themselves as their pieces
 // of a learn state, and load back.
 import { addCall, loadCalls, loadDetail, mergeDetail, newDetail, saveCalls, saveDetail, type Calls, type CallsJSON, type Detail, type DetailJSON } from './calls.js';
+import { FirstSeen, type FirstSeenJSON, type Newest } from './first-seen.js';
 import { runtimeBaseNamed, type RuntimeBase } from './runtime.js';
 import { archNamed, byName } from './saved.js';
 import type { Arch } from '../syscalls/index.js';
@@ -31,6 +32,8 @@ export class Life {
   runtime: { base: RuntimeBase; abi: Arch; added: boolean } | null = null;
   /** Per-call counts, kept only for `report` (LearnOptions.detail). */
   detail: Detail | null = null;
+  /** When each call was first seen, and the times of its records. */
+  readonly firstSeen = new FirstSeen();
   /** The ABI of the last call and its set in `calls`. */
   lastAbi: Arch | null = null;
   lastSet: Set<string> | undefined = undefined;
@@ -51,6 +54,14 @@ export interface Program {
   calls: Calls;
   /** With LearnOptions.detail. */
   detail: Detail | null;
+  /** When each call was first seen, and the times of the records of its lives. */
+  firstSeen: FirstSeen;
+}
+
+/** The program a life is retired into: its key (the exe's path, or `comm:NAME`) and name (the exe's basename, or the comm). */
+export function programOfLife(life: Life): { key: string; name: string } {
+  const name = life.lastExe ? life.lastExe.split('/').pop() || life.lastExe : (life.lastComm ?? `pid-${life.pid}`);
+  return { key: life.lastExe ?? `comm:${life.lastComm}`, name };
 }
 
 /**
@@ -81,7 +92,7 @@ export class Lives {
   private map(host: string | null): Map<number, Life> {
     if (host === this.lastHost && this.lastMap) return this.lastMap;
     let m = this.byHost.get(host);
-    if (!m) this.byHost.set(host, (m = new Map()));
+    if (!m) this.byHost.set(host, (m = new Map<number, Life>()));
     this.lastHost = host;
     this.lastMap = m;
     return m;
@@ -138,7 +149,34 @@ export class Lives {
     for (const life of all) this.programs.retire(life);
   }
 
+  /**
+   * The newest call of each program (the first record of the call first seen
+   * last), counting the selected lives still open as the program they will be
+   * retired into: by program key, with its name. Programs with no timed call
+   * are left out. O(programs + open lives).
+   */
+  newest(): Map<string, { name: string; newest: Newest }> {
+    const out = new Map<string, { name: string; newest: Newest }>();
+    const take = (key: string, name: string, n: Newest | null) => {
+      if (n === null) return;
+      const had = out.get(key);
+      if (!had || n.time > had.newest.time) out.set(key, { name, newest: n });
+    };
+    for (const [key, p] of this.programs.entries()) take(key, p.name, p.firstSeen.newest());
+    for (const life of this.order) {
+      if (!life.matched) continue;
+      const { key, name } = programOfLife(life);
+      take(key, name, life.firstSeen.newest());
+    }
+    return out;
+  }
+
   /** The open lives, oldest first, as a state saves them (LearnState.lives; the count let go is LearnState.totals.evicted). */
+  /** The selected processes still open: the executable each last ran and its calls so far (not yet in `programs`). */
+  *open(): Iterable<{ readonly exe: string | null; readonly calls: Calls }> {
+    for (const life of this.order) if (life.matched) yield { exe: life.lastExe, calls: life.calls };
+  }
+
   save(): LifeJSON[] {
     return [...this.order].map(saveLife);
   }
@@ -172,6 +210,7 @@ export interface LifeJSON {
   lastTime: number | null;
   runtime: { comm: string; abi: string; added: boolean } | null;
   detail: DetailJSON | null;
+  firstSeen: FirstSeenJSON;
 }
 
 function saveLife(life: Life): LifeJSON {
@@ -187,6 +226,7 @@ function saveLife(life: Life): LifeJSON {
     lastTime: Number.isNaN(life.lastTime) ? null : life.lastTime,
     runtime: life.runtime && { comm: life.runtime.base.comm, abi: life.runtime.abi.name, added: life.runtime.added },
     detail: saveDetail(life.detail),
+    firstSeen: life.firstSeen.save(),
   };
 }
 
@@ -201,6 +241,7 @@ function loadLife(j: LifeJSON): Life {
   life.lastTime = j.lastTime ?? NaN;
   if (j.runtime) life.runtime = { base: runtimeBaseNamed(j.runtime.comm), abi: archNamed(j.runtime.abi, 'lives'), added: j.runtime.added };
   life.detail = loadDetail(j.detail);
+  life.firstSeen.load(j.firstSeen);
   return life;
 }
 
@@ -215,18 +256,24 @@ export class Programs {
   /** The program keyed `key`, made if absent. */
   private program(key: string, name: string, exe: string | null): Program {
     let p = this.byKey.get(key);
-    if (!p) this.byKey.set(key, (p = { name, exe, comms: new Set(), calls: new Map(), detail: this.detail ? newDetail() : null }));
+    if (!p) this.byKey.set(key, (p = { name, exe, comms: new Set(), calls: new Map(), detail: this.detail ? newDetail() : null, firstSeen: new FirstSeen() }));
     return p;
   }
 
   /** Add what a selected life did to its program. */
   retire(life: Life): void {
     if (!life.matched) return;
-    const name = life.lastExe ? life.lastExe.split('/').pop() || life.lastExe : (life.lastComm ?? `pid-${life.pid}`);
-    const p = this.program(life.lastExe ?? `comm:${life.lastComm}`, name, life.lastExe);
+    const { key, name } = programOfLife(life);
+    const p = this.program(key, name, life.lastExe);
     if (life.lastComm) p.comms.add(life.lastComm);
     if (p.detail && life.detail) mergeDetail(p.detail, life.detail);
+    p.firstSeen.merge(life.firstSeen);
     for (const [abi, names] of life.calls) for (const n of names) addCall(p.calls, abi, n);
+  }
+
+  /** Every program with its key, in the order they were first retired. */
+  entries(): IterableIterator<[string, Program]> {
+    return this.byKey.entries();
   }
 
   /** Every program, in the order they were first retired. */
@@ -237,7 +284,7 @@ export class Programs {
   /** The programs as a state saves them (LearnState.programs), sorted by key. */
   save(): ProgramJSON[] {
     return [...this.byKey]
-      .map(([key, p]) => ({ key, name: p.name, exe: p.exe, comms: [...p.comms].sort(), calls: saveCalls(p.calls), detail: saveDetail(p.detail) }))
+      .map(([key, p]) => ({ key, name: p.name, exe: p.exe, comms: [...p.comms].sort(), calls: saveCalls(p.calls), detail: saveDetail(p.detail), firstSeen: p.firstSeen.save() }))
       .sort((a, b) => byName(a.key, b.key));
   }
 
@@ -249,6 +296,7 @@ export class Programs {
       loadCalls(into.calls, j.calls);
       const d = loadDetail(j.detail);
       if (d && into.detail) mergeDetail(into.detail, d);
+      into.firstSeen.load(j.firstSeen);
     }
   }
 }
@@ -262,4 +310,5 @@ export interface ProgramJSON {
   comms: string[];
   calls: CallsJSON;
   detail: DetailJSON | null;
+  firstSeen: FirstSeenJSON;
 }

@@ -29,7 +29,7 @@ export function countLoss(m: Map<LossReason, Loss>, reason: LossReason, count: n
 
 /** Losses by reason as a state saves them: a JSON object, keys sorted. */
 export function saveLoss(m: ReadonlyMap<LossReason, Loss>): Partial<Record<LossReason, Loss>> {
-  return sortedRecord(m as ReadonlyMap<string, Loss>) as Partial<Record<LossReason, Loss>>;
+  return sortedRecord(m);
 }
 
 /** Add saved losses into `into`. */

@@ -27,8 +27,8 @@ class Ring {
   private readonly used = new Uint8Array(KEPT);
   private readonly arch: Array<unknown> = new Array(KEPT).fill(null);
   private readonly action: Array<unknown> = new Array(KEPT).fill(null);
-  private readonly comm: Array<string | null> = new Array(KEPT).fill(null);
-  private readonly exe: Array<string | null> = new Array(KEPT).fill(null);
+  private readonly comm: Array<string | null> = new Array<string | null>(KEPT).fill(null);
+  private readonly exe: Array<string | null> = new Array<string | null>(KEPT).fill(null);
   private next = 0;
   /** Lines waiting: when none, a twin is not looked for. */
   waiting = 0;

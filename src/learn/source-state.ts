@@ -43,7 +43,7 @@ export class SourceStates {
     const l = this.last;
     if (l !== null && l.file === file && l.host === host) return l;
     let m = this.byFile.get(file);
-    if (!m) this.byFile.set(file, (m = new Map()));
+    if (!m) this.byFile.set(file, (m = new Map<string | null, SourceState>()));
     let s = m.get(host);
     if (!s) m.set(host, (s = new SourceState(file, host)));
     this.last = s;

@@ -68,12 +68,6 @@ export function find(b: Buffer, c: number, from: number, end: number): number {
   return -1;
 }
 
-/** The last byte `c` in [from, before), or -1. */
-export function findLast(b: Buffer, c: number, from: number, before: number): number {
-  for (let i = before - 1; i >= from; i--) if (b[i] === c) return i;
-  return -1;
-}
-
 /** The first occurrence of `l` in [from, end), or -1. */
 export function findSeq(b: Buffer, l: Buffer, from: number, end: number): number {
   const first = l[0];
@@ -200,7 +194,7 @@ export function hexIn(b: Buffer, s: number, e: number): number | null {
 
 declare global {
   interface Buffer {
-    /** Node's own, under toString('latin1'): without its argument checks (bench: a fifth of the cost of a short key). */
+    /** Node's own, under toString('latin1'): without its argument checks (npm run bench, classic syslog: a fifth of the cost of a short key). */
     latin1Slice(start: number, end: number): string;
   }
 }
@@ -216,9 +210,3 @@ export function text(b: Buffer, s: number, e: number): string {
   return b.latin1Slice(s, e);
 }
 
-/** FNV-1a-style 32-bit hash of [s, e), mixed with `seed`. */
-export function hashBytes(b: Buffer, s: number, e: number, seed: number): number {
-  let h = Math.imul(e - s, 0x9e3779b1) ^ seed;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return (h ^ (h >>> 16)) >>> 0;
-}

@@ -5,7 +5,7 @@
 // The record is found first (parse/record.ts, parse/event.ts); the envelope is then read
 // only to decide trust and to read time, host and the printk stamp. Known
 // envelopes are read at the line's head in one pass of byte tests, no regular
-// expression and no string per line (bench). Before giving up on a head, the
+// expression and no string per line (npm run bench, classic syslog). Before giving up on a head, the
 // reader looks through what tools and people put in front of a log line:
 // leading white space (pasted from docs and mail), `grep -n` line numbers,
 // `grep -H`/`zgrep` file names, journalctl's json-seq separator and json-sse's
@@ -577,7 +577,7 @@ export class EnvelopeReader {
     const w1 = sp + 1;
     const w1End = find(b, Ch.Space, w1, e);
     if (w1End < 0 || w1End === w1) return null;
-    // the kernel's own lines, most of those read: `host kernel: ` (bench: a tenth of the time per record went to finding the tag)
+    // the kernel's own lines, most of those read: `host kernel: ` (npm run bench, classic syslog: a tenth of the time per record went to finding the tag)
     if (b[w1End + 7] === Ch.Colon && has(b, w1End + 1, e, KERNEL_COLON)) {
       return this.kernelTagged(b, w1End + 9, e, format, this.hostAt(b, w1, w1End), printk, logTime, absolute);
     }

@@ -308,7 +308,7 @@ export class Parser {
    * parse, for a sink that keeps nothing of the result: a seccomp record is
    * written into `target` (and `target` returned), another record's serial into
    * an AuditMark of the parser's, both rewritten by the next call; any other
-   * result is a new object. (bench: no object per record: the young
+   * result is a new object. (npm run bench, busy syslog: no object per record: the young
    * generation, and so the resident size, stays small.)
    */
   parseInto(b: Buffer, s: number, e: number, file: string, line: number, target: SeccompEvent): LineResult {
@@ -459,7 +459,7 @@ export class Parser {
     const sig = f.sig !== undefined && f.sig !== null ? f.sig : f.sigRaw !== undefined ? signalNumber(f.sigRaw, arch) : null;
     const logSecond = Number.isNaN(env.logTime) ? null : Math.floor(env.logTime);
 
-    // parse: a new event; parseInto: the caller's, rewritten (every field of it: test/results.test.ts)
+    // parse: a new event; parseInto: the caller's, rewritten (every field of it: test/parse/results.test.ts)
     const ev = this.into ?? blankEvent();
     ev.format = env.format;
     ev.trusted = env.trusted;

@@ -94,7 +94,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** A JSON value as a string: journald writes a non-UTF-8 value as an array of byte numbers. */
 function str(v: unknown): string | null {
   if (typeof v === 'string') return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return showSafely(Buffer.from(v as number[]));
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return showSafely(Buffer.from(v));
   return null;
 }
 

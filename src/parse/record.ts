@@ -346,9 +346,9 @@ const VALUE_SLOTS = 1024;
  */
 export class RecordReader {
   private readonly head: Head & { kind: 'seccomp' } = { kind: 'seccomp', stamp: NONE, stampEnd: NONE, fields: 0, time: NaN, serial: NONE, interpreted: false, decimal: { n: 0, scale: 1, intDigits: 0, fracDigits: -1 } };
-  private readonly slotBytes: Array<Buffer | undefined> = new Array(VALUE_SLOTS).fill(undefined);
+  private readonly slotBytes: Array<Buffer | undefined> = new Array<Buffer | undefined>(VALUE_SLOTS).fill(undefined);
   private readonly slotKind = new Int8Array(VALUE_SLOTS);
-  private readonly slotValue: Array<Value | undefined> = new Array(VALUE_SLOTS).fill(undefined);
+  private readonly slotValue: Array<Value | undefined> = new Array<Value | undefined>(VALUE_SLOTS).fill(undefined);
   private readonly scratch = new Fields();
   /** Where the last readFieldsInto stopped: `end` when every value in it was whole. */
   private stoppedAt = 0;
@@ -461,7 +461,7 @@ export class RecordReader {
   /**
    * The fields of a seccomp record (not `ausearch -i`'s), read into one Fields
    * this reader owns and rewrites on the next call: nothing is allocated per
-   * record (bench: a cache of whole records' fields, keyed on everything before
+   * record (npm run bench, busy syslog: a cache of whole records' fields, keyed on everything before
    * ip=, missed half the time on a busy node, and what it allocated on each miss
    * survived into the old generation, which grew with the input).
    */
@@ -472,7 +472,7 @@ export class RecordReader {
     f.comm = f.exe = undefined;
     f.ip = false;
     // The fields before the kernel's ` ip=` repeat while a process makes the
-    // same call (bench, 4 processes: most records): they are read once per
+    // same call (npm run bench, classic syslog, 4 processes: most records): they are read once per
     // distinct text and found again in a fixed table, which neither allocates
     // nor grows (a miss costs a hash and a copy of the bytes). The split is
     // exact: the part before ip= is read as it would be in one pass (checked:
@@ -558,8 +558,8 @@ class PrefixCache {
   private readonly numbers = new Float64Array(PREFIX_SLOTS * NUMBERS);
   private readonly has = new Uint8Array(PREFIX_SLOTS * NUMBERS);
   private readonly ips = new Uint8Array(PREFIX_SLOTS);
-  private readonly comms: Array<Value | undefined> = new Array(PREFIX_SLOTS).fill(undefined);
-  private readonly exes: Array<Value | undefined> = new Array(PREFIX_SLOTS).fill(undefined);
+  private readonly comms: Array<Value | undefined> = new Array<Value | undefined>(PREFIX_SLOTS).fill(undefined);
+  private readonly exes: Array<Value | undefined> = new Array<Value | undefined>(PREFIX_SLOTS).fill(undefined);
   private hash = 0;
 
   /** The slot holding the fields of [s, e), or -1 (its hash is kept for store()). */
@@ -673,6 +673,8 @@ export function showSafely(input: string | Buffer): string {
   }
   // eslint-disable-next-line no-control-regex
   return /[\x00-\x1f\x7f\ufffd]/.test(text)
-    ? text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    ? // control characters are what is escaped here
+      // eslint-disable-next-line no-control-regex
+      text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     : text;
 }

@@ -4,7 +4,7 @@
 // fills, their copies, the JSON of `parse` (report/event-json.ts) and the
 // encoding that carries results from a worker thread (parse/wire.ts). Adding a
 // field to a table is the one edit these need; the Parser must then give it a
-// value (test/results.test.ts fails while it does not).
+// value (test/parse/results.test.ts fails while it does not).
 //
 // Code run per record stays straight-line, one statement per field, as it was
 // written by hand: it is made from the tables once, at start-up (compile), not
@@ -189,6 +189,8 @@ export function quote(name: string): string {
  */
 export function compile<F>(scope: Readonly<Record<string, unknown>>, params: readonly string[], body: string): F {
   const names = Object.keys(scope);
+  // the one place code is made at run time: from the tables, once, at start-up (see above)
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const make = new Function(...names, `'use strict';\nreturn function (${params.join(', ')}) {\n${body}\n};`) as (...v: unknown[]) => F;
   return make(...names.map((n) => scope[n]));
 }
@@ -197,7 +199,11 @@ export function compile<F>(scope: Readonly<Record<string, unknown>>, params: rea
 function blankMaker<K extends ResultKind>(kind: K): () => Shape<(typeof RESULT_FIELDS)[K]> & { kind: K } {
   const t: FieldTable = RESULT_FIELDS[kind];
   // constants in the source, as a hand-written literal had them (a number's representation starts from its value)
-  const literal = (v: ValueTypes[ValueKind]) => (typeof v === 'string' ? (v === '' ? "''" : quote(v)) : String(v));
+  const literal = (v: ValueTypes[ValueKind]) => {
+    if (typeof v === 'string') return v === '' ? "''" : quote(v);
+    if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+    throw new Error(`compile: a blank value that is not a literal: ${typeof v}`);
+  };
   return compile({}, [], `return { kind: ${quote(kind)}, ${fieldNames(t).map((n) => `${n}: ${literal(BLANK[t[n].type])}`).join(', ')} };`);
 }
 

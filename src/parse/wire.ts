@@ -2,7 +2,7 @@
 // the thread that learns: numbers in typed arrays (transferred, not copied, and
 // sent back to be written again) and each string once (comm, exe, host,
 // messages are few and repeat). Sending objects would cost a structured clone
-// per record (bench: more than parsing them).
+// per record (npm run bench, classic syslog with --jobs: more than parsing them).
 //
 // One item per line that gave something: INTS 32-bit slots (the kind, the line
 // in its range, the head, then the fields that fit: log formats, actions, arches
@@ -192,7 +192,7 @@ export interface Batch {
 /**
  * Writes items; the worker's side. Strings are numbered across batches. The
  * arrays of batches already read come back (recycle) and are written again:
- * a fixed set of arrays goes round, instead of new ones waiting for a GC (bench:
+ * a fixed set of arrays goes round, instead of new ones waiting for a GC (npm run bench, classic syslog with --jobs:
  * peak RSS).
  */
 export class Encoder {
@@ -202,8 +202,8 @@ export class Encoder {
   private floats: Float64Array;
   private count = 0;
   private readonly free: Array<[Int32Array, Float64Array]> = [];
-  private readonly lastString: Array<string | null> = new Array(HEAD_SLOT + 1).fill(null);
-  private readonly lastId: number[] = new Array(HEAD_SLOT + 1).fill(NULL);
+  private readonly lastString: Array<string | null> = new Array<string | null>(HEAD_SLOT + 1).fill(null);
+  private readonly lastId: number[] = new Array<number>(HEAD_SLOT + 1).fill(NULL);
 
   constructor(private readonly capacity = 1024) {
     this.ints = new Int32Array(capacity * INTS);

@@ -53,7 +53,7 @@ export function mergeProfiles(inputs: MergeInput[], native: Arch): MergeResult {
   if (flags.size) out.flags = [...flags];
   for (const k of ['listenerPath', 'listenerMetadata'] as const) {
     const values = [...new Set(inputs.map((i) => i.profile[k]).filter((v) => v !== undefined))];
-    if (values.length > 1) throw new SeccompLearnError('profiles-unmergeable', `the profiles name different ${k}s (${values.join(', ')}): one filter has one listener`);
+    if (values.length > 1) throw new SeccompLearnError('profiles-unmergeable', `the profiles name different ${k}s (${values.map((v) => JSON.stringify(v)).join(', ')}): one filter has one listener`);
     if (values.length === 1) out[k] = values[0];
   }
 

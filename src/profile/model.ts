@@ -92,6 +92,11 @@ function unconditionalAllow(r: SyscallRule): boolean {
   return r.action === 'SCMP_ACT_ALLOW' && r.args === undefined && r.includes === undefined && r.excludes === undefined;
 }
 
+/** A profile field that should hold a list (`flags`): its items, or none when it holds something else. */
+function listOf(v: unknown): unknown[] {
+  return Array.isArray(v) ? (v as unknown[]) : [];
+}
+
 /**
  * Add what was learned to an existing profile. Everything already in it is kept
  * (other rules, their order, unknown fields); learned names that no
@@ -105,9 +110,10 @@ export function mergeProfile(base: Profile, learned: Profile, overrideDefault?: 
     const have = out.architectures ?? [];
     out.architectures = [...have, ...learned.architectures.filter((a) => !have.includes(a))];
   }
-  if (Array.isArray(learned.flags) && learned.flags.length > 0) {
-    const have: unknown[] = Array.isArray(out.flags) ? out.flags : [];
-    out.flags = [...have, ...learned.flags.filter((f) => !have.includes(f))];
+  const learnedFlags = listOf(learned.flags);
+  if (learnedFlags.length > 0) {
+    const have = listOf(out.flags);
+    out.flags = [...have, ...learnedFlags.filter((f) => !have.includes(f))];
   }
   const rules = (out.syscalls ??= []);
   const allowed = new Set<string>();

@@ -3,7 +3,10 @@
 import type { Action } from '../parse/event.js';
 import { findings, type Finding, type FindingKind, type Severity } from './findings.js';
 import type { Learner } from '../learn/learner.js';
+import type { Program } from '../learn/lives.js';
 import { ARCHES } from '../syscalls/index.js';
+import { binaryJSON, judge, libcName, type BinaryJSON, type ProgramBinary } from './unexercised.js';
+import type { WitnessCall } from './witness.js';
 
 export interface ReportCall {
   name: string | null;
@@ -25,6 +28,10 @@ export interface ReportProcess {
   last: number | null;
   architectures: string[];
   syscalls: ReportCall[];
+  /** With --root: its executable as read inside the root (or why it was not). */
+  binary?: BinaryJSON;
+  /** With --root: the calls its files say it can make that the recording never saw, each with the imported functions that make it; null when its files could not say (binary.error). */
+  unexercised?: WitnessCall[] | null;
 }
 
 export interface ReportFinding {
@@ -37,6 +44,8 @@ export interface ReportFinding {
 }
 
 export interface Report {
+  /** With --root: the file system the programs' executables were read in. */
+  root?: string;
   processes: ReportProcess[];
   findings: ReportFinding[];
   totals: { lines: number; records: number; duplicates: number; used: number; processes: number; syscalls: number; denied: number };
@@ -44,8 +53,19 @@ export interface Report {
 
 const ARCH_ORDER = new Map(ARCHES.map((a, i) => [a.name, i]));
 
-/** Build the report of a Learner made with `detail: true`, after finish(); `fs`: its findings, when already made. */
-export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding[] = findings(l)): Report {
+/** The programs' executables read inside a root (--root): the root, and each program's binary. */
+export interface RootBinaries {
+  readonly root: string;
+  /** The binary at a program's exe= path (null: its records gave none). */
+  of(exe: string | null): ProgramBinary;
+}
+
+/**
+ * Build the report of a Learner made with `detail: true`, after finish(); `fs`:
+ * its findings, when already made; `binaries` (--root): each program's
+ * executable, to name what it can make that the recording never saw.
+ */
+export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding[] = findings(l), binaries?: RootBinaries): Report {
   const processes: ReportProcess[] = [];
   for (const g of l.programs()) {
     const d = g.detail;
@@ -72,6 +92,7 @@ export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding
       last: d.last,
       architectures: [...new Set(calls.map((c) => c.arch).filter((a): a is string => a !== null))].sort((a, b) => (ARCH_ORDER.get(a) ?? 0) - (ARCH_ORDER.get(b) ?? 0)),
       syscalls: calls,
+      ...(binaries && !deniedOnly ? witnessed(binaries.of(g.exe), g) : {}),
     });
   }
   processes.sort((a, b) => Number(b.syscalls.some((c) => c.denied)) - Number(a.syscalls.some((c) => c.denied)) || (a.exe ?? a.name).localeCompare(b.exe ?? b.name));
@@ -86,10 +107,16 @@ export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding
       if (c.denied) denied += c.count;
     }
   return {
+    ...(binaries && !deniedOnly ? { root: binaries.root } : {}),
     processes,
     findings: list,
     totals: { lines: l.lines, records: l.records, duplicates: l.duplicates, used: l.used, processes: processes.length, syscalls: names.size, denied },
   };
+}
+
+function witnessed(b: ProgramBinary, g: Program): { binary: BinaryJSON; unexercised: WitnessCall[] | null } {
+  const j = judge(b, g.calls);
+  return { binary: binaryJSON(b, j), unexercised: j.calls };
 }
 
 function iso(t: number | null): string {
@@ -114,7 +141,7 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
-function listFit(items: Array<string | number>, width: number): string {
+function listFit(items: ReadonlyArray<string | number>, width: number): string {
   let out = '';
   for (let i = 0; i < items.length; i++) {
     const next = (out ? out + ', ' : '') + String(items[i]);
@@ -122,6 +149,30 @@ function listFit(items: Array<string | number>, width: number): string {
     if (next.length + (rest ? ` (+${rest} more)`.length : 0) > width) return `${out} (+${items.length - i} more)`;
     out = next;
   }
+  return out;
+}
+
+/** A process's calls that its binary can make and the recording never saw, each with the functions that make it; or why its binary cannot say. */
+function renderUnexercised(b: BinaryJSON, calls: readonly WitnessCall[] | null, w: number): string[] {
+  const out: string[] = [''];
+  const more = (text: string) => out.push(...wrap(text, w - 4).map((l) => `    ${l}`));
+  if (calls === null) {
+    out.push(fit('  its binary cannot say what the recording never saw:', w));
+    more(b.error ?? 'not read');
+    return out;
+  }
+  const from = `read from ${b.path}${b.libc ? ` with ${libcName(b.libc)}` : ''}`;
+  if (calls.length === 0) out.push(fit(`  can make nothing the recording never saw (${from})`, w));
+  else {
+    out.push(fit(`  can make but the recording never saw: ${calls.length} on ${calls[0].arch}`, w));
+    more(`(${from})`);
+    const nameW = Math.min(28, Math.max(8, ...calls.map((c) => c.name.length)));
+    for (const c of calls) out.push(fit(`    ${c.name.padEnd(nameW)}  via ${listFit(c.via, Math.max(20, w - nameW - 10))}`, w));
+  }
+  for (const n of b.notes) more(`note: ${n}`);
+  for (const p of b.problems) more(`library not loaded (what it imports is not counted): ${p}`);
+  if (b.undetermined.length) more(`not counted: calls whose number the table cannot know, made by ${listFit(b.undetermined, Math.max(20, w - 70))}`);
+  if (b.throughPointers.length) more(`not counted: what callbacks make, called by ${listFit(b.throughPointers, Math.max(20, w - 50))}`);
   return out;
 }
 
@@ -149,6 +200,18 @@ export function renderReport(r: Report, width = 80, deniedOnly = false): string 
       const sig = c.denied && c.sig ? `  sig ${c.sig}` : '';
       lines.push(fit(`  ${mark}${fit(c.name ?? `#${c.nr}`, nameW).padEnd(nameW)}  ${(c.arch ?? '?').padEnd(11)}  ${(c.action ?? '?').padEnd(12)}  ${String(c.count).padStart(6)}${sig}`, w));
     }
+    if (p.binary) lines.push(...renderUnexercised(p.binary, p.unexercised ?? null, w));
+  }
+  if (r.root !== undefined) {
+    const n = r.processes.reduce((k, p) => k + (p.unexercised?.length ?? 0), 0);
+    const unread = r.processes.filter((p) => p.unexercised === null).length;
+    lines.push('');
+    lines.push(
+      ...wrap(
+        `--root ${r.root}: the binaries can make ${n} ${n === 1 ? 'syscall' : 'syscalls'} the recording never saw${unread ? `; ${unread} ${unread === 1 ? 'binary' : 'binaries'} could not say (see above)` : ''}. learn --include-unexercised adds them to the profile.`,
+        w,
+      ),
+    );
   }
   if (r.findings.length > 0) {
     lines.push('');

@@ -51,6 +51,8 @@ export interface Witness {
   readonly unknownFunctions: readonly string[];
   /** What this witness cannot see, one phrase each (statically linked, a Go program, no table): empty when nothing. */
   readonly notes: readonly string[];
+  /** Each function bound to the C library, with the paths of the objects that import it (the program, its libraries), in load order. */
+  readonly importers: ReadonlyMap<string, readonly string[]>;
 }
 
 const GLIBC_VERSION = /^GLIBC_(2(?:\.\d+)+)$/;
@@ -88,7 +90,7 @@ export function witnessOf(objects: readonly WitnessObject[], paths: CallPaths = 
   const notes: string[] = [];
   if (program.elf.go) notes.push(`a Go program${program.elf.go.version ? ` (${program.elf.go.version})` : ''}: its own syscall wrappers are not read, only what it imports`);
   if (program.elf.static) notes.push('statically linked: it imports nothing, so its files say nothing here');
-  const empty = (libc: WitnessLibc | null): Witness => ({ arch, libc, calls: [], undetermined: [], throughPointers: [], unknownFunctions: [], notes });
+  const empty = (libc: WitnessLibc | null): Witness => ({ arch, libc, calls: [], undetermined: [], throughPointers: [], unknownFunctions: [], notes, importers: new Map() });
   if (program.elf.static) return empty(null);
   if (!arch) {
     notes.push(`machine ${program.elf.machineName ?? program.elf.machine} has no audit architecture`);
@@ -119,13 +121,17 @@ export function witnessOf(objects: readonly WitnessObject[], paths: CallPaths = 
   for (const obj of objects) {
     for (const e of obj.elf.exports) if ((e.kind === 'func' || e.kind === 'ifunc') && !binder.has(e.name)) binder.set(e.name, obj);
   }
-  const imported = new Set<string>();
+  const importers = new Map<string, string[]>();
   for (const obj of objects) {
     for (const i of obj.elf.imports) {
       if (i.kind !== 'func' && i.kind !== 'ifunc' && i.kind !== 'notype') continue;
-      if (binder.get(i.name) === found.obj) imported.add(i.name);
+      if (binder.get(i.name) !== found.obj) continue;
+      const by = importers.get(i.name);
+      if (!by) importers.set(i.name, [obj.path]);
+      else if (!by.includes(obj.path)) by.push(obj.path);
     }
   }
+  const imported = importers.keys();
   const via = new Map<string, Set<string>>();
   const undetermined: string[] = [];
   const throughPointers: string[] = [];
@@ -144,7 +150,7 @@ export function witnessOf(objects: readonly WitnessObject[], paths: CallPaths = 
     }
   }
   const calls = [...via].map(([name, fns]): WitnessCall => ({ name, arch: arch.name, via: [...fns].sort() })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { arch, libc, calls, undetermined, throughPointers, unknownFunctions, notes };
+  return { arch, libc, calls, undetermined, throughPointers, unknownFunctions, notes, importers };
 }
 
 /** The witness's calls that a recording did not see (`seen`: syscall names), with the functions that make them. */

@@ -35,7 +35,7 @@ import { STATE_SCHEMA_JSON } from './schema.js';
 
 
 /** The format's version: a state of another version is refused, never guessed at. */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /** What was read of one input file, to read on from there (a file is known by device and inode, or by its first bytes). */
 export interface InputRecord {

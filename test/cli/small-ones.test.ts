@@ -60,16 +60,16 @@ describe('journald JSON', () => {
   const lines = readFixture('real/journal-json.log').split('\n').filter(Boolean);
   const auditTransport = lines.find((l) => l.includes('"_TRANSPORT":"audit"') && l.includes('_SOURCE_REALTIME_TIMESTAMP') && l.includes('"_AUDIT_TYPE":"1326"'))!;
   const o = JSON.parse(auditTransport) as Record<string, string>;
+  /** The entry as journald writes it without the record's own time. */
+  const rest = Object.fromEntries(Object.entries(o).filter(([k]) => k !== '_SOURCE_REALTIME_TIMESTAMP'));
 
   it('an audit-transport entry without _SOURCE_REALTIME_TIMESTAMP takes its time from __REALTIME_TIMESTAMP', () => {
-    const { _SOURCE_REALTIME_TIMESTAMP: _, ...rest } = o;
     const e = new Parser().parseText(JSON.stringify(rest), 'j', 1) as SeccompEvent;
     expect(e.time).toBe(Math.floor(Number(o.__REALTIME_TIMESTAMP) / 1000) / 1000);
     expect(e.serial).toBe(Number(o._AUDIT_ID));
   });
 
   it('and is still counted once with its kernel-transport twin (a receive time less than a second after the record)', () => {
-    const { _SOURCE_REALTIME_TIMESTAMP: _, ...rest } = o;
     const l = new Learner();
     lines.forEach((x, i) => l.lineText(x === auditTransport ? JSON.stringify(rest) : x, 'j', i + 1));
     l.finish();

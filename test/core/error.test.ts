@@ -94,7 +94,7 @@ describe('what the library throws', () => {
   });
 
   it('a state this version did not write; no state to merge', async () => {
-    check(await thrown(() => parseState('{"seccompLearnState": 1}')), 'state-invalid', {}, /^a state of version 1; this seccomp-learn reads version 2 only$/);
+    check(await thrown(() => parseState('{"seccompLearnState": 1}')), 'state-invalid', {}, /^a state of version 1; this seccomp-learn reads version 3 only$/);
     check(await thrown(() => parseState('garbage\n')), 'state-invalid', {}, /^not JSON \(/);
     check(await thrown(() => mergeStates([])), 'states-unmergeable', {}, /^no state to merge$/);
   });

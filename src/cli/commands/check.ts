@@ -5,6 +5,7 @@ import { KIND_NAMES } from '../../profile/formats/index.js';
 import { Policy } from '../../profile/policy.js';
 import { buildCheck, checkPassed, renderCheck } from '../../report/check.js';
 import type { Arch } from '../../syscalls/index.js';
+import { Binaries, checkRoot } from '../../io/binaries.js';
 import { readAll, type Io, type Say } from '../../io/read.js';
 import { EXIT, stopCode, stopNote } from '../exit.js';
 import type { CheckArgs } from '../options.js';
@@ -14,6 +15,7 @@ import { nothingLearned } from '../summary.js';
 
 export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<number> {
   const loaded = loadFor(a.profile, 'check');
+  if (a.root !== undefined) checkRoot(a.root);
   const learner = new Learner({ ...selectionOf(a), detail: true });
   // an unreadable log: exit 2 here, where exit 1 means "something would be denied" (cli/exit.ts)
   const read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs: a.jobs, count: () => learner.records, say });
@@ -23,7 +25,8 @@ export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<numb
   const native = nativeFrom(a, seen);
   const { profile, notes } = asOci(loaded, native, a);
   const policy = new Policy(profile, native);
-  const report = buildCheck(learner, policy, { file: a.profile, kind: KIND_NAMES[loaded.kind], assumptions: notes }, a.all);
+  const binaries = a.root === undefined ? undefined : new Binaries(a.root);
+  const report = buildCheck(learner, policy, { file: a.profile, kind: KIND_NAMES[loaded.kind], assumptions: notes }, a.all, binaries);
   if (report.processes.length === 0) {
     say(nothingLearned(learner).replace('nothing to learn', 'nothing to check'));
     if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { SeccompLearnError } from '../../core/error.js';
 import { findings } from '../../report/findings.js';
 import { Learner, truncateComm } from '../../learn/learner.js';
-import { checkProfile, mergeProfile, type Profile } from '../../profile/model.js';
+import { buildProfile, checkProfile, mergeProfile, type BuildOptions, type Profile } from '../../profile/model.js';
 import type { SeccompEvent } from '../../parse/event.js';
 import type { Arch } from '../../syscalls/index.js';
 import { fromState, sameOptions, serialiseState, toState } from '../../state/state.js';
@@ -12,13 +12,16 @@ import { describe } from '../../io/input.js';
 import { InputLog } from '../../io/input-log.js';
 import { prepareOutDir, prepareOutput, refuseOverwrite, writeAtomic } from '../../io/output.js';
 import { readAll, type Io, type ReadAllResult, type Say } from '../../io/read.js';
+import { Binaries, checkRoot } from '../../io/binaries.js';
+import { addUnexercised, unexercisedOf, withUnexercised } from '../../report/unexercised.js';
+import type { Calls } from '../../learn/calls.js';
 import { EXIT, stopCode, stopNote } from '../exit.js';
 import type { LearnArgs } from '../options.js';
 import { podSnippet } from '../pod.js';
 import { LearnedRenderer, programOf, writeProgramProfiles } from '../program-profiles.js';
 import { selectionOf } from '../select.js';
 import { describeOptions, readStateFile } from '../state-file.js';
-import { nothingLearned, strictCode, summary } from '../summary.js';
+import { noRootNote, nothingLearned, rootSummary, strictCode, summary } from '../summary.js';
 
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   for (const o of ['node', 'state-every'] as const) if (a[o] !== undefined && a.state === undefined) throw new SeccompLearnError('usage', `--${o} goes with --state FILE (it is about the saved state)`);
@@ -28,15 +31,20 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     const cut = truncateComm(c);
     if (cut !== c && !quiet) say(`seccomp-learn: the kernel logs at most 15 bytes of a thread name: --comm '${c}' matches '${cut}'`);
   }
+  if (a['include-unexercised'] && a.root === undefined) throw new SeccompLearnError('usage', '--include-unexercised goes with --root DIR (the file system the programs ran in, where their binaries are read)');
+  if (a.root !== undefined) checkRoot(a.root);
+  const binaries = a.root === undefined ? undefined : new Binaries(a.root);
+  const include = a['include-unexercised'] ? binaries : undefined;
   const base = a.merge === undefined ? undefined : readMergeBase(a.merge);
   const build = { defaultAction: a['default-action'], errnoRet: a['errno-ret'], archCompanions: a['arch-companions'], logDenials: a['log-denials'] };
   const renderer = new LearnedRenderer(a.format, say, quiet);
   const render = (learner: Learner): string => {
-    const learned = learner.profile(build);
+    const learned = include ? profileOf(withBinaries(learner, include), build) : learner.profile(build);
     return renderer.render(base ? mergeProfile(base, learned, { defaultAction: a['default-action'], errnoRet: a['errno-ret'] }) : learned, programOf(a), a.name);
   };
   // a profile the format cannot express: said once (cli/main.ts), -o not written
-  let formatError: SeccompLearnError | null = null;
+  // set inside the per-program callback below (the cast keeps TypeScript from narrowing it to null here)
+  let formatError = null as SeccompLearnError | null;
   const cannotExpress = (err: unknown): SeccompLearnError => {
     if (err instanceof SeccompLearnError && err.code === 'format-cannot-express') return err.withNote(a.output ? ` (${a.output} not written)` : '');
     throw err;
@@ -125,7 +133,13 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     const records = learner.records - saved.totals.records;
     say(`seccomp-learn: this run read ${lines} new ${lines === 1 ? 'line' : 'lines'} (${records} new seccomp ${records === 1 ? 'record' : 'records'}); with the state ${a.state}:`);
   }
-  if (!quiet) summary(learner, found, say);
+  if (!quiet) {
+    summary(learner, found, say);
+    if (learner.union.size > 0) {
+      if (binaries) rootSummary(unexercisedOf(learner.programs(), (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? learner.union : undefined);
+      else noRootNote(say);
+    }
+  }
   // cut short: a run over files (130, 143), or stdout's reader gone (141)
   const stopped = stopCode(read);
   const done = (code: number, where: string): number => {
@@ -147,7 +161,8 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     return stopped ?? EXIT.nothing;
   }
   if (a['out-dir'] !== undefined) {
-    const code = writeProgramProfiles(learner.programs(), a['out-dir'], renderer, build, say, quiet, [...(a.files.length === 0 ? ['-'] : a.files), ...(a.state === undefined ? [] : [a.state])]);
+    const keep = [...(a.files.length === 0 ? ['-'] : a.files), ...(a.state === undefined ? [] : [a.state])];
+    const code = writeProgramProfiles(learner.programs(), a['out-dir'], renderer, build, say, quiet, keep, include ? (g) => withUnexercised(g.calls, include.of(g.exe)) : undefined);
     if (code !== EXIT.ok) return code;
     return done(strictCode(a.strict, found, say, quiet), `the profiles in ${a['out-dir']} hold`);
   }
@@ -166,6 +181,20 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     io.stdout.write(text);
   }
   return done(strictCode(a.strict, found, say, quiet), a.output !== undefined ? `the profile in ${a.output} holds` : 'the profile printed holds');
+}
+
+/** What was learned, and what each selected program's binary can make that it lacks (--include-unexercised), by ABI. */
+function withBinaries(learner: Learner, binaries: Binaries): Calls {
+  const calls: Calls = new Map([...learner.union].map(([abi, names]) => [abi, new Set(names)]));
+  // the processes still open too: while following, the profile written is whole at any time
+  for (const x of learner.executables()) addUnexercised(calls, x.calls, binaries.of(x.exe));
+  return calls;
+}
+
+function profileOf(calls: Calls, build: BuildOptions): Profile {
+  const names = new Set<string>();
+  for (const set of calls.values()) for (const n of set) names.add(n);
+  return buildProfile(names, calls.keys(), build);
 }
 
 /** --merge's profile (OCI), read whole before anything else: a failure is said as --merge's. */

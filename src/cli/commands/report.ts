@@ -2,16 +2,19 @@
 // count and action, denied first; lost and forged records.
 import { Learner } from '../../learn/learner.js';
 import { buildReport, renderReport } from '../../report/report.js';
+import { Binaries, checkRoot } from '../../io/binaries.js';
 import { readAll, type Io, type Say } from '../../io/read.js';
 import { EXIT, stopCode, stopNote } from '../exit.js';
 import type { ReportArgs } from '../options.js';
 import { selectionOf } from '../select.js';
 
 export async function reportCommand(a: ReportArgs, io: Io, say: Say): Promise<number> {
+  if (a.root !== undefined) checkRoot(a.root);
   const learner = new Learner({ ...selectionOf(a), detail: true });
   const read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs: a.jobs, count: () => learner.records, say });
   learner.finish();
-  const report = buildReport(learner, a.denied);
+  const binaries = a.root === undefined ? undefined : new Binaries(a.root);
+  const report = buildReport(learner, a.denied, undefined, binaries);
   if (a.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else io.stdout.write(renderReport(report, a.width ?? ((io.stdout as { columns?: number }).columns || 80), a.denied));
   const stopped = stopCode(read);

@@ -4,7 +4,6 @@
 // (`Profile` in profile/model.ts); a moby template keeps its `archMap` and each
 // rule's `includes`/`excludes`/`comment` there until it is resolved (docker.ts).
 import { ARCHES, findArch, type Arch } from '../../syscalls/index.js';
-import type { Profile } from '../model.js';
 
 /** Every action the OCI runtime spec allows (defs-linux.json SeccompAction). */
 export const SCMP_ACTIONS = [
@@ -61,9 +60,4 @@ export function familyHead(abi: Arch): Arch {
   if (DOCKER_ARCH_MAP.some((e) => e.architecture === abi.scmp)) return abi;
   const e = DOCKER_ARCH_MAP.find((x) => x.subArchitectures?.includes(abi.scmp!));
   return e ? (abiOfScmp(e.architecture) ?? abi) : abi;
-}
-
-/** A deep copy of a profile's plain data. */
-export function cloneProfile(p: Profile): Profile {
-  return structuredClone(p);
 }

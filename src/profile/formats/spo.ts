@@ -63,8 +63,8 @@ export function renderSpo(p: Profile, name: string): string {
   if (badArch.length) throw new SeccompLearnError('format-cannot-express', `--format spo cannot express the architecture ${badArch.join(', ')} (not in the SeccompProfile CRD's list)`);
   const actions = [p.defaultAction, ...(p.syscalls ?? []).map((r) => r.action)].filter((a) => !(SCMP_ACTIONS as readonly string[]).includes(a));
   if (actions.length) throw new SeccompLearnError('format-cannot-express', `--format spo cannot express the action ${[...new Set(actions)].join(', ')}`);
-  if (p.listenerPath !== undefined && !/^\/var\/run\/security-profiles-operator\/[a-zA-Z0-9_\-.]+$/.test(String(p.listenerPath)))
-    throw new SeccompLearnError('format-cannot-express', `--format spo cannot express listenerPath ${String(p.listenerPath)}: the CRD wants a socket under /var/run/security-profiles-operator/`);
+  if (p.listenerPath !== undefined && (typeof p.listenerPath !== 'string' || !/^\/var\/run\/security-profiles-operator\/[a-zA-Z0-9_\-.]+$/.test(p.listenerPath)))
+    throw new SeccompLearnError('format-cannot-express', `--format spo cannot express listenerPath ${JSON.stringify(p.listenerPath)}: the CRD wants a socket under /var/run/security-profiles-operator/`);
   const syscalls = (p.syscalls ?? []).map((r, i) => {
     const bad = Object.keys(r).filter((k) => !RULE_FIELDS.includes(k));
     if (bad.length) throw new SeccompLearnError('format-cannot-express', `--format spo cannot express syscalls[${i}].${bad[0]} (rule of ${r.names.slice(0, 3).join(', ')})`);

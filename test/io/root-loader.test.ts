@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ElfError } from '../src/elf/error.js';
-import { ldSoConfDirs, loadProgram, resolveInRoot } from '../src/io/root-loader.js';
-import { haveOrCi, IN_CI, tmpDir } from './helpers.js';
+import { ElfError } from '../../src/elf/error.js';
+import { ldSoConfDirs, loadProgram, resolveInRoot } from '../../src/io/root-loader.js';
+import { haveOrCi, IN_CI, tmpDir } from '../helpers.js';
 
 /** The libraries ldd (the host's own loader) maps for a program, as real paths. */
 function lddPaths(exe: string): string[] {

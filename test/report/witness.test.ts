@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProgram } from '../src/io/root-loader.js';
-import { unexercised, witnessOf, type Witness } from '../src/report/witness.js';
-import { haveOrCi, IN_CI, tmpDir } from './helpers.js';
+import { loadProgram } from '../../src/io/root-loader.js';
+import { unexercised, witnessOf, type Witness } from '../../src/report/witness.js';
+import { haveOrCi, IN_CI, tmpDir } from '../helpers.js';
 
 const SAVER = `#include <stdio.h>
 #include <sys/stat.h>

@@ -11,13 +11,13 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, ROOT, tmpDir } from './helpers.js';
-import { generateBusyAudit, generateBusySyslog } from '../scripts/bench/busy.mjs';
-import { generateClassic } from '../scripts/bench/classic.mjs';
-
-type Lib = typeof import('../src/index.js');
-type Parallel = typeof import('../src/io/parallel.js');
-type Io = typeof import('../src/io/read.js');
+import { fixture, ROOT, tmpDir } from '../helpers.js';
+import { generateBusyAudit, generateBusySyslog } from '../../scripts/bench/busy.mjs';
+import { generateClassic } from '../../scripts/bench/classic.mjs';
+import { DEFAULT_MAX_LINE } from '../../src/parse/lines.js';
+type Lib = typeof import('../../src/index.js');
+type Parallel = typeof import('../../src/io/parallel.js');
+type Io = typeof import('../../src/io/read.js');
 type Learner = InstanceType<Lib['Learner']>;
 
 let lib: Lib;
@@ -41,7 +41,7 @@ function outputsOf(l: Learner): string {
 /** One thread, as `learn FILE...` reads files without --jobs. */
 async function single(files: string[]): Promise<string> {
   const l = new lib.Learner(options);
-  await io.readAll(files, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr } as never, l, { maxLength: lib.DEFAULT_MAX_LINE, jobs: 1 });
+  await io.readAll(files, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, l, { maxLength: DEFAULT_MAX_LINE, jobs: 1 });
   return outputsOf(l);
 }
 
@@ -53,7 +53,7 @@ async function ranged(files: string[], jobs: number, rangeBytes: number): Promis
   await parallel.readParallel(
     files.map((f) => ({ path: f, name: f, size: statSync(f).size })),
     l,
-    { jobs, rangeBytes, maxLength: lib.DEFAULT_MAX_LINE, markers: MARKERS },
+    { jobs, rangeBytes, maxLength: DEFAULT_MAX_LINE, markers: MARKERS },
   );
   return outputsOf(l);
 }
@@ -114,7 +114,7 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
     const dir = tmpDir();
     const log = join(dir, 'long.log');
     const rec = 'audit: type=1326 audit(1594067860.484:14536): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=29064 comm="http-echo" exe="/http-echo" sig=0 arch=c000003e syscall=51 compat=0 ip=0x46fe1f code=0x7ffc0000';
-    writeFileSync(log, `${rec}\n${'x'.repeat(lib.DEFAULT_MAX_LINE + 100)} ${rec}\n${rec.replace(':14536', ':14537')}\n`);
+    writeFileSync(log, `${rec}\n${'x'.repeat(DEFAULT_MAX_LINE + 100)} ${rec}\n${rec.replace(':14536', ':14537')}\n`);
     const want = await single([log]);
     expect(want).toMatch(/too-long|overlong|longer/);
     for (const rangeBytes of [7, 1000, 40000, 65536]) expect(await ranged([log], 2, rangeBytes)).toBe(want);
@@ -123,7 +123,7 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
   it('what a worker read crosses to the learner as it was read: numbers past 32 bits too (a tag pid that wrapped to the record\'s pid passed as journald\'s)', async () => {
     const { Encoder, Decoder } = await import(join(ROOT, 'dist/parse/wire.js'));
     const line = `Nov 29 02:49:41 vm2 audit[${2 ** 32 + 5757}]: SECCOMP auid=0 uid=0 gid=0 ses=1 pid=3000000000 comm="a" exe="/a" sig=4294967295 arch=c000003e syscall=165 compat=0 ip=0x1 code=0x7ffc0000`;
-    const read = lib.parseLine(line, 'f', 1) as Record<string, unknown>;
+    const read = lib.parseLine(line, 'f', 1) as unknown as Record<string, unknown>;
     expect(read).toMatchObject({ kind: 'seccomp', tagPid: 2 ** 32 + 5757, pid: 3000000000, sig: 4294967295 });
     const enc = new Encoder();
     enc.startRange();
@@ -155,7 +155,7 @@ describe('--jobs: the same as one thread, wherever the ranges are cut', () => {
   it('lines longer than the limit in every range, the workers\' too: each counted once, as a line and as too long', async () => {
     const dir = tmpDir();
     const log = join(dir, 'long.log');
-    writeFileSync(log, `${'x'.repeat(lib.DEFAULT_MAX_LINE + 4000)}\n`.repeat(40));
+    writeFileSync(log, `${'x'.repeat(DEFAULT_MAX_LINE + 4000)}\n`.repeat(40));
     const want = await single([log]);
     expect(JSON.parse(want.slice(0, want.indexOf('\n}\n') + 2)).totals.lines).toBe(40);
     for (const rangeBytes of [1000, 70000, 300000]) expect(await ranged([log], 3, rangeBytes)).toBe(want);

@@ -1,6 +1,7 @@
 // The public API: what index.ts exports is what the README documents. A change
 // to the list is a change to the API: rewrite test/golden/exports.txt with
-// UPDATE=1 and say so in the README's Library section.
+// UPDATE=1 (npm run build first: the list is read from dist/index.d.ts) and say
+// so in the README's Library section.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,12 +36,11 @@ describe('the public API', () => {
     for (const k of Object.keys(api)) expect(list).toContain(k);
   });
 
-  it('names in the README Library section are exported', () => {
+  it('names every value it exports in the README Library section, and keeps to forty', () => {
     const lib = readme.slice(readme.indexOf('\n## Library\n'), readme.indexOf('\n## Syscall tables'));
-    for (const n of ['Parser', 'parseLine', 'recordKey', 'decodeAction', 'LOG_FORMATS', 'Learner', 'findings', 'FINDING_KINDS', 'mayBeIncomplete', 'LineSplitter', 'openInput', 'readLines', 'closeInput', 'SeccompLearnError', 'ERROR_CODES', 'buildProfile', 'mergeProfile', 'checkProfile', 'serialiseProfile', 'buildReport', 'renderReport', 'eventToJSON', 'findArch', 'archFromAudit', 'abiOf', 'nameOf', 'numberOf', 'resolve', 'listTable', 'ARCHES', 'PROFILE_FORMATS', 'renderProfile', 'parseProfile', 'loadProfile', 'detectKind', 'resolveTemplate', 'Policy', 'buildCheck', 'renderCheck', 'diffPolicies', 'renderDiff', 'mergeProfiles']) {
-      expect(lib, n).toContain(n);
-      expect(api, n).toHaveProperty(n);
-    }
+    const values = Object.keys(api);
+    for (const n of values) expect(lib, n).toMatch(new RegExp(`\\b${n}\\b`));
+    expect(values.length).toBeLessThanOrEqual(40);
   });
 
   it('gives a new object for every result (none is overwritten by the next call)', () => {

@@ -5,12 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, expectGolden, fixture, tmpDir } from './helpers.js';
-import { SPECS } from './schemas.js';
-import { Policy } from '../src/profile/policy.js';
-import { mergeProfiles } from '../src/profile/merge.js';
-import { parseProfile, resolveTemplate, DOCKER_DEFAULT_CAPS } from '../src/profile/formats/index.js';
-import { findArch, type Profile } from '../src/index.js';
+import { cli, expectGolden, fixture, tmpDir } from '../helpers.js';
+import { SPECS } from '../schemas.js';
+import { Policy } from '../../src/profile/policy.js';
+import { mergeProfiles } from '../../src/profile/merge.js';
+import { parseProfile, resolveTemplate, DOCKER_DEFAULT_CAPS } from '../../src/profile/formats/index.js';
+import { findArch, type Profile } from '../../src/index.js';
 
 const X86_64 = findArch('x86_64')!;
 const I386 = findArch('i386')!;

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { findings, Learner, LineSplitter, Parser, type LineResult, type SeccompEvent } from '../src/index.js';
-import { fixture, have, IN_CI } from './helpers.js';
+import { findings, Learner, LineSplitter, Parser, type LineResult, type SeccompEvent } from '../../src/index.js';
+import { fixture, have, IN_CI } from '../helpers.js';
 
 const REAL = readdirSync(fixture('real')).filter((f) => f.endsWith('.log')).sort();
 const linesOf = (name: string) => readFileSync(fixture(name), 'utf8').split('\n').filter((l) => l.length > 0);

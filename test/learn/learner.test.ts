@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findArch, findings, Learner, LineSplitter, truncateComm, type SeccompEvent } from '../src/index.js';
-import { REORDER_HOLES, REORDER_SPAN, SerialState } from '../src/learn/gaps.js';
-import { consistent, ForgeryState, lineSuspicion, MAX_WAITING } from '../src/learn/forgery.js';
-import { readFixture } from './helpers.js';
+import { findArch, findings, Learner, LineSplitter, type SeccompEvent } from '../../src/index.js';
+import { truncateComm } from '../../src/learn/learner.js';
+import { REORDER_HOLES, REORDER_SPAN, SerialState } from '../../src/learn/gaps.js';
+import { consistent, ForgeryState, lineSuspicion, MAX_WAITING } from '../../src/learn/forgery.js';
+import { readFixture } from '../helpers.js';
 
 function learnFrom(names: string[], selection: { comms?: string[]; exes?: string[]; pids?: number[] } = {}, trustAnySource = false): Learner {
   const l = new Learner({ selection: { comms: selection.comms ?? [], exes: selection.exes ?? [], pids: selection.pids ?? [] }, trustAnySource });

@@ -3,8 +3,8 @@
 // must get the same name from us. CI installs the package; it must not skip there.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { findArch, listTable, resolve } from '../src/index.js';
-import { have, IN_CI } from './helpers.js';
+import { findArch, listTable, resolve } from '../../src/syscalls/index.js';
+import { have, IN_CI } from '../helpers.js';
 
 // scmp_sys_resolver's -a names; 2.5.4 has no loongarch64, m68k or sh.
 const SCMP_ARCHES: Array<[string, string]> = [

@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { LOG_FORMATS, formatInfo } from '../src/parse/envelope.js';
-import { Parser } from '../src/parse/event.js';
-import { LOSS_REASONS } from '../src/parse/record.js';
+import { LOG_FORMATS, formatInfo } from '../../src/parse/envelope.js';
+import { Parser } from '../../src/parse/event.js';
+import { LOSS_REASONS } from '../../src/parse/record.js';
 import {
   ACTIONS,
   EVENT_FIELDS,
@@ -23,11 +23,11 @@ import {
   type SeccompEvent,
   type ValueKind,
   type ValueTypes,
-} from '../src/parse/results.js';
-import { Decoder, Encoder, FLOATS, INTS, LAYOUT } from '../src/parse/wire.js';
-import { eventToJSON } from '../src/report/event-json.js';
-import { ARCHES } from '../src/syscalls/index.js';
-import { fixture, ROOT } from './helpers.js';
+} from '../../src/parse/results.js';
+import { Decoder, Encoder, FLOATS, INTS, LAYOUT } from '../../src/parse/wire.js';
+import { eventToJSON } from '../../src/report/event-json.js';
+import { ARCHES } from '../../src/syscalls/index.js';
+import { fixture, ROOT } from '../helpers.js';
 
 type Result = NonNullable<LineResult>;
 type Loose = Record<string, unknown>;
@@ -98,7 +98,7 @@ function roundTrip(results: readonly Result[], file: string, lines: readonly num
 }
 
 const blank = (kind: ResultKind): Loose =>
-  kind === 'seccomp' ? blankEvent() : kind === 'mark' ? blankMark() : kind === 'skip' ? { kind, code: SKIP_CODES[0], message: '' } : { kind, reason: LOSS_REASONS[0], count: null, trusted: false, printk: null };
+  kind === 'seccomp' ? (blankEvent() as unknown as Loose) : kind === 'mark' ? (blankMark() as unknown as Loose) : kind === 'skip' ? { kind, code: SKIP_CODES[0], message: '' } : { kind, reason: LOSS_REASONS[0], count: null, trusted: false, printk: null };
 
 describe('the fields of results', () => {
   it('fixtures give every kind of result', () => {
@@ -126,7 +126,7 @@ describe('the fields of results', () => {
       const b = Buffer.from(text, 'utf8');
       const r = parser.parseInto(b, 0, b.length, file, line, target as unknown as SeccompEvent);
       const unwritten = names.filter((k) => target[k] === poison);
-      if (r !== target || unwritten.length > 0 || !isDeepStrictEqual(target, result)) wrong.push(`${file}:${line}: ${unwritten.join(', ') || 'another event'}`);
+      if (r !== (target as unknown) || unwritten.length > 0 || !isDeepStrictEqual(target, result)) wrong.push(`${file}:${line}: ${unwritten.join(', ') || 'another event'}`);
       checked++;
     }
     expect(wrong.slice(0, 5)).toEqual([]);
@@ -143,7 +143,7 @@ describe('the fields of results', () => {
           const to = blank(kind);
           if (kind === 'seccomp') copyEvent(to as unknown as SeccompEvent, from as unknown as SeccompEvent);
           else copyMark(to as never, from as never);
-          expect(to, `${kind}.${k} = ${String(v)}`).toEqual(from);
+          expect(to, `${kind}.${k} = ${JSON.stringify(v)}`).toEqual(from);
         }
       }
     }

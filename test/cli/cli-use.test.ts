@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cli, cliAsync, cliProcess, CLI, fixture, golden, IN_CI, readFixture, ROOT, tmpDir, waitFor } from './helpers.js';
+import { cli, cliAsync, cliProcess, CLI, fixture, golden, IN_CI, readFixture, ROOT, tmpDir, waitFor } from '../helpers.js';
 
 const LOG = fixture('published/k8s-tutorial-syslog.log');
 const LINES = readFixture('published/k8s-tutorial-syslog.log').trim().split('\n');

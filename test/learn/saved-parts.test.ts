@@ -9,22 +9,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { buildReport, findings, Learner, Parser, type AuditMark, type LineResult, type LossReason, type SeccompEvent } from '../src/index.js';
-import { countIn, loadCounts, loadTallies, saveCounts, saveTallies, type Counted } from '../src/learn/examples.js';
-import { countLoss, loadLoss, saveLoss, type Loss } from '../src/learn/loss.js';
-import { countDenied, loadDenied, saveDenied, type Denied } from '../src/learn/denied.js';
-import { loadRuntimes, runtimeBaseOf, saveRuntimes, type RuntimeBase } from '../src/learn/runtime.js';
-import { LabelCounts } from '../src/learn/labels.js';
-import { SerialState } from '../src/learn/gaps.js';
-import { ForgeryState, judged, MAX_WAITING } from '../src/learn/forgery.js';
-import { JournalPairs, kernelTransport } from '../src/learn/pairing.js';
-import { SourceStates } from '../src/learn/source-state.js';
-import { RecordWindow } from '../src/learn/duplicates.js';
-import { addCall, addDetail, newDetail } from '../src/learn/calls.js';
-import { Life, Lives, Programs, type Program } from '../src/learn/lives.js';
-import { fromState, parseState, serialiseState, toState, type LearnState } from '../src/state/state.js';
-import type { Arch } from '../src/syscalls/index.js';
-import { FIELD_CASES, fixture } from './helpers.js';
+import { buildReport, findings, Learner, Parser, type AuditMark, type LineResult, type LossReason, type SeccompEvent } from '../../src/index.js';
+import { countIn, loadCounts, loadTallies, saveCounts, saveTallies, type Counted } from '../../src/learn/examples.js';
+import { countLoss, loadLoss, saveLoss, type Loss } from '../../src/learn/loss.js';
+import { countDenied, loadDenied, saveDenied, type Denied } from '../../src/learn/denied.js';
+import { loadRuntimes, runtimeBaseOf, saveRuntimes, type RuntimeBase } from '../../src/learn/runtime.js';
+import { LabelCounts } from '../../src/learn/labels.js';
+import { SerialState } from '../../src/learn/gaps.js';
+import { ForgeryState, judged, MAX_WAITING } from '../../src/learn/forgery.js';
+import { JournalPairs, kernelTransport } from '../../src/learn/pairing.js';
+import { SourceStates } from '../../src/learn/source-state.js';
+import { RecordWindow } from '../../src/learn/duplicates.js';
+import { addCall, addDetail, newDetail } from '../../src/learn/calls.js';
+import { Life, Lives, Programs, type Program } from '../../src/learn/lives.js';
+import { fromState, parseState, serialiseState, toState, type LearnState } from '../../src/state/state.js';
+import type { Arch } from '../../src/syscalls/index.js';
+import { FIELD_CASES, fixture } from '../helpers.js';
 
 /** A part's case: how to make, save and load it, its input step by step, and the fields of its piece. */
 interface PartCase<P, J> {
@@ -165,9 +165,9 @@ describe('each part of the Learner, saved and loaded, goes on as if it had never
       steps: notices.map((n) => (m: Map<LossReason, Loss>) => countLoss(m, n.reason, n.count, n.at)),
       look: (m) => entries(m),
       drops: {
-        notices: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l!, notices: 0 }])),
-        count: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l!, count: 0 }])),
-        first: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l!, first: { file: '', line: 0, message: '' } }])),
+        notices: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l, notices: 0 }])),
+        count: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l, count: 0 }])),
+        first: (j) => Object.fromEntries(Object.entries(j).map(([k, l]) => [k, { ...l, first: { file: '', line: 0, message: '' } }])),
       },
     });
   });

@@ -7,11 +7,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { cli, expectGolden, fixture, have, IN_CI, tmpDir } from './helpers.js';
-import { ociSeccompValidator, SPECS, spoSchema, spoValidator, unknownFields } from './schemas.js';
-import { parseProfile, renderProfile } from '../src/profile/formats/index.js';
-import { resolveTemplate } from '../src/profile/formats/docker.js';
-import { findArch } from '../src/index.js';
+import { cli, expectGolden, fixture, have, IN_CI, tmpDir } from '../helpers.js';
+import { ociSeccompValidator, SPECS, spoSchema, spoValidator, unknownFields } from '../schemas.js';
+import { parseProfile, renderProfile } from '../../src/profile/formats/index.js';
+import { resolveTemplate } from '../../src/profile/formats/docker.js';
+import { findArch } from '../../src/index.js';
 
 /** A /dev/kmsg line (a source the kernel alone writes) for a call of pid 77 on an ABI. */
 export const kmsgRecord = (nr: number, arch = 'c000003e', serial = 7) =>
@@ -193,7 +193,7 @@ describe('every format reads back as the profile it was written from', () => {
     expect(back.kind).toBe(format);
     const p = format === 'docker' ? resolveTemplate(back.profile, { host: findArch('x86_64')!, caps: [], kernel: '6.1' }, 'p').profile : back.profile;
     expect(p.defaultAction).toBe('SCMP_ACT_ERRNO');
-    expect((p.defaultErrnoRet as number | undefined) ?? 1).toBe(1);
+    expect(p.defaultErrnoRet ?? 1).toBe(1);
     expect(p.architectures).toEqual(format === 'docker' ? ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'] : ['SCMP_ARCH_X86_64']);
     expect(p.syscalls).toEqual(oci.syscalls);
   });

@@ -1,6 +1,6 @@
 // Lost records, forged lines, denials and `report` (golden files at width 80 and --json).
 import { describe, expect, it } from 'vitest';
-import { cli, expectGolden, fixture } from './helpers.js';
+import { cli, expectGolden, fixture } from '../helpers.js';
 // relative paths, so golden files do not depend on where the repository is
 const rel = (name: string) => `fixtures/${name}`;
 

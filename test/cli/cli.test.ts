@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { cli, cliProcess, expectGolden, fixture, golden, readFixture, ROOT, tmpDir as tmp, waitFor } from './helpers.js';
+import { cli, cliProcess, expectGolden, fixture, golden, readFixture, ROOT, tmpDir as tmp, waitFor } from '../helpers.js';
 
 describe('seccomp-learn learn', () => {
   it('writes the Kubernetes tutorial\'s profile from its syslog lines', () => {

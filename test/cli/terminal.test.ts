@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, fixture, golden, IN_CI, inTerminal, NO_PTY, personEnv, readFixture, tmpDir, waitFor } from './helpers.js';
+import { cli, fixture, golden, IN_CI, inTerminal, NO_PTY, personEnv, readFixture, tmpDir, waitFor } from '../helpers.js';
 
 if (NO_PTY && !IN_CI) console.warn(`skipping the terminal tests: ${NO_PTY}`);
 const LINES = readFixture('published/k8s-tutorial-syslog.log').trim().split('\n');

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
-import { Learner, LineSplitter, Parser, parseLine, recordKey, type LineResult, type SeccompEvent } from '../src/index.js';
-import { EnvelopeReader } from '../src/parse/envelope.js';
-import { MARKERS } from '../src/parse/event.js';
-import { RecordReader } from '../src/parse/record.js';
+import { Learner, LineSplitter, Parser, parseLine, type LineResult, type SeccompEvent } from '../../src/index.js';
+import { recordKey } from '../../src/parse/event.js';
+import { EnvelopeReader } from '../../src/parse/envelope.js';
+import { MARKERS } from '../../src/parse/event.js';
+import { RecordReader } from '../../src/parse/record.js';
 
 const isEvent = (r: LineResult): r is SeccompEvent => r?.kind === 'seccomp';
 /** The envelope a line begins with (a copy), or null. */
@@ -13,7 +14,7 @@ const detectEnvelope = (line: string) => {
   const e = new EnvelopeReader().read(b, 0, b.length);
   return e && { ...e };
 };
-import { fixture, readFixture } from './helpers.js';
+import { fixture, readFixture } from '../helpers.js';
 
 function lines(name: string): string[] {
   return readFixture(name).split('\n').filter((l) => l.length > 0);
@@ -441,7 +442,7 @@ describe('values the kernel escaped', () => {
 
 describe('numbers read in place', () => {
   it('are what Number() reads, or null: never a partial parse', async () => {
-    const { decimalIn, intIn } = await import('../src/parse/bytes.js');
+    const { decimalIn, intIn } = await import('../../src/parse/bytes.js');
     fc.assert(
       fc.property(fc.stringMatching(/^-?[0-9]{0,17}(\.[0-9]{0,8})?[x ]?$/), (t) => {
         const b = Buffer.from(`<${t}>`);
@@ -461,7 +462,7 @@ describe('numbers read in place', () => {
 
 describe('hex read in place', () => {
   it('is what parseInt(text, 16) reads for 1 to 8 hex digits, or null: never a partial parse', async () => {
-    const { hexIn, hexEnd } = await import('../src/parse/bytes.js');
+    const { hexIn, hexEnd } = await import('../../src/parse/bytes.js');
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9a-fA-FxXg-]{0,10}$/), (t) => {
         const b = Buffer.from(`<${t}>`);
@@ -476,7 +477,7 @@ describe('hex read in place', () => {
   });
 
   it("reads code= as the kernel's hex digits, up to a glued ENRICHED key, a JSON string's end, or nothing else", async () => {
-    const { codeIn } = await import('../src/parse/record.js');
+    const { codeIn } = await import('../../src/parse/record.js');
     const c = (t: string) => {
       const b = Buffer.from(t);
       return codeIn(b, 0, b.length);
@@ -499,7 +500,7 @@ describe('hex read in place', () => {
   });
 
   it('reads decimals in one pass as Number() does', async () => {
-    const { scanDecimal, decimalValue } = await import('../src/parse/bytes.js');
+    const { scanDecimal, decimalValue } = await import('../../src/parse/bytes.js');
     const out = { n: 0, scale: 1, intDigits: 0, fracDigits: -1 };
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9]{0,12}(\.[0-9]{0,6})?:?[0-9]{0,3}$/), (t) => {

@@ -7,10 +7,10 @@ import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } f
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildReport, Learner, LineSplitter } from '../src/index.js';
-import { mergeStates, parseState, serialiseState, toState, type LearnState } from '../src/state/state.js';
-import { cli, fixture, readFixture, ROOT, tmpDir } from './helpers.js';
-import { generateBusySyslog } from '../scripts/bench/busy.mjs';
+import { buildReport, Learner, LineSplitter } from '../../src/index.js';
+import { mergeStates, parseState, serialiseState, toState, type LearnState } from '../../src/state/state.js';
+import { cli, fixture, readFixture, ROOT, tmpDir } from '../helpers.js';
+import { generateBusySyslog } from '../../scripts/bench/busy.mjs';
 
 /** The report and profile a command prints, for comparing runs. */
 const outputs = (args: string[], cwd?: string) => {
@@ -85,7 +85,7 @@ describe('learn --state, read on in pieces', () => {
     writeFileSync(state, JSON.stringify({ seccompLearnState: 99 }));
     const r = cli(['learn', '--state', state, '-o', join(dir, 'p.json'), fixture('real/dmesg.log')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 2 only`);
+    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 3 only`);
     expect(existsSync(join(dir, 'p.json'))).toBe(false);
     expect(readFileSync(state, 'utf8')).toBe(JSON.stringify({ seccompLearnState: 99 }));
     writeFileSync(state, '{"seccompLearnState":2,"options"');
@@ -125,7 +125,7 @@ describe('learn --state, read on in pieces', () => {
   });
 
   it('the schema is what the state\'s types give (regenerate: npm run gen:state-schema)', async () => {
-    const { stateSchemaModule } = await import('../scripts/gen-state-schema.mjs');
+    const { stateSchemaModule } = await import('../../scripts/gen-state-schema.mjs');
     expect(stateSchemaModule()).toBe(readFileSync(join(ROOT, 'src/state/schema.ts'), 'utf8'));
   });
 

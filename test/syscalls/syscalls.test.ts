@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, DENSE } from '../src/syscalls/table.generated.js';
-import { ARCHES, abiOf, archFromToken, findArch, listTable, nameOf, numberOf, resolve, TABLE_KERNEL_VERSION } from '../src/index.js';
-import { cli, IN_CI, ROOT } from './helpers.js';
+import { COLUMNS, DENSE } from '../../src/syscalls/table.generated.js';
+import { ARCHES, abiOf, archFromToken, findArch, listTable, nameOf, numberOf, resolve, TABLE_KERNEL_VERSION } from '../../src/syscalls/index.js';
+import { cli, IN_CI, ROOT } from '../helpers.js';
 
 const arch = (n: string) => {
   const a = findArch(n);

@@ -7,9 +7,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readElf, archOf, type ElfFile } from '../src/elf/elf.js';
-import { ElfError } from '../src/elf/error.js';
-import { haveOrCi, IN_CI, tmpDir } from './helpers.js';
+import { readElf, archOf, type ElfFile } from '../../src/elf/elf.js';
+import { ElfError } from '../../src/elf/error.js';
+import { haveOrCi, IN_CI, tmpDir } from '../helpers.js';
 
 interface Sample {
   file: string;

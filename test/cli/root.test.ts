@@ -1,0 +1,121 @@
+// --root DIR through the built CLI (npm run build first), as a user runs it: a
+// real audit.log fixture whose uname is present in a root made here from this
+// machine's uname and its glibc; report names what the recording never saw,
+// learn says how many and can add them, a --root that is no directory is one line.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, fixture, IN_CI, tmpDir } from '../helpers.js';
+
+function place(root: string, inside: string, from: string): void {
+  mkdirSync(dirname(join(root, inside)), { recursive: true });
+  copyFileSync(realpathSync(from), join(root, inside));
+}
+
+function unameRoot(): string {
+  const root = tmpDir();
+  place(root, '/usr/bin/uname', '/usr/bin/uname');
+  place(root, '/lib/x86_64-linux-gnu/libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6');
+  place(root, '/lib64/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2');
+  return root;
+}
+
+const LOG = fixture('real/audit-raw.log');
+const haveUname = existsSync('/usr/bin/uname') && existsSync('/lib/x86_64-linux-gnu/libc.so.6');
+
+interface UnexercisedJSON {
+  name: string;
+  arch: string;
+  via: string[];
+}
+
+describe.skipIf(!haveUname && !IN_CI)('--root through the CLI', () => {
+  it('report --root: what uname can make and the recording never saw, with the functions that make it', () => {
+    const root = unameRoot();
+    const r = cli(['report', '--exe', '/usr/bin/uname', '--root', root, LOG]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\n {2}can make but the recording never saw: \d+ on x86_64\n {4}\(read from \/usr\/bin\/uname with glibc 2\.\d+\)\n/);
+    expect(r.stdout).toMatch(/\n {4}exit_group +via .*\bexit\b/);
+    expect(r.stdout).toContain(`--root ${root}: the binaries can make`);
+
+    const j = cli(['report', '--json', '--exe', '/usr/bin/uname', '--root', root, LOG]);
+    expect(j.code).toBe(0);
+    const doc = JSON.parse(j.stdout);
+    expect(doc.root).toBe(root);
+    const p = doc.processes[0];
+    expect(p.exe).toBe('/usr/bin/uname');
+    expect(p.binary).toMatchObject({ path: '/usr/bin/uname', error: null, problems: [] });
+    const un = p.unexercised as UnexercisedJSON[];
+    const seen = new Set((p.syscalls as { name: string }[]).map((c) => c.name));
+    expect(un.length).toBeGreaterThan(0);
+    for (const c of un) {
+      expect(Object.keys(c)).toEqual(['name', 'arch', 'via']);
+      expect(c.arch).toBe('x86_64');
+      expect(seen.has(c.name)).toBe(false);
+    }
+    expect(un.map((c) => c.name)).toEqual(un.map((c) => c.name).sort());
+    // the text names each of them
+    for (const c of un) expect(r.stdout).toMatch(new RegExp(`\\n {4}${c.name} +via `));
+  });
+
+  it('report without --root: no new fields', () => {
+    const j = cli(['report', '--json', '--exe', '/usr/bin/uname', LOG]);
+    const doc = JSON.parse(j.stdout);
+    expect(doc.root).toBeUndefined();
+    expect(doc.processes[0].unexercised).toBeUndefined();
+  });
+
+  it('learn --root: the summary says how many, per program, and points to report; the profile stays minimal', () => {
+    const root = unameRoot();
+    const plain = cli(['--exe', '/usr/bin/uname', LOG]);
+    const r = cli(['--exe', '/usr/bin/uname', '--root', root, LOG]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+    const doc = JSON.parse(cli(['report', '--json', '--exe', '/usr/bin/uname', '--root', root, LOG]).stdout);
+    const n = doc.processes[0].unexercised.length;
+    expect(r.stderr).toContain(`seccomp-learn: --root ${root}: the binaries can make ${n} syscalls the recording never saw (uname ${n}): \`seccomp-learn report --root ${root}\` names each with the functions that make it; --include-unexercised adds them to the profile\n`);
+    expect(r.stderr).not.toContain('--root DIR');
+    // without --root, said once that it would name them
+    expect(plain.stderr.match(/--root DIR/g)).toHaveLength(1);
+    expect(plain.stderr).toContain('seccomp-learn: the profile holds only the calls the recording saw; --root DIR (the file system the programs ran in');
+    // -q: nothing
+    expect(cli(['-q', '--exe', '/usr/bin/uname', '--root', root, LOG]).stderr).toBe('');
+  });
+
+  it('learn --include-unexercised: the profile holds what ran and what the binary can make, and the summary says how many were added and from which files', () => {
+    const root = unameRoot();
+    const doc = JSON.parse(cli(['report', '--json', '--exe', '/usr/bin/uname', '--root', root, LOG]).stdout);
+    const ran = (doc.processes[0].syscalls as { name: string }[]).map((c) => c.name);
+    const can = (doc.processes[0].unexercised as UnexercisedJSON[]).map((c) => c.name);
+    const r = cli(['--exe', '/usr/bin/uname', '--root', root, '--include-unexercised', LOG]);
+    expect(r.code).toBe(0);
+    const profile = JSON.parse(r.stdout);
+    expect(profile.syscalls).toEqual([{ names: [...new Set([...ran, ...can])].sort(), action: 'SCMP_ACT_ALLOW' }]);
+    expect(profile.architectures).toEqual(['SCMP_ARCH_X86_64']);
+    expect(r.stderr).toMatch(new RegExp(`\\nseccomp-learn: --include-unexercised: added ${can.length} syscalls the binaries can make but the recording never saw \\(${can.slice(0, 12).join(', ')}, \\.\\.\\. \\(\\+${can.length - 12} more\\)\\), imported by /usr/bin/uname from glibc 2\\.\\d+ \\(/lib/x86_64-linux-gnu/libc\\.so\\.6\\): the profile holds what ran and what the binaries can make;`));
+
+    // --out-dir: each program's own; a program whose binary cannot say keeps what ran, and is said
+    const dir = tmpDir();
+    const o = cli(['--root', root, '--include-unexercised', '--out-dir', dir, LOG]);
+    expect(o.code).toBe(0);
+    const uname = JSON.parse(readFileSync(join(dir, 'uname.json'), 'utf8'));
+    expect(uname.syscalls[0].names).toEqual([...new Set([...ran, ...can])].sort());
+    const busybox = JSON.parse(readFileSync(join(dir, 'busybox.json'), 'utf8'));
+    expect(busybox.syscalls[0].names).toHaveLength(19);
+    expect(o.stderr).toContain(`seccomp-learn: --root ${root}: 2 binaries cannot say what the recording never saw: /usr/bin/busybox: /usr/bin/busybox does not exist (inside ${root}); /tmp/seccomp-learn-fixtures.aXqOYu/logrun: /tmp does not exist (inside ${root})\n`);
+
+    const u = cli(['--include-unexercised', LOG]);
+    expect([u.code, u.stdout]).toEqual([2, '']);
+    expect(u.stderr).toBe('seccomp-learn: --include-unexercised goes with --root DIR (the file system the programs ran in, where their binaries are read)\nTry seccomp-learn --help.\n');
+  });
+
+  it('a --root that is not a directory: one line, exit 1, before any log is read', () => {
+    const r = cli(['report', '--root', LOG, LOG]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`seccomp-learn: --root ${LOG}: not a directory (the file system the programs ran in: an exported container root, /, /proc/PID/root)\n`);
+    const m = cli(['report', '--root', '/nonexistent-root', LOG]);
+    expect([m.code, m.stderr]).toEqual([1, 'seccomp-learn: --root /nonexistent-root: no such directory\n']);
+  });
+});
