@@ -250,8 +250,10 @@ export class Parser {
   private message(m: JsonMessage, file: string, line: number, depth: number): LineResult {
     if (m.fields !== null) return this.auditbeat(m, file, line);
     const mb = Buffer.from(m.text, 'utf8');
-    const atHead = this.records.readHead(mb, 0, mb.length).kind !== 'none';
-    const r = this.read(mb, 0, mb.length, file, line, depth + 1);
+    // the record at the string's head (what journald and Fluent Bit write): read there, as a bare message; else as a line of its own
+    const head = this.records.readHead(mb, 0, mb.length);
+    const atHead = head.kind !== 'none';
+    const r = atHead ? this.fromHead(mb, mb.length, this.envelopes.other('message', 0, null, null), head, file, line) : this.read(mb, 0, mb.length, file, line, depth + 1);
     this.pending = null;
     const trusted = m.vouched && atHead;
     if (r === null) {
