@@ -44,7 +44,12 @@ function plural(n: number, one: string, many = one + 's'): string {
 export function summary(l: Learner, fs: readonly Finding[], say: Say): void {
   const names = l.names();
   const abis = ARCHES.filter((a) => l.union.has(a)).map((x) => x.name).join(', ');
-  say(`seccomp-learn: ${plural(l.lines, 'line')} read, ${plural(l.records, 'seccomp record')}${l.duplicates ? ` (and ${plural(l.duplicates, 'duplicate')} read twice)` : ''}, ${l.used} used; learned ${plural(names.length, 'syscall')}${abis ? ` (${abis})` : ''}`);
+  // records read but not learned (untrusted, likely forged, unreadable, in conflict): said here too, so that "0 seccomp records" never stands before "1 record ... was not learned"
+  const sum = (m: Map<unknown, { count: number }>) => [...m.values()].reduce((n, c) => n + c.count, 0);
+  const notLearned = sum(l.untrusted) + sum(l.suspicious) + sum(l.skipped) - (l.skipped.get('line-too-long')?.count ?? 0) + l.conflicts.count;
+  say(
+    `seccomp-learn: ${plural(l.lines, 'line')} read, ${plural(l.records, 'seccomp record')}${l.duplicates ? ` (and ${plural(l.duplicates, 'duplicate')} read twice)` : ''}${notLearned ? ` and ${notLearned} more not learned (see below)` : ''}, ${l.used} used; learned ${plural(names.length, 'syscall')}${abis ? ` (${abis})` : ''}`,
+  );
   const settled = settling(l);
   if (settled) say(`seccomp-learn: ${settled}`);
   for (const base of RUNTIME_BASES) {

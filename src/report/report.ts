@@ -226,10 +226,10 @@ export function renderReport(r: Report, width = 80, deniedOnly = false): string 
   const lines: string[] = [];
   const t = r.totals;
   lines.push(fit(`${t.processes} ${t.processes === 1 ? 'process' : 'processes'}, ${t.syscalls} distinct ${t.syscalls === 1 ? 'syscall' : 'syscalls'}, ${t.denied} denied ${t.denied === 1 ? 'call' : 'calls'}`, w));
-  lines.push(fit(`${t.records} seccomp records (${t.used} of them selected, ${t.duplicates} read twice) in ${t.lines} lines`, w));
+  lines.push(fit(`${t.records} seccomp ${t.records === 1 ? 'record' : 'records'} (${t.used} of them selected, ${t.duplicates} read twice) in ${t.lines} ${t.lines === 1 ? 'line' : 'lines'}`, w));
   if (deniedOnly && r.processes.length === 0) {
     const unknown = r.findings.find((f) => f.kind === 'unknown-action');
-    lines.push(unknown ? `No syscall is known to have been denied, but ${unknown.count} records have no readable code= (their action is unknown).` : 'No syscall was denied in the records read.');
+    lines.push(unknown ? `No syscall is known to have been denied, but ${unknown.count} ${unknown.count === 1 ? 'record has' : 'records have'} no readable code= (their action is unknown).` : 'No syscall was denied in the records read.');
   }
   for (const p of r.processes) {
     lines.push('');
