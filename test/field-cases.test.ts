@@ -20,9 +20,11 @@ const parse = (prefix: string) => {
 const pick = (e: Record<string, unknown>) => [e.pid, e.arch, e.syscall, e.nr, e.action, e.sig];
 
 describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () => {
-  it('01: journald shows one ERRNO denial twice (both transports): one record, one denial', () => {
+  it('01: journald shows one ERRNO denial twice (both transports): one record, one denial; parse prints it once (both with --all)', () => {
     const evs = parse('01');
-    expect(evs.map(pick)).toEqual([
+    expect(evs.map(pick)).toEqual([[7645, 'x86_64', 'mount', 165, 'ERRNO', 0]]);
+    const all = cli(['parse', '--all', file('01')]).stdout.trim().split('\n');
+    expect(all.map((l) => pick(JSON.parse(l)))).toEqual([
       [7645, 'x86_64', 'mount', 165, 'ERRNO', 0],
       [7645, 'x86_64', 'mount', 165, 'ERRNO', 0],
     ]);
@@ -110,6 +112,54 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     const names: string[] = JSON.parse(r.stdout).syscalls[0].names;
     expect(names).toEqual(expect.arrayContaining(['brk', 'nanosleep', 'fstatfs', 'futex', 'execve']));
     expect(r.stderr).toMatch(/runc's init \(runc:\[2:INIT\]\) was seen/);
+  });
+
+  it('27: a record in markdown bold (code=0x0**): i386 rt_sigprocmask, KILL_THREAD, a bare message (untrusted); report counts it denied', () => {
+    const evs = parse('27');
+    expect(evs.map(pick)).toEqual([[798, 'i386', 'rt_sigprocmask', 175, 'KILL_THREAD', 31]]);
+    expect(evs[0]).toMatchObject({ format: 'message', trusted: false, serial: 2 });
+    const j = JSON.parse(cli(['report', '--json', '--trust-any-source', file('27')]).stdout);
+    expect(j.totals).toMatchObject({ records: 1, denied: 1 });
+    expect(j.findings.map((f: { kind: string }) => f.kind)).not.toContain('unknown-action');
+  });
+
+  it.each(['UTC', 'Australia/Sydney', 'America/Los_Angeles', 'Asia/Kolkata'])('29: one record raw and in ausearch -i (local time, no zone), read in TZ=%s: one record, one denial', (tz) => {
+    const env = { ...process.env, TZ: tz };
+    const r = cli(['report', '--json', file('29')], { env });
+    const j = JSON.parse(r.stdout);
+    expect(j.totals).toMatchObject({ records: 1, duplicates: 1, denied: 1 });
+    expect(j.processes[0].syscalls).toEqual([expect.objectContaining({ name: 'msync', arch: 'aarch64', action: 'KILL_PROCESS', sig: 31, count: 1 })]);
+    expect(j.processes[0].first).toBe(1750922692.83);
+    const p = cli(['parse', file('29')], { env });
+    expect(p.stdout.trim().split('\n').map((l) => JSON.parse(l)).map(pick)).toEqual([[83658, 'aarch64', 'msync', 227, 'KILL_PROCESS', 31]]);
+  });
+
+  it('37: OCR-mangled dmesg: record 94 read; record 95 skipped for its pid, its serial still counted: the printk loss, no serial gap', () => {
+    expect(parse('37').map(pick)).toEqual([[1516, 'x86_64', 'fchown', 93, 'ERRNO', 0]]);
+    const j = JSON.parse(cli(['report', '--json', file('37')]).stdout);
+    const kinds = j.findings.map((f: { kind: string }) => f.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['printk-suppressed', 'skipped']));
+    expect(kinds).not.toContain('serial-gap');
+    expect(j.findings.find((f: { kind: string }) => f.kind === 'skipped')).toMatchObject({ line: 7, detail: expect.stringMatching(/pid=/) });
+  });
+
+  it('43: ausearch -m seccomp output: 4 records, no serial-gap loss (it shows only the types asked for); --strict exits 0', () => {
+    const evs = parse('43');
+    expect(evs.map(pick)).toEqual([
+      [140679, 'x86_64', 'getuid', 102, 'KILL_THREAD', 31],
+      [140693, 'x86_64', 'set_tid_address', 218, 'KILL_THREAD', 31],
+      [140727, 'x86_64', 'set_tid_address', 218, 'KILL_THREAD', 31],
+      [144107, 'x86_64', 'set_tid_address', 218, 'KILL_THREAD', 31],
+    ]);
+    expect(evs.map((e) => [e.format, e.serial])).toEqual([
+      ['ausearch', 2699],
+      ['ausearch', 2709],
+      ['ausearch', 2719],
+      ['ausearch', 2794],
+    ]);
+    const r = cli(['--strict', file('43')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/may be missing/);
   });
 
   it('39: snappy-debug blocks: 3 records, the number the kernel logged (not the NUMBER(NAME) text), untrusted and said so', () => {

@@ -191,6 +191,7 @@ export const MERGE = {
     'include-unexercised': { type: 'boolean', default: false, describe: 'states, with --root: also allow the calls each program\'s binary can make that the recording never saw' },
     comm: { type: 'string', default: [] as string[], coerce: list(String), describe: 'states: only programs that ran with this comm; repeatable' },
     exe: { type: 'string', default: [] as string[], coerce: list(String), describe: 'states: only programs of this executable; repeatable' },
+    'default-action': { type: 'string', choices: DEFAULT_ACTIONS, describe: 'states: the profiles\' defaultAction [default: SCMP_ACT_ERRNO]; SCMP_ACT_LOG: watch profiles, which log only the calls they do not allow' },
     quiet: { alias: 'q', type: 'boolean', default: false, describe: 'do not say on stderr which action won where the profiles differ' },
   },
 } as const;

@@ -5,6 +5,8 @@ import { importersOf, libcName, type ProgramUnexercised } from '../report/unexer
 import type { Calls } from '../learn/calls.js';
 import type { Learner } from '../learn/learner.js';
 import { RUNTIME_BASES } from '../learn/runtime.js';
+import { leastSettled } from '../learn/first-seen.js';
+import { settledLine } from '../report/report.js';
 import { ARCHES } from '../syscalls/index.js';
 import { EXIT } from './exit.js';
 import { type Say } from '../io/read.js';
@@ -42,13 +44,33 @@ function plural(n: number, one: string, many = one + 's'): string {
 export function summary(l: Learner, fs: readonly Finding[], say: Say): void {
   const names = l.names();
   const abis = ARCHES.filter((a) => l.union.has(a)).map((x) => x.name).join(', ');
-  say(`seccomp-learn: ${plural(l.lines, 'line')} read, ${plural(l.records, 'seccomp record')}${l.duplicates ? ` (and ${plural(l.duplicates, 'duplicate')} read twice)` : ''}, ${l.used} used; learned ${plural(names.length, 'syscall')}${abis ? ` (${abis})` : ''}`);
+  // records read but not learned (untrusted, likely forged, unreadable, in conflict): said here too, so that "0 seccomp records" never stands before "1 record ... was not learned"
+  const sum = (m: Map<unknown, { count: number }>) => [...m.values()].reduce((n, c) => n + c.count, 0);
+  const notLearned = sum(l.untrusted) + sum(l.suspicious) + sum(l.skipped) - (l.skipped.get('line-too-long')?.count ?? 0) + l.conflicts.count;
+  say(
+    `seccomp-learn: ${plural(l.lines, 'line')} read, ${plural(l.records, 'seccomp record')}${l.duplicates ? ` (and ${plural(l.duplicates, 'duplicate')} read twice)` : ''}${notLearned ? ` and ${notLearned} more not learned (see below)` : ''}, ${l.used} used; learned ${plural(names.length, 'syscall')}${abis ? ` (${abis})` : ''}`,
+  );
+  const settled = settling(l);
+  if (settled) say(`seccomp-learn: ${settled}`);
   for (const base of RUNTIME_BASES) {
     const abis = l.runtimes.get(base);
     if (!abis) continue;
     say(`seccomp-learn: ${base.runtime}'s init (${base.comm}) was seen: added what it can make after loading the filter on ${ARCHES.filter((a) => abis.has(a)).map((a) => a.name).join(', ')} (${base.names.join(' ')}); --no-runtime-base leaves them out`);
   }
   for (const f of fs) say(`seccomp-learn: ${f.message}`);
+}
+
+/**
+ * The least settled program, in one line (after finish()): the one with the
+ * smallest share of its recording after its newest call; null when no program
+ * has a call with a time.
+ */
+export function settling(l: Learner): string | null {
+  const programs = l.programs().map((p) => ({ name: p.name, first: p.firstSeen.first, learning: p.firstSeen.learning() }));
+  const p = leastSettled(programs);
+  if (p === null) return null;
+  const which = programs.length === 1 ? p.name : `least settled of ${programs.length} programs: ${p.name}`;
+  return `${which}: ${settledLine(p.learning, Number.isNaN(p.first) ? null : p.first)}`;
 }
 
 /** The first `n` items, and how many more. */

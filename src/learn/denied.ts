@@ -14,30 +14,40 @@ export interface Denied {
   comm: string;
   syscall: string;
   action: Action;
+  /** Killed by seccomp's strict mode (SECCOMP_MODE_STRICT: sig=9, no filter), not by a profile. */
+  strict?: true;
   count: number;
   first: Example;
 }
 
-/** The key of a denied call in Learner.denied: `comm syscall action`. */
-const keyOf = (comm: string, syscall: string, action: Action) => `${comm} ${syscall} ${action}`;
+/** The key of a denied call in Learner.denied: `comm syscall action`, and `strict` for strict mode's kills. */
+const keyOf = (comm: string, syscall: string, action: Action, strict?: true) => `${comm} ${syscall} ${action}${strict ? ' strict' : ''}`;
 
-/** One record of `comm` (its comm, else its exe, else `(null)`) denied `syscall` by `action`, read at file:line. */
-export function countDenied(m: Map<string, Denied>, comm: string, syscall: string, action: Action, file: string, line: number): void {
-  const k = keyOf(comm, syscall, action);
+/**
+ * One record of `comm` (its comm, else its exe, else `(null)`) denied `syscall` by `action`, read at file:line;
+ * `strict`: seccomp's strict mode killed it (the kernel logs sig=9 and KILL_THREAD; a filter's kill says sig=31).
+ */
+export function countDenied(m: Map<string, Denied>, comm: string, syscall: string, action: Action, file: string, line: number, strict = false): void {
+  const k = keyOf(comm, syscall, action, strict || undefined);
   const d = m.get(k);
   if (d) d.count++;
-  else m.set(k, { comm, syscall, action, count: 1, first: { file, line, message: `${syscall} (${action})` } });
+  else m.set(k, { comm, syscall, action, ...(strict ? { strict: true as const } : {}), count: 1, first: { file, line, message: `${syscall} (${strict ? 'strict mode' : action})` } });
+}
+
+/** Whether a record is a kill by seccomp's strict mode (SECCOMP_MODE_STRICT: SIGKILL, logged as KILL_THREAD), not by a filter. */
+export function strictModeKill(action: Action | null, sig: number | null): boolean {
+  return action === 'KILL_THREAD' && sig === 9;
 }
 
 /** Denied calls as a state saves them (LearnState.denied): sorted by comm, call and action. */
 export function saveDenied(m: ReadonlyMap<string, Denied>): Denied[] {
-  return [...m.values()].sort((a, b) => byName(keyOf(a.comm, a.syscall, a.action), keyOf(b.comm, b.syscall, b.action)));
+  return [...m.values()].sort((a, b) => byName(keyOf(a.comm, a.syscall, a.action, a.strict), keyOf(b.comm, b.syscall, b.action, b.strict)));
 }
 
 /** Add saved denied calls into `into`. */
 export function loadDenied(into: Map<string, Denied>, saved: readonly Denied[]): void {
   for (const d of saved) {
-    const k = keyOf(d.comm, d.syscall, d.action);
+    const k = keyOf(d.comm, d.syscall, d.action, d.strict);
     const have = into.get(k);
     if (!have) into.set(k, { ...d });
     else {

@@ -69,10 +69,16 @@ export class RecordWindow {
     const ms = Math.round(e.time * 1000) >>> 0;
     const i = e.serial % DEDUP_WINDOW;
     const m = machine & 0xff;
-    if (this.serials[i] === e.serial + 1 && this.times[i] === ms) {
+    const same = this.times[i] === ms;
+    if (this.serials[i] === e.serial + 1 && (same || zoneApart(this.times[i], ms))) {
       const had = this.sigs[i];
       const hadMachine = had >>> 24;
-      if ((had & 0xffffff) === sig) return hadMachine === m ? 'duplicate' : 'elsewhere';
+      // at another time than the one read before: one record only where one machine could have logged both
+      if ((had & 0xffffff) === sig && (same || this.oneMachine(hadMachine, m))) return hadMachine === m ? 'duplicate' : 'elsewhere';
+    }
+    if (this.serials[i] === e.serial + 1 && same) {
+      const had = this.sigs[i];
+      const hadMachine = had >>> 24;
       // two machines that both say their names, and not the same: two records
       // that happen to share a serial and a millisecond (a log server's file, a fleet)
       if (hadMachine !== m && this.named[hadMachine] === 1 && this.named[m] === 1) {
@@ -85,6 +91,11 @@ export class RecordWindow {
     this.times[i] = ms;
     this.sigs[i] = (sig | ((machine & 0xff) << 24)) >>> 0;
     return 'new';
+  }
+
+  /** Whether machines `a` and `b` can be one: the same number, or either the unnamed one (the kernel log, audit.log). */
+  private oneMachine(a: number, b: number): boolean {
+    return a === b || this.named[a] === 0 || this.named[b] === 0;
   }
 
   /**
@@ -132,11 +143,15 @@ export class RecordWindow {
       const i = serial % DEDUP_WINDOW;
       const from = sigs[k] >>> 24;
       const sig = ((sigs[k] & 0xffffff) | (((mine[from] ?? from) & 0xff) << 24)) >>> 0;
+      if (
+        this.serials[i] === serial + 1 &&
+        (this.sigs[i] & 0xffffff) === (sig & 0xffffff) &&
+        (this.times[i] === times[k] || (zoneApart(this.times[i], times[k]) && this.oneMachine(this.sigs[i] >>> 24, sig >>> 24)))
+      ) {
+        both++;
+        continue;
+      }
       if (this.serials[i] === serial + 1 && this.times[i] === times[k]) {
-        if ((this.sigs[i] & 0xffffff) === (sig & 0xffffff)) {
-          both++;
-          continue;
-        }
         const had = this.sigs[i] >>> 24;
         const m = sig >>> 24;
         if (!(had !== m && this.named[had] === 1 && this.named[m] === 1)) {
@@ -152,6 +167,22 @@ export class RecordWindow {
     }
     return { both, conflicts, first };
   }
+}
+
+/**
+ * Whether two other times of one serial and one content (low 32 bits of their
+ * milliseconds) are one record's, as two forms give it:
+ * - `ausearch -i` prints the record's time as local time without its zone,
+ *   read here in this machine's zone, so the same record in its raw and
+ *   interpreted forms is a whole number of quarter hours apart (a zone's offset
+ *   less another's, -12 to +14 hours: within 26), to the millisecond;
+ * - a journald JSON entry of the audit transport without
+ *   `_SOURCE_REALTIME_TIMESTAMP` has the time journald received it
+ *   (`__REALTIME_TIMESTAMP`), after the record's own by less than a second.
+ */
+function zoneApart(a: number, b: number): boolean {
+  const d = (a - b) | 0;
+  return d !== 0 && ((d % 900_000 === 0 && Math.abs(d) <= 26 * 3_600_000) || Math.abs(d) < 1000);
 }
 
 // The window's records as a state saves them: how many, and their three arrays packed (see RecordWindow.save).

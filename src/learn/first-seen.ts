@@ -17,6 +17,9 @@ import { ARCHES, type Arch } from '../syscalls/index.js';
 import { archNamed, byName } from './saved.js';
 import { SeccompLearnError } from '../core/error.js';
 
+/** Call numbers below this are known by a bit (x86_64, aarch64 and i386 numbers are; x32's and MIPS's are looked up). */
+const KNOWN_NRS = 512;
+
 /** Most time buckets one FirstSeen keeps (8 KB of counts): past that the buckets double in width. */
 export const MAX_BUCKETS = 1024;
 
@@ -61,6 +64,14 @@ export interface Newest {
 
 const ABI_ORDER = new Map<Arch | null, number>([[null, -1], ...ARCHES.map((a, i): [Arch, number] => [a, i])]);
 
+/** A record of call `c` at `time` (NaN: none) with audit serial `serial` (-1: none): its first record if earlier (by time, then serial). */
+function seeAt(c: CallFirst, time: number, serial: number): void {
+  if (time < c.time || (time === c.time && serial < c.serial) || (c.time !== c.time && time === time)) {
+    c.time = time;
+    c.serial = serial;
+  }
+}
+
 /** Seconds to the ms (a difference of two audit times is otherwise 4.043999910354614). */
 const ms = (s: number): number => Math.round(s * 1000) / 1000;
 
@@ -77,40 +88,66 @@ export class FirstSeen {
   // the buckets: width 2^shift s; counts[i] holds the timed records in
   // [(lo + i) * width, (lo + i + 1) * width); counts[0] and the last are never 0
   private shift = 0;
+  /** 2^-shift: a time times it is its bucket's index before the floor (exact: a power of two). */
+  private perSecond = 1;
   private lo = 0;
   private counts: number[] = [];
-  // records of one process keep to one ABI: its map is kept
+  // records of one process keep to one ABI, and often repeat a call: the last ones are kept
   private lastAbi: Arch | null | undefined = undefined;
   private lastMap: Map<number, CallFirst> | undefined = undefined;
+  private lastCall: CallFirst | undefined = undefined;
+  private lastNr = -1;
+  /**
+   * The calls of lastAbi below KNOWN_NRS already held, one bit each, and a
+   * time no earlier than any call's first (the latest record's): a record of a
+   * call held, later than that (the common case), cannot be its first, and is
+   * not looked up.
+   */
+  private readonly known = new Uint32Array(KNOWN_NRS / 32);
+  private latest = NaN;
 
   /** One record (`counted`: false for one already counted from another log of its machine: its call is seen, it is not counted again). */
   add(e: SeccompEvent, counted: boolean): void {
-    this.see(e.arch, e.nr, e.syscall, e.time ?? NaN, e.serial ?? -1);
+    const t = e.time;
+    const nr = e.nr;
+    if (!(t !== null && t > this.latest && e.arch === this.lastAbi && nr >= 0 && nr < KNOWN_NRS && (this.known[nr >>> 5] & (1 << (nr & 31))) !== 0)) {
+      const c = e.arch === this.lastAbi && nr === this.lastNr ? this.lastCall! : this.call(e.arch, nr, e.syscall);
+      if (t !== null) seeAt(c, t, e.serial ?? -1);
+    }
+    if (t !== null && !(t <= this.latest)) this.latest = t;
     if (!counted) return;
     this.records++;
-    if (e.time === null) this.untimed++;
-    else {
-      if (!(e.time >= this.first)) this.first = e.time;
-      if (!(e.time <= this.last)) this.last = e.time;
-      this.put(Math.floor(e.time / 2 ** this.shift), this.shift, 1);
+    if (t === null) {
+      this.untimed++;
+      return;
     }
+    if (!(t >= this.first)) this.first = t;
+    if (!(t <= this.last)) this.last = t;
+    const index = Math.floor(t * this.perSecond);
+    const i = index - this.lo;
+    if (i >= 0 && i < this.counts.length) this.counts[i]++;
+    else this.put(index, this.shift, 1);
   }
 
-  /** The call `nr` on `abi` was seen at `time` (NaN: no time), in the record of audit serial `serial` (-1: none). */
-  private see(abi: Arch | null, nr: number, name: string | null, time: number, serial: number): void {
+  /** The call `nr` on `abi` (made, never seen at a time, if new), kept as the last one. */
+  private call(abi: Arch | null, nr: number, name: string | null): CallFirst {
     let m = this.lastAbi === abi ? this.lastMap : undefined;
     if (m === undefined) {
       m = this.calls.get(abi);
       if (!m) this.calls.set(abi, (m = new Map<number, CallFirst>()));
       this.lastAbi = abi;
       this.lastMap = m;
+      this.known.fill(0);
+      for (const k of m.keys()) if (k >= 0 && k < KNOWN_NRS) this.known[k >>> 5] |= 1 << (k & 31);
     }
-    const c = m.get(nr);
-    if (!c) m.set(nr, { name, time, serial });
-    else if (time < c.time || (time === c.time && serial < c.serial) || (Number.isNaN(c.time) && !Number.isNaN(time))) {
-      c.time = time;
-      c.serial = serial;
+    let c = m.get(nr);
+    if (!c) {
+      m.set(nr, (c = { name, time: NaN, serial: -1 }));
+      if (nr >= 0 && nr < KNOWN_NRS) this.known[nr >>> 5] |= 1 << (nr & 31);
     }
+    this.lastNr = nr;
+    this.lastCall = c;
+    return c;
   }
 
   /**
@@ -150,6 +187,7 @@ export class FirstSeen {
   /** The buckets twice as wide: each pair of aligned buckets becomes one. */
   private widen(): void {
     this.shift++;
+    this.perSecond = 2 ** -this.shift;
     if (this.counts.length === 0) return;
     const lo = Math.floor(this.lo / 2);
     const out = new Array<number>(Math.floor(this.hi / 2) - lo + 1).fill(0);
@@ -160,7 +198,8 @@ export class FirstSeen {
 
   /** Add what `from` holds (a life retired into its program, or a saved piece): the same as if its records had come here. */
   merge(from: FirstSeen): void {
-    for (const [abi, m] of from.calls) for (const [nr, c] of m) this.see(abi, nr, c.name, c.time, c.serial);
+    for (const [abi, m] of from.calls) for (const [nr, c] of m) seeAt(this.call(abi, nr, c.name), c.time, c.serial);
+    if (!(from.latest <= this.latest)) this.latest = from.latest;
     this.records += from.records;
     this.untimed += from.untimed;
     if (!Number.isNaN(from.first) && !(from.first >= this.first)) this.first = from.first;
@@ -196,7 +235,7 @@ export class FirstSeen {
 
   /** Timed records in buckets wholly after the one that holds `time`. */
   private after(time: number): number {
-    const b = Math.floor(time / 2 ** this.shift);
+    const b = Math.floor(time * this.perSecond);
     let n = 0;
     for (let i = Math.max(0, b - this.lo + 1); i < this.counts.length; i++) n += this.counts[i];
     return n;
@@ -243,12 +282,14 @@ export class FirstSeen {
     const whole = (n: number) => Number.isSafeInteger(n) && n >= 0;
     if (!whole(b.shift) || b.shift > 64 || !Number.isSafeInteger(b.start) || !b.counts.every(whole) || !whole(saved.records) || !whole(saved.untimed)) throw new SeccompLearnError('state-invalid', 'firstSeen: counts that are not whole numbers, or a bucket width that is not a power of two seconds');
     const from = new FirstSeen();
-    for (const c of saved.calls) from.see(c.abi === null ? null : archNamed(c.abi, 'firstSeen'), c.nr, c.name, c.first ?? NaN, c.serial ?? -1);
+    for (const c of saved.calls) seeAt(from.call(c.abi === null ? null : archNamed(c.abi, 'firstSeen'), c.nr, c.name), c.first ?? NaN, c.serial ?? -1);
+    for (const c of saved.calls) if (c.first !== null && !(c.first <= from.latest)) from.latest = c.first;
     from.records = saved.records;
     from.untimed = saved.untimed;
     from.first = saved.first ?? NaN;
     from.last = saved.last ?? NaN;
     from.shift = b.shift;
+    from.perSecond = 2 ** -b.shift;
     from.lo = b.start;
     from.counts = [...b.counts];
     this.merge(from);

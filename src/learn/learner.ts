@@ -11,7 +11,7 @@
 // its own file); state/state.ts composes them, with the counts kept here.
 import type { AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
 import { blankEvent, Parser } from '../parse/event.js';
-import type { LogFormat } from '../parse/envelope.js';
+import { showsEveryType, type LogFormat } from '../parse/envelope.js';
 import { countIn, keepExample, type Counted } from './examples.js';
 import type { Gap } from './gaps.js';
 import { addCall, addDetail, newDetail, type Calls } from './calls.js';
@@ -26,7 +26,7 @@ import type { Arch } from '../syscalls/index.js';
 import { judged, lineSuspicion, MAX_WAITING, SUSPICIONS, type Suspicion } from './forgery.js';
 import { RecordWindow } from './duplicates.js';
 import { countLoss, type Loss } from './loss.js';
-import { countDenied, type Denied } from './denied.js';
+import { countDenied, strictModeKill, type Denied } from './denied.js';
 import { LabelCounts } from './labels.js';
 import type { ItemSink } from '../parse/wire.js';
 
@@ -218,7 +218,8 @@ export class Learner implements LineSink, ItemSink {
   }
 
   private untrustedRecord(e: SeccompEvent, head: string | null): void {
-    const what = head ? `a ${e.format} line beginning ${JSON.stringify(head)}` : `a ${e.format} line`;
+    const a = /^[aeiou]/.test(e.format) ? 'an' : 'a';
+    const what = head ? `${a} ${e.format} line beginning ${JSON.stringify(head)}` : `${a} ${e.format} line`;
     countIn(this.untrusted, e.format, { file: e.file, line: e.line, message: what });
   }
 
@@ -229,7 +230,7 @@ export class Learner implements LineSink, ItemSink {
     if (!m.trusted) return;
     const src = this.sources.get(m.file, m.host ?? this.node);
     if (!this.opts.trustAnySource && judged(m) && !this.judgeLine(src, m, null, null)) return;
-    this.sources.observeSerial(src, m.serial, m.time, m.file, m.line);
+    if (showsEveryType(m.format)) this.sources.observeSerial(src, m.serial, m.time, m.file, m.line);
   }
 
   /**
@@ -303,8 +304,8 @@ export class Learner implements LineSink, ItemSink {
   /** A record the checks let through. */
   private accept(src: SourceState, e: SeccompEvent): void {
     // every source's serials, duplicates included: each source has its own gaps
-    // (not ausearch -i's: it prints only the record types asked for, and the others leave gaps)
-    if (e.trusted && e.serial !== null && e.format !== 'ausearch-i') this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
+    // (not ausearch's: it prints only the record types asked for, and the others leave gaps)
+    if (e.trusted && e.serial !== null && showsEveryType(e.format)) this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
     const host = e.host ?? this.node;
     const machine = this.window.machine(host);
     if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
@@ -381,7 +382,7 @@ export class Learner implements LineSink, ItemSink {
       if (counted) life.before++;
     } else if (counted) {
       this.used++;
-      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(this.denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line);
+      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(this.denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
     }
     // the end of a process: its pid may be reused by an unrelated one
     if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.end(life);

@@ -64,6 +64,13 @@ export function programOfLife(life: Life): { key: string; name: string } {
   return { key: life.lastExe ?? `comm:${life.lastComm}`, name };
 }
 
+/** A program's newest call (Lives.newest), and the time of its latest timed record (seconds since the epoch). */
+export interface ProgramNewest {
+  name: string;
+  newest: Newest;
+  last: number;
+}
+
 /**
  * The lives being followed, by machine and pid, bounded: past `max` the oldest
  * is let go (retired first: what it did is kept), so memory stays bounded on a
@@ -155,28 +162,33 @@ export class Lives {
    * retired into: by program key, with its name. Programs with no timed call
    * are left out. O(programs + open lives).
    */
-  newest(): Map<string, { name: string; newest: Newest }> {
-    const out = new Map<string, { name: string; newest: Newest }>();
-    const take = (key: string, name: string, n: Newest | null) => {
+  newest(): Map<string, ProgramNewest> {
+    const out = new Map<string, ProgramNewest>();
+    const take = (key: string, name: string, f: FirstSeen) => {
+      const n = f.newest();
       if (n === null) return;
       const had = out.get(key);
-      if (!had || n.time > had.newest.time) out.set(key, { name, newest: n });
+      if (!had) out.set(key, { name, newest: n, last: f.last });
+      else {
+        if (n.time > had.newest.time) had.newest = n;
+        if (f.last > had.last) had.last = f.last;
+      }
     };
-    for (const [key, p] of this.programs.entries()) take(key, p.name, p.firstSeen.newest());
+    for (const [key, p] of this.programs.entries()) take(key, p.name, p.firstSeen);
     for (const life of this.order) {
       if (!life.matched) continue;
       const { key, name } = programOfLife(life);
-      take(key, name, life.firstSeen.newest());
+      take(key, name, life.firstSeen);
     }
     return out;
   }
 
-  /** The open lives, oldest first, as a state saves them (LearnState.lives; the count let go is LearnState.totals.evicted). */
   /** The selected processes still open: the executable each last ran and its calls so far (not yet in `programs`). */
   *open(): Iterable<{ readonly exe: string | null; readonly calls: Calls }> {
     for (const life of this.order) if (life.matched) yield { exe: life.lastExe, calls: life.calls };
   }
 
+  /** The open lives, oldest first, as a state saves them (LearnState.lives; the count let go is LearnState.totals.evicted). */
   save(): LifeJSON[] {
     return [...this.order].map(saveLife);
   }

@@ -14,6 +14,9 @@ export const enum Ch {
   RS = 0x1e, // journalctl -o json-seq's record separator
   Space = 32,
   Quote = 34, // "
+  Star = 42,
+  Backtick = 96,
+  Tilde = 126,
   Plus = 43,
   Comma = 44,
   Minus = 45,

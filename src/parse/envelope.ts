@@ -25,6 +25,7 @@
 // Syslog-shaped lines may have no host (ChromeOS, GNOME Logs) and busybox's
 // `kern.notice` before the tag.
 
+import { markupTo } from './record.js';
 import { Ch, ascii, decimalValue, digitsEnd, find, has, intIn, isDigit, lit, scanDecimal, text, type Decimal } from './bytes.js';
 
 /**
@@ -43,7 +44,8 @@ export type Trust = 'kernel' | 'checked' | 'transport' | 'never';
  * Every log format (the kind of envelope a line has), in the order of the
  * README's Formats table, with its trust and, where it has one, how to get its
  * records from a source that says who wrote them (said of its untrusted lines;
- * null: the line's own tag says another program wrote it).
+ * null: the line's own tag says another program wrote it); `someTypes`: its
+ * lines show only some record types, so its serials' gaps are not judged.
  */
 export const LOG_FORMATS = [
   { name: 'syslog', trust: 'checked', untrusted: null },
@@ -77,17 +79,25 @@ export const LOG_FORMATS = [
   { name: 'dmesg-T', trust: 'kernel', untrusted: null },
   { name: 'kmsg', trust: 'kernel', untrusted: 'written to /dev/kmsg by user space (not the kernel facility)' },
   { name: 'auditd', trust: 'kernel', untrusted: null },
-  { name: 'ausearch-i', trust: 'kernel', untrusted: null },
+  // ausearch prints only the record types it was asked for (`-m seccomp`): the others' serials leave gaps that lose nothing
+  { name: 'ausearch', trust: 'kernel', untrusted: null, someTypes: true },
+  { name: 'ausearch-i', trust: 'kernel', untrusted: null, someTypes: true },
   { name: 'audisp-syslog', trust: 'never', untrusted: "auditd's syslog plugin writes under a tag any local user can write: read /var/log/audit/audit.log (or ausearch)" },
   { name: 'message', trust: 'never', untrusted: 'lines without their log envelope (journalctl -o cat, a paste) cannot say who wrote them: read the log itself (/var/log/audit/audit.log, journalctl -o json, dmesg)' },
   { name: 'unknown', trust: 'never', untrusted: 'seccomp-learn does not know this kind of line: read /var/log/audit/audit.log, journalctl -o json or dmesg' },
-] as const satisfies ReadonlyArray<{ name: string; trust: Trust; untrusted: string | null }>;
+] as const satisfies ReadonlyArray<{ name: string; trust: Trust; untrusted: string | null; someTypes?: true }>;
 
 /** A log format's name (`parse` prints it as `format`). */
 export type LogFormat = (typeof LOG_FORMATS)[number]['name'];
 
 const BY_NAME = new Map<LogFormat, (typeof LOG_FORMATS)[number]>(LOG_FORMATS.map((f) => [f.name, f]));
 const CHECKED = new Set<LogFormat>(LOG_FORMATS.filter((f) => f.trust === 'checked').map((f) => f.name));
+const SOME_TYPES = new Set<LogFormat>(LOG_FORMATS.filter((f) => 'someTypes' in f).map((f) => f.name));
+
+/** Whether a format's lines show every audit record type (a log), so that a jump in their serials means records went missing; not ausearch's output (LOG_FORMATS' `someTypes`). */
+export function showsEveryType(format: LogFormat): boolean {
+  return !SOME_TYPES.has(format);
+}
 
 /** What LOG_FORMATS says of a format. */
 export function formatInfo(name: LogFormat): (typeof LOG_FORMATS)[number] {
@@ -643,7 +653,8 @@ export class EnvelopeReader {
    * unknown. None of these can tell who wrote the line: all untrusted.
    */
   classifyPrefix(b: Buffer, s: number, at: number): Envelope {
-    if (at === s) return this.other('message', at, null, null);
+    // nothing, or only markdown markup (`**audit: ...**`, a backtick): a pasted message
+    if (at === s || markupTo(b, s, at)) return this.other('message', at, null, null);
     if (has(b, s, at, MESSAGE_EQ) || has(b, s, at, MESSAGE_JSON)) return this.other('journal-export', at, null, null);
     // TAG: or TAG[PID]: and nothing else
     if (b[at - 1] === Ch.Space && b[at - 2] === Ch.Colon && find(b, Ch.Space, s, at - 1) < 0 && at - 2 > s) {

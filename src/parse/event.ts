@@ -27,7 +27,7 @@ export { blankEvent, type Action, type AuditMark, type LineResult, type LossNoti
  * `Suppr`, not `Suppressed`: Buffer.indexOf finds the short one at 30 us a MiB
  * and the long one at 450 (V8's search for it is slow on this text; bench).
  */
-export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr', 'Log: a'];
+export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr', 'Log: a', 'time->'];
 
 /** Each action's SECCOMP_RET_* value (linux/seccomp.h): its action bits. */
 const ACTION_VALUES: Readonly<Record<Action, number>> = {
@@ -92,6 +92,7 @@ const MAX_DEPTH = 3;
 const NO_MESSAGES: readonly JsonMessage[] = [];
 /** snappy-debug's record line, and its syscall as NUMBER(NAME) after arch=. */
 const SNAPPY_LOG = lit('Log: auid=');
+const TIME_ARROW = lit('time->');
 const SNAPPY_SYSCALL = / (-?\d{1,10})\([a-z0-9_]{1,40}\)(?= )/;
 const ENRICHER = lit('log-enricher');
 const ENRICHER_SECCOMP = lit('"type"="seccomp"');
@@ -123,8 +124,19 @@ export class Parser {
   /** Parse the line [s, e) of `b` (no newline), in place. `file` and `line` say where it came from. */
   parse(b: Buffer, s: number, e: number, file: string, line: number): LineResult {
     this.queue = NO_MESSAGES;
+    this.pending = null;
+    if (b[s] === TIME_ARROW[0] && has(b, s, e, TIME_ARROW)) {
+      // plain ausearch's header of each event: the records of this file are ausearch's, of the types it was asked for
+      this.ausearchFile = file;
+      return null;
+    }
     return this.read(b, s, e, file, line, 0);
   }
+
+  /** The file whose lines showed plain ausearch's `time->` headers (the last such file). */
+  private ausearchFile: string | null = null;
+  /** A result the line gave after the one returned (the serial of a record skipped): more() gives it. */
+  private pending: AuditMark | null = null;
 
   /**
    * The next result of the line last parsed, for a line that holds several
@@ -133,6 +145,11 @@ export class Parser {
    * last one).
    */
   more(): LineResult {
+    if (this.pending !== null) {
+      const p = this.pending;
+      this.pending = null;
+      return p;
+    }
     if (this.qi >= this.queue.length) return null;
     this.into = this.qInto;
     try {
@@ -225,8 +242,11 @@ export class Parser {
   private message(m: JsonMessage, file: string, line: number, depth: number): LineResult {
     if (m.fields !== null) return this.auditbeat(m, file, line);
     const mb = Buffer.from(m.text, 'utf8');
-    const atHead = this.records.readHead(mb, 0, mb.length).kind !== 'none';
-    const r = this.read(mb, 0, mb.length, file, line, depth + 1);
+    // the record at the string's head (what journald and Fluent Bit write): read there, as a bare message; else as a line of its own
+    const head = this.records.readHead(mb, 0, mb.length);
+    const atHead = head.kind !== 'none';
+    const r = atHead ? this.fromHead(mb, mb.length, this.envelopes.other('message', 0, null, null), head, file, line) : this.read(mb, 0, mb.length, file, line, depth + 1);
+    this.pending = null;
     const trusted = m.vouched && atHead;
     if (r === null) {
       // journald's audit transport: another record type (`SYSCALL arch=...`): its serial counts for gaps
@@ -301,6 +321,7 @@ export class Parser {
   }
 
   private fromHead(b: Buffer, end: number, env: Envelope, head: Head, file: string, line: number): LineResult {
+    if (env.format === 'auditd' && file === this.ausearchFile) env.format = 'ausearch';
     switch (head.kind) {
       case 'none':
         return null;
@@ -313,8 +334,12 @@ export class Parser {
       case 'seccomp': {
         const interpreted = head.interpreted;
         if (interpreted && env.format === 'auditd') env.format = 'ausearch-i';
+        const { stamp, stampEnd } = head;
         const fields = interpreted ? this.records.readFields(b, head.fields, end, true) : this.records.readRecordFields(b, head.fields, end);
-        return this.toEvent(env, b, head.stamp, head.stampEnd, fields, interpreted, file, line, head.serial, head.time);
+        const r = this.toEvent(env, b, stamp, stampEnd, fields, interpreted, file, line, head.serial, head.time);
+        // a record skipped (a field unreadable) still took its serial: no gap where it stands
+        if (r.kind === 'skip' && env.trusted && stamp >= 0) this.pending = this.mark(b, stamp, stampEnd, env, file, line);
+        return r;
       }
     }
   }

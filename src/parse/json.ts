@@ -69,9 +69,9 @@ export interface AuditbeatRecord {
 /** What a line in JSON gave: its messages, or why it cannot be read. */
 export type JsonRead = { kind: 'messages'; messages: JsonMessage[] } | { kind: 'bad'; message: string };
 
-const RECORD_MARKS = ['audit', 'SECCOMP', 'Suppressed ', 'seccomp'].map(lit);
+const RECORD_MARKS = ['audit', 'SECCOMP', 'Suppressed ', 'seccomp', '1326'].map(lit);
 
-/** Whether [s, e) holds bytes a record or a notice needs (`audit`, `SECCOMP`, journald's `Suppressed `, auditbeat's `seccomp`): else no JSON.parse. */
+/** Whether [s, e) holds bytes a record or a notice needs (`audit`, `SECCOMP`, journald's `Suppressed ` and `_AUDIT_TYPE` 1326, auditbeat's `seccomp`): else no JSON.parse. */
 export function hasRecordBytes(b: Buffer, s: number, e: number): boolean {
   for (const m of RECORD_MARKS) if (findSeq(b, m, s, e) >= 0) return true;
   return false;
@@ -286,7 +286,9 @@ export function stringAround(b: Buffer, s: number, at: number): number {
   const p = b[k];
   const fluent = p === Ch.Gt && b[k - 1] === Ch.Eq;
   if (!(p === Ch.Colon || p === Ch.Comma || p === Ch.OpenBracket || fluent)) return -1;
-  return fluent || find(b, Ch.OpenBrace, s, open) >= 0 || keyBefore(b, s, open) !== null ? open : -1;
+  if (fluent || find(b, Ch.OpenBrace, s, open) >= 0 || keyBefore(b, s, open) !== null) return open;
+  // a key whose quotes a paste or a cut garbled (`"MESSAGE"\ufffd : "...`): a quote before the colon
+  return p === Ch.Colon && find(b, Ch.Quote, s, k) >= 0 ? open : -1;
 }
 
 /** The key of the string value opening at `open` (`"msg": "..."`, `"msg"=>"..."`), or null. */
@@ -305,7 +307,7 @@ export function keyBefore(b: Buffer, s: number, open: number): string | null {
 
 /**
  * The JSON string value opening at `open`, unescaped; null when it is not
- * closed on this line or does not parse. Fluent Bit's stdout prints strings as
+ * closed on this line. Fluent Bit's stdout prints strings as
  * msgpack-c does (`\"` for a quote, `\xNN` for a byte that is not printable,
  * a backslash as it is): `msgpack` reads them so.
  */
@@ -317,9 +319,12 @@ export function stringAt(b: Buffer, open: number, e: number, msgpack: boolean): 
   try {
     return JSON.parse(b.toString('utf8', open, end + 1)) as string;
   } catch {
-    return null;
+    // a raw control byte in it (a paste, a cut): its escapes undone one by one
+    return b.toString('utf8', open + 1, end).replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) => (c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : (JSON_ESCAPES[c] ?? c)));
   }
 }
+
+const JSON_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
 
 function msgpackString(b: Buffer, s: number, e: number): string {
   const out: number[] = [];
@@ -340,6 +345,7 @@ function msgpackString(b: Buffer, s: number, e: number): string {
   return Buffer.from(out).toString('utf8');
 }
 
+const MESSAGE_KEY = lit('"MESSAGE"');
 const FLUENT_NUMBER = /"(priority|sequence|sec|usec)"(?:=>|:) ?(\d{1,20})[,}]/g;
 
 /**
@@ -355,7 +361,8 @@ export function readJsonString(b: Buffer, s: number, at: number, e: number): Jso
   const msgpack = b[open - 1] === Ch.Gt || (b[open - 1] === Ch.Space && b[open - 2] === Ch.Gt);
   const t = stringAt(b, open, e, msgpack);
   if (t === null) return { kind: 'bad', message: 'a record in a JSON string that does not close on its line: cut short?' };
-  const key = keyBefore(b, s, open);
+  // journalctl -o json-pretty's MESSAGE (its key's quotes garbled too: MESSAGE anywhere before)
+  const key = keyBefore(b, s, open) ?? (findSeq(b, MESSAGE_KEY, s, open) >= 0 ? 'MESSAGE' : null);
   if (key === 'MESSAGE') return { kind: 'messages', messages: [message(t, 'journal-export')] };
   // the fields Fluent Bit's kmsg input gives, on the same line
   const nums: Record<string, number> = {};
@@ -366,12 +373,12 @@ export function readJsonString(b: Buffer, s: number, at: number, e: number): Jso
   return { kind: 'messages', messages: [message(t, key === 'log' && findSeq(b, lit('"stream"'), open, e) >= 0 ? 'docker-json' : 'json')] };
 }
 
-/** Whether [s, e) begins a JSON document (`{`, or `[` and then `{` or `[`). */
+/** Whether [s, e) begins a JSON document: `{`, or an array of documents (`[` and then `{`; a `[[` is dmesg's stamp as often). */
 export function startsJson(b: Buffer, s: number, e: number): boolean {
   if (s >= e) return false;
   if (b[s] === Ch.OpenBrace) return true;
   if (b[s] !== Ch.OpenBracket) return false;
   let i = s + 1;
   while (i < e && b[i] === Ch.Space) i++;
-  return b[i] === Ch.OpenBrace || (b[i] === Ch.OpenBracket && find(b, Ch.Quote, i, e) >= 0);
+  return b[i] === Ch.OpenBrace;
 }

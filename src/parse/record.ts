@@ -214,6 +214,8 @@ export function codeIn(b: Buffer, v: number, vEnd: number): number | null {
     const c = b[h];
     if (c === Ch.Quote || c === Ch.Comma) {
       // the end of a JSON string value
+    } else if (markupTo(b, h, vEnd)) {
+      // markup closed right after the record (`code=0x0**`, a backtick): the value ends before it
     } else if ((c >= Ch.UpperA && c <= Ch.UpperZ) || c === Ch.Underscore) {
       let k = h;
       while (k > s && b[k - 1] >= Ch.UpperA && b[k - 1] <= Ch.UpperF) k--;
@@ -226,6 +228,16 @@ export function codeIn(b: Buffer, v: number, vEnd: number): number | null {
     }
   }
   return hexIn(b, s, h);
+}
+
+/** Whether [s, e) is only markdown markup (`*`, `` ` ``, `_`, `~`): what a page wraps a pasted record in. */
+export function markupTo(b: Buffer, s: number, e: number): boolean {
+  if (s >= e) return false;
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c !== Ch.Star && c !== Ch.Backtick && c !== Ch.Underscore && c !== Ch.Tilde) return false;
+  }
+  return true;
 }
 
 /** An AUDIT_ARCH value as the kernel prints it (%x: lowercase, no leading zero), or null. */

@@ -99,11 +99,11 @@ export function findings(l: Learner): Finding[] {
     const kind: FindingKind = reason === 'printk-suppressed' ? 'printk-suppressed' : reason === 'journald-suppressed' ? 'journald-suppressed' : 'audit-loss';
     const what =
       kind === 'printk-suppressed'
-        ? `the kernel's printk rate limit dropped about ${x.count} log lines`
+        ? `the kernel's printk rate limit dropped about ${plural(x.count, 'log line')}`
         : kind === 'journald-suppressed'
           ? `journald's rate limit dropped ${x.count} messages`
           : `the audit subsystem reported lost records (${reason}${x.count ? `, ${x.count}` : ''})`;
-    add(kind, x.notices, x.first, kind === 'audit-loss' ? reason : `about ${x.count} lines dropped`, `warning: ${what} (${plural(x.notices, 'notice')}, first at ${x.first.file}:${x.first.line}): the profile may be incomplete. ${ADVICE}`);
+    add(kind, x.notices, x.first, kind === 'audit-loss' ? reason : `about ${plural(x.count, 'line')} dropped`, `warning: ${what} (${plural(x.notices, 'notice')}, first at ${x.first.file}:${x.first.line}): the profile may be incomplete. ${ADVICE}`);
   }
   for (const [source, g] of sorted(l.gaps)) {
     const span = g.from !== null && g.to !== null ? `, between ${iso(g.from)} and ${iso(g.to)}` : '';
@@ -111,7 +111,7 @@ export function findings(l: Learner): Finding[] {
       'serial-gap',
       g.gaps,
       g.first,
-      `up to ${g.missing} audit records may be missing (${g.first.message})`,
+      `up to ${plural(g.missing, 'audit record')} may be missing (${g.first.message})`,
       `warning: up to ${plural(g.missing, 'audit record')} may be missing from ${source} (${plural(g.gaps, 'gap')} in the serial numbers${span}; first at ${g.first.file}:${g.first.line}, ${g.first.message}): the profile may be incomplete. ${ADVICE}`,
     );
   }
@@ -184,8 +184,11 @@ export function findings(l: Learner): Finding[] {
       count += d.count;
       if (first === null || d.first.file < first.file || (d.first.file === first.file && d.first.line < first.line)) first = d.first;
     }
-    const list = denied.slice(0, 10).map((d) => `${d.comm}: ${d.syscall} (${d.action}, ${plural(d.count, 'time')})`).join(', ');
-    add('denied', count, first!, `calls denied by a profile in force: ${list}`, `note: ${plural(l.denied.size, 'call')} denied by a profile already in force (learned anyway): ${list}`);
+    const list = denied.slice(0, 10).map((d) => `${d.comm}: ${d.syscall} (${d.strict ? "killed by seccomp's strict mode, SIGKILL, no filter" : d.action}, ${plural(d.count, 'time')})`).join(', ');
+    // seccomp's strict mode (SECCOMP_MODE_STRICT) kills without any profile: say so rather than "a profile in force"
+    const by = denied.every((d) => d.strict) ? "seccomp's strict mode" : denied.some((d) => d.strict) ? "a profile in force or seccomp's strict mode" : 'a profile in force';
+    const already = by === 'a profile in force' ? 'a profile already in force' : by;
+    add('denied', count, first!, `calls denied by ${by}: ${list}`, `note: ${plural(l.denied.size, 'call')} denied by ${already} (learned anyway): ${list}`);
   }
   return out;
 }

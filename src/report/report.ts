@@ -3,6 +3,7 @@
 import type { Action } from '../parse/event.js';
 import { findings, type Finding, type FindingKind, type Severity } from './findings.js';
 import type { Learner } from '../learn/learner.js';
+import type { Learning } from '../learn/first-seen.js';
 import type { Program } from '../learn/lives.js';
 import { ARCHES } from '../syscalls/index.js';
 import { binaryJSON, judge, libcName, type BinaryJSON, type ProgramBinary } from './unexercised.js';
@@ -17,6 +18,8 @@ export interface ReportCall {
   denied: boolean;
   sig: number | null;
   count: number;
+  /** Seconds since the epoch of the first record of this call (its ABI and number, under any action); null when none of its records had a time. */
+  first: number | null;
 }
 
 export interface ReportProcess {
@@ -26,6 +29,8 @@ export interface ReportProcess {
   pids: number[];
   first: number | null;
   last: number | null;
+  /** When its newest call was first seen, and how much of the recording came after it (learn/first-seen.ts). */
+  learning: Learning;
   architectures: string[];
   syscalls: ReportCall[];
   /** With --root: its executable as read inside the root (or why it was not). */
@@ -78,6 +83,7 @@ export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding
       denied: c.action !== null && c.action !== 'LOG',
       sig: c.sig,
       count: c.count,
+      first: g.firstSeen.firstOf(c.abi, c.nr),
     }));
     // an unreadable code=: the action is unknown, so it may have been a denial
     if (deniedOnly) calls = calls.filter((c) => c.denied || c.action === null);
@@ -90,6 +96,7 @@ export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding
       pids: [...d.pids].sort((a, b) => a - b),
       first: d.first,
       last: d.last,
+      learning: g.firstSeen.learning(),
       architectures: [...new Set(calls.map((c) => c.arch).filter((a): a is string => a !== null))].sort((a, b) => (ARCH_ORDER.get(a) ?? 0) - (ARCH_ORDER.get(b) ?? 0)),
       syscalls: calls,
       ...(binaries && !deniedOnly ? witnessed(binaries.of(g.exe), g) : {}),
@@ -112,6 +119,43 @@ export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding
     findings: list,
     totals: { lines: l.lines, records: l.records, duplicates: l.duplicates, used: l.used, processes: processes.length, syscalls: names.size, denied },
   };
+}
+
+/**
+ * A duration for people: `4 ms`, `2.5 s`, `42 s`, `12 min 5 s`, `3 h 12 min`,
+ * `2 d 5 h` (`s`: seconds, not negative).
+ */
+export function duration(s: number): string {
+  if (s < 1) return `${Math.round(s * 1000)} ms`;
+  if (s < 10) return `${Math.round(s * 10) / 10} s`;
+  const t = Math.round(s);
+  if (t < 60) return `${t} s`;
+  if (t < 3600) return `${Math.floor(t / 60)} min ${t % 60} s`;
+  if (t < 86400) return `${Math.floor(t / 3600)} h ${Math.floor((t % 3600) / 60)} min`;
+  return `${Math.floor(t / 86400)} d ${Math.floor((t % 86400) / 3600)} h`;
+}
+
+/** A time of day in UTC (`14:02:11`), with its date when not on the day of `day` (seconds since the epoch; null: always the date). */
+export function clock(t: number, day: number | null): string {
+  const d = new Date(Math.round(t * 1000)).toISOString();
+  const sameDay = day !== null && d.slice(0, 10) === new Date(Math.round(day * 1000)).toISOString().slice(0, 10);
+  return `${sameDay ? '' : `${d.slice(0, 10)} `}${d.slice(11, 19)} UTC`;
+}
+
+/**
+ * What a program's learning says in one line: `last new call: fsync at
+ * 14:02:11 UTC, 3 h 12 min into 5 h 0 min (no new call in the last 36%)`; the
+ * records without a time are said after it. `first`: the program's first timed record
+ * (seconds since the epoch), to leave the date out when it is the same.
+ */
+export function settledLine(l: Learning, first: number | null): string {
+  const untimed = l.untimed > 0 ? `; ${l.untimed} of ${l.records} ${l.records === 1 ? 'record has' : 'records have'} no time` : '';
+  if (l.lastNew === null) return `last new call: unknown (no record with a time)${untimed}`;
+  const name = l.lastNewName ?? 'a call with no name';
+  const into = l.seconds - l.secondsAfter;
+  const share = l.seconds > 0 ? Math.floor((100 * l.secondsAfter) / l.seconds) : 0;
+  const rest = l.seconds > 0 ? `, ${duration(into)} into ${duration(l.seconds)} (no new call in the last ${share}%)` : ' (all its records in one ms)';
+  return `last new call: ${name} at ${clock(l.lastNew, first)}${rest}${untimed}`;
 }
 
 function witnessed(b: ProgramBinary, g: Program): { binary: BinaryJSON; unexercised: WitnessCall[] | null } {
@@ -182,10 +226,10 @@ export function renderReport(r: Report, width = 80, deniedOnly = false): string 
   const lines: string[] = [];
   const t = r.totals;
   lines.push(fit(`${t.processes} ${t.processes === 1 ? 'process' : 'processes'}, ${t.syscalls} distinct ${t.syscalls === 1 ? 'syscall' : 'syscalls'}, ${t.denied} denied ${t.denied === 1 ? 'call' : 'calls'}`, w));
-  lines.push(fit(`${t.records} seccomp records (${t.used} of them selected, ${t.duplicates} read twice) in ${t.lines} lines`, w));
+  lines.push(fit(`${t.records} seccomp ${t.records === 1 ? 'record' : 'records'} (${t.used} of them selected, ${t.duplicates} read twice) in ${t.lines} ${t.lines === 1 ? 'line' : 'lines'}`, w));
   if (deniedOnly && r.processes.length === 0) {
     const unknown = r.findings.find((f) => f.kind === 'unknown-action');
-    lines.push(unknown ? `No syscall is known to have been denied, but ${unknown.count} records have no readable code= (their action is unknown).` : 'No syscall was denied in the records read.');
+    lines.push(unknown ? `No syscall is known to have been denied, but ${unknown.count} ${unknown.count === 1 ? 'record has' : 'records have'} no readable code= (their action is unknown).` : 'No syscall was denied in the records read.');
   }
   for (const p of r.processes) {
     lines.push('');
@@ -193,6 +237,7 @@ export function renderReport(r: Report, width = 80, deniedOnly = false): string 
     lines.push(fit(`  comm: ${listFit(p.comms, w - 8)}`, w));
     lines.push(fit(`  pids: ${listFit(p.pids, w - 8)}`, w));
     lines.push(fit(`  seen: ${iso(p.first)} .. ${iso(p.last)}   arch: ${p.architectures.join(', ') || '-'}`, w));
+    lines.push(...wrap(settledLine(p.learning, p.first), w - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
     const nameW = Math.min(28, Math.max(8, ...p.syscalls.map((c) => (c.name ?? `#${c.nr}`).length)));
     lines.push(`    ${'SYSCALL'.padEnd(nameW)}  ${'ARCH'.padEnd(11)}  ${'ACTION'.padEnd(12)}  ${'COUNT'.padStart(6)}`);
     for (const c of p.syscalls) {

@@ -57,8 +57,9 @@ describe('seccomp-learn report', () => {
     expectGolden(r.stdout, 'report.json');
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['processes', 'findings', 'totals']);
-    expect(Object.keys(j.processes[0])).toEqual(['name', 'exe', 'comms', 'pids', 'first', 'last', 'architectures', 'syscalls']);
-    expect(Object.keys(j.processes[0].syscalls[0])).toEqual(['name', 'nr', 'arch', 'action', 'denied', 'sig', 'count']);
+    expect(Object.keys(j.processes[0])).toEqual(['name', 'exe', 'comms', 'pids', 'first', 'last', 'learning', 'architectures', 'syscalls']);
+    expect(Object.keys(j.processes[0].learning)).toEqual(['lastNew', 'lastNewName', 'records', 'recordsAfter', 'seconds', 'secondsAfter', 'untimed']);
+    expect(Object.keys(j.processes[0].syscalls[0])).toEqual(['name', 'nr', 'arch', 'action', 'denied', 'sig', 'count', 'first']);
     // denied first
     expect(j.processes[0].syscalls[0]).toMatchObject({ name: 'uname', denied: true });
     expect(j.findings.map((f: { kind: string }) => f.kind)).toEqual(['printk-suppressed', 'serial-gap', 'untrusted', 'likely-forged', 'denied']);

@@ -207,6 +207,24 @@ describe('FirstSeen', () => {
     expect(Object.keys(drops).filter((n) => !shown.has(n))).toEqual([]);
   });
 
+  it('a record earlier than a loaded first record lowers it, even after a later record of another call (nothing is skipped as already known)', () => {
+    const [x, y] = events([fixture('real/runc-httpd-kmsg.log')]).filter((e, i, all) => all.findIndex((o) => o.nr === e.nr) === i);
+    const t = x.time!;
+    const a = new FirstSeen();
+    a.add({ ...x, time: t + 150 }, true);
+    a.add({ ...y, time: t + 200 }, true);
+    const b = new FirstSeen();
+    b.load(viaText(a.save()));
+    b.add({ ...y, time: t + 50 }, true);
+    b.add({ ...x, time: t + 120 }, true);
+    expect(b.firstOf(x.arch, x.nr)).toBe(t + 120);
+    expect(b.firstOf(y.arch, y.nr)).toBe(t + 50);
+    // and in one object: a later record first, then an earlier one of the same call
+    const c = fed([{ ...x, time: t + 10 }, { ...y, time: t + 20 }, { ...x, time: t + 5 }]);
+    expect(c.firstOf(x.arch, x.nr)).toBe(t + 5);
+    expect(c.learning()).toMatchObject({ lastNew: t + 20, lastNewName: y.syscall });
+  });
+
   it('counts a record without a time as untimed, never as time 0', () => {
     // journald's text output: the audit transport's lines carry no audit(TIME:SERIAL)
     const l = learnt([fixture('real/journalctl-o-short.log')]);

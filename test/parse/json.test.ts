@@ -159,6 +159,19 @@ describe('records inside JSON', () => {
     }
   });
 
+  it('a line beginning `[[` (a dmesg stamp after a stray bracket) is not taken for a JSON array', () => {
+    const k = RECORDS[0];
+    const e = one(`[[ 1316.482539] ${k.msg}`);
+    expect(e.format).not.toMatch(/json/);
+    expect(named(e)).toEqual(plain(k));
+  });
+
+  it('a JSON string with a raw control byte in it (a paste) still has its escapes undone', () => {
+    const k = RECORDS[0];
+    const e = one(`  "message": "\x01${JSON.stringify(k.msg).slice(1)}`);
+    expect([e.comm, e.exe]).toEqual([plain(k)[1], plain(k)[2]]);
+  });
+
   it('a quoted record outside JSON is not taken for a JSON string', () => {
     const b = Buffer.from(`msg="${RECORDS[0].msg.replace(/"/g, '')}"`);
     expect(stringAround(b, 0, 5)).toBe(-1);

@@ -22,6 +22,7 @@ import { LearnedRenderer, programOf, writeProgramProfiles } from '../program-pro
 import { selectionOf } from '../select.js';
 import { describeOptions, readStateFile } from '../state-file.js';
 import { noRootNote, nothingLearned, rootSummary, strictCode, summary } from '../summary.js';
+import { QuietNotes } from '../quiet-notes.js';
 
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   for (const o of ['node', 'state-every'] as const) if (a[o] !== undefined && a.state === undefined) throw new SeccompLearnError('usage', `--${o} goes with --state FILE (it is about the saved state)`);
@@ -88,10 +89,25 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   };
   const timer = a.state !== undefined ? setInterval(saveState, (a['state-every'] ?? 60) * 1000) : null;
   timer?.unref();
+  // following a stream with progress on: say when a program has had no new call for a while,
+  // looked at after a chunk (at most once a second) and every 5 s while nothing comes
+  let following = false;
+  const notes = new QuietNotes();
+  let notedAt = 0;
+  const quietNotes = (force: boolean) => {
+    if (!progress || !following) return;
+    const now = Date.now();
+    if (!force && now - notedAt < 1000) return;
+    notedAt = now;
+    for (const line of notes.check(learner.lives.newest(), now)) say(line);
+  };
+  const noteTimer = setInterval(() => quietNotes(true), 5000);
+  noteTimer.unref();
   let written = '';
   const flush = () => {
     // a followed stream paused: a first kernel line held for want of a second is taken
     learner.settle();
+    quietNotes(false);
     if (!dirty || a.output === undefined) return;
     dirty = false;
     let text: string;
@@ -114,7 +130,10 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
       quiet: quiet || a.progress === false,
       count: () => learner.records,
       say,
-      onOpen: (follows) => (progress = !quiet && (a.progress ?? follows)),
+      onOpen: (follows) => {
+        following = follows;
+        progress = !quiet && (a.progress ?? follows);
+      },
     });
   } catch (err) {
     // one line: what was read before an input failed is not a result
@@ -122,6 +141,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
     throw err;
   } finally {
     if (timer) clearInterval(timer);
+    clearInterval(noteTimer);
   }
   // the state before finish(): open processes, a reboot still unconfirmed, go on in the next run
   saveState();

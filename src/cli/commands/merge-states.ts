@@ -85,7 +85,8 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     say('seccomp-learn: the merged states hold no learned call for the selection: nothing written');
     return EXIT.nothing;
   }
-  if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, {}, say, a.quiet, inputs, include ? (g) => withUnexercised(g.calls, include.of(g.exe)) : undefined);
+  const build = { defaultAction: a['default-action'] };
+  if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, build, say, a.quiet, inputs, include ? (g) => withUnexercised(g.calls, include.of(g.exe)) : undefined);
   const calls: Calls = new Map();
   for (const g of programs) for (const [abi, set] of g.calls) for (const s of set) addCall(calls, abi, s);
   if (include) for (const g of programs) addUnexercised(calls, g.calls, include.of(g.exe));
@@ -93,7 +94,7 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const abis = new Set<Arch>(calls.keys());
   for (const set of calls.values()) for (const s of set) names.add(s);
   const program = a.name ?? (programs.length === 1 ? programs[0].name : 'merged');
-  const text = renderer.render(buildProfile(names, abis, {}), program, a.name);
+  const text = renderer.render(buildProfile(names, abis, build), program, a.name);
   if (a.output !== undefined) writeAtomic(a.output, text);
   else io.stdout.write(text);
   return EXIT.ok;

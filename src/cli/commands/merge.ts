@@ -19,8 +19,8 @@ export function mergeCommand(a: MergeArgs, io: Io, say: Say): number {
   if (states.length > 0 && states.length < a.profiles.length) throw new SeccompLearnError('usage', `merge takes profiles or learn states, not both (states: ${states.join(', ')})`);
   if (states.length > 0) return mergeStatesCommand(a, io, say);
   if (a.format === 'state') throw new SeccompLearnError('usage', '--format state merges learn states; these are profiles');
-  if (a['out-dir'] !== undefined || a.report || a.comm.length > 0 || a.exe.length > 0 || a.root !== undefined || a['include-unexercised'])
-    throw new SeccompLearnError('usage', '--out-dir, --report, --comm, --exe, --root and --include-unexercised are for merging learn states');
+  if (a['out-dir'] !== undefined || a.report || a.comm.length > 0 || a.exe.length > 0 || a.root !== undefined || a['include-unexercised'] || a['default-action'] !== undefined)
+    throw new SeccompLearnError('usage', '--out-dir, --report, --comm, --exe, --root, --include-unexercised and --default-action are for merging learn states');
   return mergeProfilesCommand(a, a.format, io, say);
 }
 

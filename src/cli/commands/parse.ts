@@ -1,6 +1,7 @@
 // `seccomp-learn parse [FILE...]`: each seccomp record as one JSON object per line (NDJSON).
 import { lineSuspicion } from '../../learn/forgery.js';
 import { RecordWindow } from '../../learn/duplicates.js';
+import { JournalPairs, kernelTransport } from '../../learn/pairing.js';
 import { Parser, type LineResult } from '../../parse/event.js';
 import type { LineSink } from '../../parse/lines.js';
 import { eventToJSON } from '../../report/event-json.js';
@@ -10,6 +11,7 @@ import type { ParseArgs } from '../options.js';
 
 export async function parseCommand(a: ParseArgs, io: Io, say: Say): Promise<number> {
   const window = new RecordWindow();
+  const pairs = new Map<string, JournalPairs>();
   const parser = new Parser();
   let out = '';
   let printed = 0;
@@ -23,7 +25,14 @@ export async function parseCommand(a: ParseArgs, io: Io, say: Say): Promise<numb
   };
   const result = (r: NonNullable<LineResult>, source: string, lineNo: number) => {
     if (r.kind === 'seccomp') {
-      if (!a.all && window.check(r, 0) !== 'new') return;
+      if (!a.all) {
+        // journalctl's text shows a record twice (its audit and kernel transports): the second line is its twin, as learn counts it
+        const key = `${r.file}\n${r.host ?? ''}`;
+        let p = pairs.get(key);
+        if (p === undefined) pairs.set(key, (p = new JournalPairs()));
+        const twin = r.trusted && (r.format === 'journal' || kernelTransport(r)) && p.paired(r);
+        if (window.check(r, 0) !== 'new' || twin) return;
+      }
       const json = eventToJSON(r);
       // what the line gives away on its own (learn judges it so too)
       if (json.trusted && lineSuspicion(r, r.pid, r.tagPid) !== null) json.trusted = false;

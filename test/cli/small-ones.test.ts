@@ -1,0 +1,81 @@
+// The small ones of issue 20: wording a person reads, a strict-mode kill, and
+// journald's receive time where the record's own is missing.
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Learner, Parser, type SeccompEvent } from '../../src/index.js';
+import { findings } from '../../src/report/findings.js';
+import { cli, readFixture, tmpDir } from '../helpers.js';
+
+const KMSG = readFixture('real/kmsg.log').split('\n').filter((l) => l.includes('audit: type=1326 '));
+
+describe('what a person reads', () => {
+  it('an unknown line is "an unknown line"; one record, one line, one audit record are singular', () => {
+    const dir = tmpDir();
+    const f = join(dir, 'one.log');
+    // a kernel line after another program's words: its envelope is not one seccomp-learn knows
+    writeFileSync(f, `>> ${KMSG[0].slice(KMSG[0].indexOf(';') + 1)}\n`);
+    const r = cli(['report', f]);
+    expect(r.stdout).toMatch(/an unknown line beginning/);
+    expect(r.stdout).toMatch(/0 seccomp records \(0 of them selected, 0 read twice\) in 1 line$/m);
+    const gap = join(dir, 'gap.log');
+    const [a, b] = KMSG.filter((l) => / audit\(\d+\.\d+:\d+\)/.test(l)).slice(0, 2);
+    const serial = Number(/:(\d+)\)/.exec(a)![1]);
+    // two kernel lines two serials apart: one record may be missing between them
+    writeFileSync(gap, `${a}\n${b.replace(/:(\d+)\)/, `:${serial + 2})`)}\n`);
+    const j = JSON.parse(cli(['report', '--json', gap]).stdout);
+    expect(j.findings.find((x: { kind: string }) => x.kind === 'serial-gap').detail).toMatch(/^up to 1 audit record may be missing/);
+  });
+
+  it('when every record is untrusted, the first line already says they were read and not learned', () => {
+    const dir = tmpDir();
+    const f = join(dir, 'cat.log');
+    writeFileSync(f, `${KMSG[0].slice(KMSG[0].indexOf(';') + 1)}\n`);
+    const r = cli([f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^seccomp-learn: 1 line read, 0 seccomp records and 1 more not learned \(see below\), 0 used/);
+    expect(r.stderr).toMatch(/1 record in message lines was not learned/);
+  });
+});
+
+describe("seccomp's strict mode", () => {
+  it('a kill with sig=9 (strict mode, no filter) is not said to be "denied by a profile in force"', () => {
+    const real = KMSG.map((l) => l.slice(l.indexOf(';') + 1)).find((l) => / code=0x7ffc0000$/.test(l))!;
+    const strict = real.replace(/ sig=0 /, ' sig=9 ').replace(/code=0x7ffc0000$/, 'code=0x0');
+    const l = new Learner({ trustAnySource: true });
+    l.lineText(strict, 'x', 1);
+    l.finish();
+    const denied = findings(l).find((f) => f.kind === 'denied')!;
+    expect(denied.detail).toMatch(/^calls denied by seccomp's strict mode: .*killed by seccomp's strict mode, SIGKILL, no filter/);
+    expect(denied.detail).not.toMatch(/profile in force/);
+    // a filter's kill (sig=31) still is
+    const k = new Learner({ trustAnySource: true });
+    k.lineText(strict.replace(' sig=9 ', ' sig=31 '), 'x', 1);
+    k.finish();
+    expect(findings(k).find((f) => f.kind === 'denied')!.detail).toMatch(/^calls denied by a profile in force: .*\(KILL_THREAD, 1 time\)/);
+  });
+});
+
+describe('journald JSON', () => {
+  const lines = readFixture('real/journal-json.log').split('\n').filter(Boolean);
+  const auditTransport = lines.find((l) => l.includes('"_TRANSPORT":"audit"') && l.includes('_SOURCE_REALTIME_TIMESTAMP') && l.includes('"_AUDIT_TYPE":"1326"'))!;
+  const o = JSON.parse(auditTransport) as Record<string, string>;
+  /** The entry as journald writes it without the record's own time. */
+  const rest = Object.fromEntries(Object.entries(o).filter(([k]) => k !== '_SOURCE_REALTIME_TIMESTAMP'));
+
+  it('an audit-transport entry without _SOURCE_REALTIME_TIMESTAMP takes its time from __REALTIME_TIMESTAMP', () => {
+    const e = new Parser().parseText(JSON.stringify(rest), 'j', 1) as SeccompEvent;
+    expect(e.time).toBe(Math.floor(Number(o.__REALTIME_TIMESTAMP) / 1000) / 1000);
+    expect(e.serial).toBe(Number(o._AUDIT_ID));
+  });
+
+  it('and is still counted once with its kernel-transport twin (a receive time less than a second after the record)', () => {
+    const l = new Learner();
+    lines.forEach((x, i) => l.lineText(x === auditTransport ? JSON.stringify(rest) : x, 'j', i + 1));
+    l.finish();
+    const whole = new Learner();
+    lines.forEach((x, i) => whole.lineText(x, 'j', i + 1));
+    whole.finish();
+    expect([l.records, l.duplicates]).toEqual([whole.records, whole.duplicates]);
+  });
+});
