@@ -135,7 +135,8 @@ function fsError(err: unknown, path: string, inside: string): ElfError {
 function readRootFile(f: RootFile, label: string): Uint8Array {
   let fd: number;
   try {
-    fd = openSync(f.hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO planted in an image opens at once (and is refused below) instead of waiting for a writer forever
+    fd = openSync(f.hostPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     throw fsError(err, label, f.path);
   }

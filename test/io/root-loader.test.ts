@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ElfError } from '../../src/elf/error.js';
 import { ldSoConfDirs, loadProgram, resolveInRoot } from '../../src/io/root-loader.js';
-import { haveOrCi, IN_CI, tmpDir } from '../helpers.js';
+import { pathToFileURL } from 'node:url';
+import { haveOrCi, IN_CI, ROOT, tmpDir } from '../helpers.js';
 
 /** The libraries ldd (the host's own loader) maps for a program, as real paths. */
 function lddPaths(exe: string): string[] {
@@ -189,6 +190,18 @@ describe('hostile roots: never a file outside the root, a clear error naming the
     expectElfError(() => loadProgram(root, '/bin/none'), 'not-found', '/bin/none');
     expect(expectElfError(() => loadProgram(root, '/bin'), 'bad-path', '/bin').message).toContain('not a regular file');
     expect(expectElfError(() => loadProgram(root, '/bin/file/x'), 'not-found', '/bin/file/x').message).toContain('/bin/file is not a directory');
+  });
+
+  it('a FIFO as the program is refused at once, never waited on (an image can plant one)', () => {
+    const root = tmpDir();
+    mkdirSync(join(root, 'bin'));
+    expect(spawnSync('mkfifo', [join(root, 'bin/fifo')]).status).toBe(0);
+    // in a child with a deadline: an open that waits for a writer would block this thread for good
+    const loader = pathToFileURL(join(ROOT, 'dist/io/root-loader.js')).href;
+    const script = `import { loadProgram } from ${JSON.stringify(loader)};\ntry { loadProgram(${JSON.stringify(root)}, '/bin/fifo'); } catch (e) { console.log(e.code + ': ' + e.message); }`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
+    expect(r.signal).toBeNull();
+    expect(r.stdout.trim()).toBe('bad-path: /bin/fifo: /bin/fifo is not a regular file');
   });
 
   it('a library that is a hostile file is a problem of that library, named with why; the program is still read', () => {
