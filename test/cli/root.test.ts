@@ -154,7 +154,7 @@ describe.skipIf(!haveUname && !IN_CI)('--root through the CLI', () => {
     expect(said.stderr).toContain(`seccomp-learn: --root ${root}: the binaries can make ${learned.processes[0].unexercised.length} syscalls the recording never saw (uname ${learned.processes[0].unexercised.length})`);
     // with profiles they are refused
     const p = cli(['merge', '--root', root, join(ROOT_DIR, 'fixtures/published/k8s-fine-grained.json'), join(ROOT_DIR, 'fixtures/published/k8s-fine-grained-before.json')]);
-    expect([p.code, p.stderr]).toEqual([2, 'seccomp-learn: --out-dir, --report, --comm, --exe, --root and --include-unexercised are for merging learn states\nTry seccomp-learn --help.\n']);
+    expect([p.code, p.stderr]).toEqual([2, 'seccomp-learn: --out-dir, --report, --comm, --exe, --root, --include-unexercised and --default-action are for merging learn states\nTry seccomp-learn --help.\n']);
   });
 
   it('a --root that is not a directory: one line, exit 1, before any log is read', () => {
