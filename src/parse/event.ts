@@ -392,6 +392,7 @@ export class Parser {
     // a record without either stops early, and its last value may be cut too
     // (`syscall=231` cut to `syscall=23` names another call): never learned
     const cut = !f.ip && f.code === undefined && f.codeRaw === undefined;
+    if (f.twice) return skip('several-records', 'two seccomp records on one line (syscall= or code= given twice): neither is read, as their fields cannot be told apart');
     if (f.syscall === undefined || f.pid === undefined) {
       const missing = f.syscall === undefined ? (f.pid === undefined ? 'pid= and syscall=' : 'syscall=') : 'pid=';
       if (cut) return skip('incomplete', `the record stops before ${missing}: cut short, or wrapped over several lines?`);

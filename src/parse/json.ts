@@ -129,12 +129,16 @@ function hostOf(o: Obj, labels?: Obj): string | null {
   return null;
 }
 
+/** How deep recordStrings looks into a document, and how many strings it keeps. */
+const MAX_NESTING = 16;
+const MAX_STRINGS = 4096;
+
 /**
  * The strings of a document that hold a record, depth first in document order;
  * a string met twice (an export's `message` and `event.original`) once.
  */
 function recordStrings(v: unknown, out: string[], depth = 0): void {
-  if (depth > 16 || out.length > 4096) return;
+  if (depth > MAX_NESTING || out.length > MAX_STRINGS) return;
   if (typeof v === 'string') {
     if (holdsRecord(v) && !out.includes(v)) out.push(v);
   } else if (Array.isArray(v)) {
@@ -261,7 +265,21 @@ export function readJsonLine(b: Buffer, s: number, e: number, atLineStart: boole
   } catch {
     return { kind: 'bad', message: 'a JSON document that does not parse: cut short, or not one document per line?' };
   }
-  return { kind: 'messages', messages: fromValue(doc, atLineStart) };
+  const messages = fromValue(doc, atLineStart);
+  // the bytes of a record are there, but no string was looked at that holds them: past the bounds of recordStrings
+  if (messages.length === 0 && beyondBounds(doc, 0, { strings: 0 })) {
+    return { kind: 'bad', message: `a JSON document nested deeper than ${MAX_NESTING} levels, or with more than ${MAX_STRINGS} strings: its records are not looked for` };
+  }
+  return { kind: 'messages', messages };
+}
+
+/** Whether a document is nested deeper, or holds more strings, than recordStrings looks. */
+function beyondBounds(v: unknown, depth: number, seen: { strings: number }): boolean {
+  if (depth > MAX_NESTING) return true;
+  if (typeof v === 'string') return ++seen.strings > MAX_STRINGS;
+  if (Array.isArray(v)) return v.some((x) => beyondBounds(x, depth + 1, seen));
+  if (isObj(v)) return Object.values(v).some((x) => beyondBounds(x, depth + 1, seen));
+  return false;
 }
 
 /**

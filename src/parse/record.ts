@@ -104,6 +104,8 @@ export class Fields {
   codeRaw: string | undefined = undefined;
   /** Whether ip= was there (a record cut before its end has neither ip= nor code=). */
   ip = false;
+  /** Whether syscall= or code= came twice: two records on one line (pasted, or a shipper's message joined), never one record of both. */
+  twice = false;
 }
 
 
@@ -437,7 +439,9 @@ export class RecordReader {
           f.archRaw = f.arch === null ? text(b, v, vEnd) : undefined;
           break;
         case K.syscall:
-          f.syscall = interpreted ? null : intIn(b, v, vEnd);
+          if (f.syscall !== undefined) f.twice = true;
+          // the kernel prints %d: a leading zero (`syscall=00`) is not its, and is not read as 0 (`read`)
+          f.syscall = interpreted || (b[v] === Ch.Zero && vEnd - v > 1) ? null : intIn(b, v, vEnd);
           f.syscallRaw = f.syscall === null ? text(b, v, vEnd) : undefined;
           break;
         case K.compat:
@@ -447,6 +451,7 @@ export class RecordReader {
           f.ip = true;
           break;
         case K.code:
+          if (f.code !== undefined || f.codeRaw !== undefined) f.twice = true;
           f.code = codeIn(b, v, vEnd);
           f.codeRaw = f.code === null ? text(b, v, vEnd) : undefined;
           break;
@@ -470,7 +475,7 @@ export class RecordReader {
     f.auid = f.uid = f.pid = f.sig = f.compat = f.arch = f.syscall = f.code = undefined;
     f.pidRaw = f.sigRaw = f.archRaw = f.syscallRaw = f.codeRaw = undefined;
     f.comm = f.exe = undefined;
-    f.ip = false;
+    f.ip = f.twice = false;
     // The fields before the kernel's ` ip=` repeat while a process makes the
     // same call (npm run bench, classic syslog, 4 processes: most records): they are read once per
     // distinct text and found again in a fixed table, which neither allocates
@@ -487,12 +492,12 @@ export class RecordReader {
       return this.readFieldsInto(f, b, ip, end, false);
     }
     this.readFieldsInto(f, b, start, ip, false);
-    if (this.stoppedAt !== ip) {
+    if (this.stoppedAt !== ip || f.twice) {
       // ip= is not where a key starts in one pass (inside a value, after an unmatched quote): one pass
       f.auid = f.uid = f.pid = f.sig = f.compat = f.arch = f.syscall = f.code = undefined;
       f.pidRaw = f.sigRaw = f.archRaw = f.syscallRaw = f.codeRaw = undefined;
       f.comm = f.exe = undefined;
-      f.ip = false;
+      f.ip = f.twice = false;
       return this.readFieldsInto(f, b, start, end, false);
     }
     cache.store(b, start, ip, f);

@@ -18,7 +18,7 @@ export const ACTIONS = ['KILL_PROCESS', 'KILL_THREAD', 'TRAP', 'ERRNO', 'USER_NO
 export type Action = (typeof ACTIONS)[number];
 
 /** Why a line that holds a seccomp record was not read: a Skip's code. */
-export const SKIP_CODES = ['bad-number', 'missing-field', 'incomplete', 'unknown-arch', 'malformed', 'bad-json'] as const;
+export const SKIP_CODES = ['bad-number', 'missing-field', 'incomplete', 'unknown-arch', 'malformed', 'bad-json', 'several-records'] as const;
 export type SkipCode = (typeof SKIP_CODES)[number];
 
 /**

@@ -138,6 +138,15 @@ describe('records inside JSON', () => {
     expect(all(`    "log": ${JSON.stringify(k.msg).slice(0, -1)}`)).toEqual([expect.objectContaining({ kind: 'skip', code: 'bad-json' })]);
   });
 
+  it('a record nested deeper than the reader looks is counted as skipped (bad-json), never dropped', () => {
+    const rec = readFixture('real/kmsg.log').split('\n').find((l) => l.includes('type=1326'))!;
+    let doc: unknown = { message: rec.slice(rec.indexOf('audit: ')) };
+    for (let i = 0; i < 17; i++) doc = { a: doc };
+    const r = new Parser().parseText(JSON.stringify(doc), 'f', 1);
+    expect(r).toMatchObject({ kind: 'skip', code: 'bad-json' });
+    expect(r?.kind === 'skip' && r.message).toMatch(/nested deeper than 16 levels/);
+  });
+
   it('a JSON line that holds a record but does not parse is counted as skipped (bad-json), never dropped', () => {
     const cut = docker(RECORDS[0].msg).slice(0, -20);
     expect(all(cut)).toEqual([expect.objectContaining({ kind: 'skip', code: 'bad-json' })]);
