@@ -2,11 +2,12 @@
 // golden files (UPDATE=1 rewrites them), polling with a deadline, and temporary
 // directories that are removed when the test file ends.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
+import { Parser, type LineResult } from '../src/index.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -143,4 +144,32 @@ export function tmpDir(): string {
   const d = mkdtempSync(join(tmpdir(), `seccomp-learn-test-${process.env.SECCOMP_LEARN_TEST_RUN ?? 'x'}-`));
   made.push(d);
   return d;
+}
+
+/** The results of each line of real log files, parsed by one Parser (nulls left out), with their file and line. */
+export function parseFiles(files: readonly string[]): Array<NonNullable<LineResult>> {
+  const p = new Parser();
+  return files.flatMap((f) =>
+    readFileSync(f, 'latin1')
+      .split('\n')
+      .flatMap((t, i) => {
+        const r = p.parseText(t, f, i + 1);
+        return r === null ? [] : [r];
+      }),
+  );
+}
+
+/** Copy the host's file `from` to `inside` a root directory (links followed), making its folders. */
+export function place(root: string, inside: string, from: string): void {
+  mkdirSync(dirname(join(root, inside)), { recursive: true });
+  copyFileSync(realpathSync(from), join(root, inside));
+}
+
+/** A root holding this machine's uname with its C library and loader, as a container image would. */
+export function unameRoot(): string {
+  const root = tmpDir();
+  place(root, '/usr/bin/uname', '/usr/bin/uname');
+  place(root, '/lib/x86_64-linux-gnu/libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6');
+  place(root, '/lib64/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2');
+  return root;
 }

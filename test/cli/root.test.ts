@@ -2,23 +2,10 @@
 // real audit.log fixture whose uname is present in a root made here from this
 // machine's uname and its glibc; report names what the recording never saw,
 // learn says how many and can add them, a --root that is no directory is one line.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, fixture, IN_CI, ROOT as ROOT_DIR, tmpDir } from '../helpers.js';
-
-function place(root: string, inside: string, from: string): void {
-  mkdirSync(dirname(join(root, inside)), { recursive: true });
-  copyFileSync(realpathSync(from), join(root, inside));
-}
-
-function unameRoot(): string {
-  const root = tmpDir();
-  place(root, '/usr/bin/uname', '/usr/bin/uname');
-  place(root, '/lib/x86_64-linux-gnu/libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6');
-  place(root, '/lib64/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2');
-  return root;
-}
+import { cli, fixture, IN_CI, ROOT as ROOT_DIR, tmpDir, unameRoot } from '../helpers.js';
 
 const LOG = fixture('real/audit-raw.log');
 const haveUname = existsSync('/usr/bin/uname') && existsSync('/lib/x86_64-linux-gnu/libc.so.6');

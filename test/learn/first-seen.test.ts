@@ -8,21 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FirstSeen, leastSettled, MAX_BUCKETS, type FirstSeenJSON } from '../../src/learn/first-seen.js';
 import { Learner } from '../../src/learn/learner.js';
-import { Parser, type SeccompEvent } from '../../src/parse/event.js';
+import type { SeccompEvent } from '../../src/parse/event.js';
 import { ARCHES } from '../../src/syscalls/index.js';
-import { FIELD_CASES, fixture, IN_CI } from '../helpers.js';
+import { FIELD_CASES, fixture, IN_CI, parseFiles } from '../helpers.js';
 
 /** The trusted seccomp records of real log files, parsed. */
 function events(files: string[]): SeccompEvent[] {
-  const p = new Parser();
-  return files.flatMap((f) =>
-    readFileSync(f, 'latin1')
-      .split('\n')
-      .flatMap((t, i) => {
-        const r = p.parseText(t, f, i + 1);
-        return r !== null && r.kind === 'seccomp' && r.trusted ? [r] : [];
-      }),
-  );
+  return parseFiles(files).filter((r): r is SeccompEvent => r.kind === 'seccomp' && r.trusted);
 }
 
 /** A Learner over whole files, ended. */

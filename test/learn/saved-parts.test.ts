@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { buildReport, findings, Learner, Parser, type AuditMark, type LineResult, type LossReason, type SeccompEvent } from '../../src/index.js';
+import { buildReport, findings, Learner, Parser, type AuditMark, type LossReason, type SeccompEvent } from '../../src/index.js';
 import { countIn, loadCounts, loadTallies, saveCounts, saveTallies, type Counted } from '../../src/learn/examples.js';
 import { countLoss, loadLoss, saveLoss, type Loss } from '../../src/learn/loss.js';
 import { countDenied, loadDenied, saveDenied, type Denied } from '../../src/learn/denied.js';
@@ -24,7 +24,7 @@ import { addCall, addDetail, newDetail } from '../../src/learn/calls.js';
 import { Life, Lives, Programs, type Program } from '../../src/learn/lives.js';
 import { fromState, parseState, serialiseState, toState, type LearnState } from '../../src/state/state.js';
 import type { Arch } from '../../src/syscalls/index.js';
-import { FIELD_CASES, fixture } from '../helpers.js';
+import { FIELD_CASES, fixture, parseFiles } from '../helpers.js';
 
 /** A part's case: how to make, save and load it, its input step by step, and the fields of its piece. */
 interface PartCase<P, J> {
@@ -105,18 +105,7 @@ const spread = (n: number, max = 60) => [...new Set([0, ...Array.from({ length: 
 
 // ---------------------------------------------------------------- real input
 
-/** The results of each line of real log files, parsed, with their file and line. */
-function parsed(files: string[]): Array<NonNullable<LineResult>> {
-  const p = new Parser();
-  return files.flatMap((f) =>
-    readFileSync(f, 'latin1')
-      .split('\n')
-      .flatMap((t, i) => {
-        const r = p.parseText(t, f, i + 1);
-        return r === null ? [] : [r];
-      }),
-  );
-}
+const parsed = parseFiles;
 const real = (name: string) => fixture(`real/${name}`);
 const field = (name: string) => join(FIELD_CASES, name);
 const events = (files: string[]) => parsed(files).filter((r): r is SeccompEvent => r.kind === 'seccomp');

@@ -3,31 +3,17 @@
 // static busybox, an aarch64 library): the report's unexercised calls with the
 // functions that make them, and every binary that cannot say, said with why.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Learner } from '../../src/learn/learner.js';
 import { Binaries } from '../../src/io/binaries.js';
 import { buildReport, renderReport } from '../../src/report/report.js';
 import { importersOf, judge, withUnexercised, type ProgramBinary } from '../../src/report/unexercised.js';
 import { findArch } from '../../src/syscalls/index.js';
-import { haveOrCi, IN_CI, readFixture, tmpDir } from '../helpers.js';
+import { haveOrCi, IN_CI, place, readFixture, tmpDir, unameRoot } from '../helpers.js';
 
 /** Put a copy of a real file (links followed) at `inside` in `root`. */
-function place(root: string, inside: string, from: string): void {
-  mkdirSync(dirname(join(root, inside)), { recursive: true });
-  copyFileSync(realpathSync(from), join(root, inside));
-}
-
-/** A root holding this machine's uname with its C library and loader, as a container image would. */
-function unameRoot(): string {
-  const root = tmpDir();
-  place(root, '/usr/bin/uname', '/usr/bin/uname');
-  place(root, '/lib/x86_64-linux-gnu/libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6');
-  place(root, '/lib64/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2');
-  return root;
-}
-
 const haveUname = existsSync('/usr/bin/uname') && existsSync('/lib/x86_64-linux-gnu/libc.so.6');
 
 /** The real audit.log fixture learned: uname (dynamic), busybox (static) and a program that is not in any root. */
