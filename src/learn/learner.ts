@@ -230,7 +230,24 @@ export class Learner implements LineSink, ItemSink {
     if (!m.trusted) return;
     const src = this.sources.get(m.file, m.host ?? this.node);
     if (!this.opts.trustAnySource && judged(m) && !this.judgeLine(src, m, null, null)) return;
-    if (showsEveryType(m.format)) this.sources.observeSerial(src, m.serial, m.time, m.file, m.line);
+    if (this.everyType(m.format, m.file)) this.sources.observeSerial(src, m.serial, m.time, m.file, m.line);
+  }
+
+  /** Files whose records came in a format that shows only some record types (ausearch's output): see everyType. */
+  private readonly someTypesFiles = new Set<string>();
+
+  /**
+   * Whether a record's source shows every audit record type, so that its serial gaps mean loss. Plain ausearch
+   * output is told from audit.log only by its `time->` headers: a --jobs range that starts inside such a file
+   * reads its first records as audit.log's, so a file once seen in a some-types format stays one (records come
+   * here in file order, and the file's first range begins with a header).
+   */
+  private everyType(format: LogFormat, file: string): boolean {
+    if (!showsEveryType(format)) {
+      this.someTypesFiles.add(file);
+      return false;
+    }
+    return format !== 'auditd' || !this.someTypesFiles.has(file);
   }
 
   /**
@@ -305,7 +322,7 @@ export class Learner implements LineSink, ItemSink {
   private accept(src: SourceState, e: SeccompEvent): void {
     // every source's serials, duplicates included: each source has its own gaps
     // (not ausearch's: it prints only the record types asked for, and the others leave gaps)
-    if (e.trusted && e.serial !== null && showsEveryType(e.format)) this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
+    if (e.trusted && e.serial !== null && this.everyType(e.format, e.file)) this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
     const host = e.host ?? this.node;
     const machine = this.window.machine(host);
     if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
