@@ -93,6 +93,12 @@ export interface FunctionCalls {
  * could not determine, calls through function pointers), and its name is a
  * syscall's on that ABI, that syscall is added: musl's setuid makes setuid
  * from a callback, glibc's time on x86_64 is the vDSO's or the time syscall.
+ * A function that can make rt_sigaction can install a signal handler, and a
+ * handler returns through rt_sigreturn: that call is made by the restorer the C
+ * library gives the kernel (glibc's and musl's `__restore_rt` on x86_64) or by the
+ * kernel's own trampoline (the vDSO's on aarch64), code no function calls, so
+ * it is added to the function's calls (nginx's master makes it at its first
+ * SIGHUP; a profile without it kills the process when a handler returns).
  * Null when the table has no such function and no syscall has its name.
  */
 export function callsOf(table: LibcCallsTable, fn: string, paths: CallPaths = 'normal'): FunctionCalls | null {
@@ -117,5 +123,6 @@ export function callsOf(table: LibcCallsTable, fn: string, paths: CallPaths = 'n
     names.add(byName);
     undetermined = false;
   }
+  if (names.has('rt_sigaction') && numberOf(arch, 'rt_sigreturn') !== undefined) names.add('rt_sigreturn');
   return { syscalls: [...names].sort(), undetermined, throughPointers, source: 'table' };
 }

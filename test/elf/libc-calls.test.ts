@@ -50,6 +50,12 @@ describe('the libc function table', () => {
         expect(makes(t, 'getpid')).toEqual(['getpid']);
       });
 
+      it('a function that installs a signal handler makes rt_sigreturn when the handler returns (through the restorer, which no function calls)', () => {
+        for (const fn of ['sigaction', 'signal']) expect(makes(t, fn)).toEqual(expect.arrayContaining(['rt_sigaction', 'rt_sigreturn']));
+        expect(makes(t, 'sigprocmask')).not.toContain('rt_sigreturn');
+        expect(makes(t, 'fsync')).not.toContain('rt_sigreturn');
+      });
+
       it('never guesses: syscall(2) takes its number from its caller, so it is undetermined', () => {
         expect(callsOf(t, 'syscall')).toEqual({ syscalls: [], undetermined: true, throughPointers: false, source: 'table' });
       });
