@@ -366,6 +366,19 @@ export class Bundle {
     this.base = spec;
   }
 
+  /**
+   * Give the container more capabilities than runc's sample spec (audit_write, kill,
+   * net_bind_service), as a server needs that starts as root and drops to its own user
+   * (chown, setgid, setuid): runc and crun get them in the spec, podman (whose defaults
+   * hold most) and ctr as `--cap-add`. `caps`: `CAP_*` names.
+   */
+  grant(caps: string[]): void {
+    const c = (this.base as { process: { capabilities: Record<string, string[]> } }).process.capabilities;
+    for (const set of ['bounding', 'effective', 'permitted']) c[set] = [...new Set([...(c[set] ?? []), ...caps])];
+    this.capAdd = [...new Set([...this.capAdd, ...caps])];
+  }
+  private capAdd: string[] = [];
+
   /** Copy a file of the host into the bundle's rootfs. */
   install(from: string, to: string): void {
     copyFileSync(from, join(this.rootfs, to));
@@ -397,7 +410,7 @@ export class Bundle {
       // the loader the CRI plugin uses for a localhostProfile (contrib/seccomp WithProfile);
       // ctr wants --seccomp (the default profile) with --seccomp-profile, which replaces it
       return this.containerd!.ctr(
-        'run', '--rm', '--net-host', ...ENV.flatMap((e) => ['--env', e]),
+        'run', '--rm', '--net-host', ...ENV.flatMap((e) => ['--env', e]), ...this.capAdd.flatMap((c) => ['--cap-add', c]),
         ...this.hostDirs.flatMap((h) => ['--mount', `type=bind,src=${h},dst=${h},options=rbind:ro`]),
         ...(seccomp ? ['--seccomp', '--seccomp-profile', this.profileFile(name, seccomp)] : []),
         '--rootfs', this.rootfs, name, ...args,
@@ -407,6 +420,7 @@ export class Bundle {
       const opt = seccomp ? this.profileFile(name, seccomp) : 'unconfined';
       return this.podman(
         'run', '--rm', '--name', name, '--network=host', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--log-driver=passthrough',
+        ...this.capAdd.flatMap((c) => ['--cap-add', c]),
         '--security-opt', `seccomp=${opt}`, ...ENV.flatMap((e) => ['--env', e]), ...this.hostDirs.flatMap((h) => ['--volume', `${h}:${h}:ro`]),
         '--rootfs', this.rootfs, ...args,
       );
@@ -462,13 +476,18 @@ export class Bundle {
     });
   }
 
-  /** Start a long-running container (a server); returns how to stop it. */
-  start(args: string[], seccomp: Seccomp): { stop: () => Promise<number | null>; exited: () => boolean } {
+  /**
+   * Start a long-running container (a server); returns how to stop it, and `pid()`: the
+   * host's pid of the container's first process (to signal a server, as `kill -HUP` does),
+   * or 0 while the runtime does not know it yet.
+   */
+  start(args: string[], seccomp: Seccomp): { stop: () => Promise<number | null>; exited: () => boolean; pid: () => number } {
     const { name, child } = this.spawn(args, seccomp, 'ignore');
     let exited = false;
     const exit = new Promise<number | null>((r) => child.on('exit', (code) => ((exited = true), r(code))));
     return {
       exited: () => exited,
+      pid: () => this.pid(name),
       stop: async () => {
         this.kill(name);
         const t = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -478,6 +497,24 @@ export class Bundle {
         return code;
       },
     };
+  }
+
+  /** The host's pid of a running container's first process; 0 when the runtime does not know it (yet). */
+  private pid(name: string): number {
+    if (this.runtime === 'containerd') {
+      const out = spawnSync('ctr', this.containerd!.ctr('task', 'list'), { encoding: 'utf8' }).stdout ?? '';
+      const row = out.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[0] === name);
+      return Number(row?.[1] ?? 0) || 0;
+    }
+    const args = this.runtime === 'podman' ? this.podman('inspect', '--format', '{{.State.Pid}}', name) : ['--root', this.state, 'state', name];
+    const r = spawnSync(this.runtime, args, { encoding: 'utf8' });
+    if (r.status !== 0) return 0;
+    if (this.runtime === 'podman') return Number(r.stdout.trim()) || 0;
+    try {
+      return Number((JSON.parse(r.stdout) as { pid?: number }).pid ?? 0);
+    } catch {
+      return 0;
+    }
   }
 
   /** The containers the runtime still knows in this bundle's state (none once each was deleted). */
