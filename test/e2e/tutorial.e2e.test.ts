@@ -146,6 +146,8 @@ const allowed = (p: { syscalls?: Array<{ names: string[]; action: string }> }) =
 describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
   let restoreCgroups: () => Promise<string[]> = () => Promise.resolve([]);
   const sizes = new Map<string, Map<Runtime, number>>();
+  /** Per workload and runtime: each program's `report --root` unexercised list's length (issue 21), or why it has none. */
+  const unexercised = new Map<string, Map<Runtime, string>>();
   beforeAll(async () => {
     if (why) throw new Error(`the end-to-end suite cannot run: ${why}`);
     await quiet('anything');
@@ -155,6 +157,10 @@ describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
     if (sizes.size) {
       const rows = [...sizes].map(([w, n]) => `  ${w.padEnd(10)}${RUNTIMES.map((rt) => String(n.get(rt) ?? '-').padStart(8)).join('')}`);
       console.log(`learned profile sizes (allowed syscalls, from /dev/kmsg):\n  ${''.padEnd(10)}${RUNTIMES.map((rt) => rt.padStart(8)).join('')}\n${rows.join('\n')}`);
+    }
+    if (unexercised.size) {
+      const rows = [...unexercised].flatMap(([w, n]) => [...n].map(([rt, text]) => `  ${w.padEnd(10)}${rt.padEnd(12)}${text}`));
+      console.log(`what report --root names beyond the /dev/kmsg recording (unexercised names per program):\n${rows.join('\n')}`);
     }
     expect(await restoreCgroups(), 'the cgroups as they were').toEqual([]);
   });
@@ -262,6 +268,15 @@ describe.skipIf(why !== null && !IN_CI)('the tutorial end to end', () => {
             if (source === 'kmsg') {
               if (!sizes.has(w.name)) sizes.set(w.name, new Map());
               sizes.get(w.name)!.set(rt, l.profile.syscalls[0].names.length);
+              // the tier above the minimal profile (issue 21): what the programs' own files say they can make and the
+              // recording never saw; the node workload's /usr, /lib and /etc are the host's, bound in: read at /
+              const root = w.hostDirs?.length ? '/' : bundle.rootfs;
+              const r = spawnSync(process.execPath, [CLI, 'report', '--json', ...w.select, '--root', root, recordings.get(key(rt, w, 'kmsg'))!], { encoding: 'utf8', maxBuffer: 64 << 20 });
+              expect(r.status, r.stderr).toBe(0);
+              const procs = JSON.parse(r.stdout).processes as Array<{ name: string; binary: { error: string | null }; unexercised: unknown[] | null }>;
+              if (!unexercised.has(w.name)) unexercised.set(w.name, new Map());
+              const said = (p: (typeof procs)[number]) => (p.unexercised ? String(p.unexercised.length) : /statically linked/.test(p.binary.error ?? '') ? 'none: statically linked' : `none: ${p.binary.error}`);
+              unexercised.get(w.name)!.set(rt, procs.map((p) => `${p.name} ${said(p)}`).join(', '));
             }
           }, 180_000);
 
