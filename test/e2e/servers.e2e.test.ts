@@ -508,6 +508,11 @@ describe.skipIf(why !== null && !IN_CI)('real servers: what load 1 never made, l
                 `; load 2's comms: ${comms.join(', ')}`,
             );
             expect(missed, 'calls of load 2 that the first recording\'s unexercised list lacks').toEqual([]);
+            // and check names them as the latent denials of the minimal profile
+            const c = cli(['check', '--json', minimalFile, ...s.select, '--root', bundle.rootfs, logs.load1]);
+            expect(c.status, c.stderr).toBe(0);
+            const latent = (JSON.parse(c.stdout).processes as Array<{ unexercised: Array<{ name: string; verdict: string }> | null }>).flatMap((p) => p.unexercised ?? []);
+            expect(latent.filter((u) => u.verdict === 'denied').map((u) => u.name)).toEqual(expect.arrayContaining(needed));
           });
 
           it('the --include-unexercised profile of load 1 runs load 2 with no failure', async () => {
@@ -516,6 +521,7 @@ describe.skipIf(why !== null && !IN_CI)('real servers: what load 1 never made, l
             expect(f.status, f.stderr).toBe(0);
             const full = allowed(JSON.parse(readFileSync(fullFile, 'utf8')) as Profile);
             expect(full).toEqual(expect.arrayContaining(needed));
+            figures.push(`  ${rt}/${s.name}: the --include-unexercised profile ${full.length}`);
             expect(await serve(s, bundle, { file: fullFile }, 'load2')).toEqual([]);
           }, 120_000);
         });
