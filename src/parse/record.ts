@@ -516,8 +516,8 @@ export class RecordReader {
    * audit_log_task then audit_seccomp: `auid= uid= gid= ses= [subj=] pid=
    * comm="" exe="" sig= arch= syscall= compat= ip= code=`), read in one
    * forward pass that checks each key in place, into `f`. False at the first
-   * surprise (another key, two spaces, a quote where the kernel writes none, an
-   * unquoted comm, a control byte, anything after code=): then `f` is left
+   * surprise (another key, two spaces, a quote where the kernel writes none, a
+   * control byte, anything after code=): then `f` is left
    * half-written and the caller reads the line the general way. Where it
    * returns true, `f` is exactly what readFieldsInto gives for the same bytes:
    * each value ends where that reader ends it and is read by the same function
@@ -559,17 +559,15 @@ export class RecordReader {
     f.pid = intIn(b, v, e);
     f.pidRaw = f.pid === null ? text(b, v, e) : undefined;
     if (!has(b, e, end, KO_COMM)) return false;
-    v = e + KO_COMM.length;
-    e = quotedEnd(b, v, end);
+    e = this.untrusted(b, e + KO_COMM.length, end);
     if (e < 0) return false;
-    f.comm = this.value(b, v, e, QUOTED);
-    if (!has(b, e + 1, end, KO_EXE)) return false;
-    v = e + 1 + KO_EXE.length;
-    e = quotedEnd(b, v, end);
+    f.comm = this.lastValue;
+    if (!has(b, e, end, KO_EXE)) return false;
+    e = this.untrusted(b, e + KO_EXE.length, end);
     if (e < 0) return false;
-    f.exe = this.value(b, v, e, QUOTED);
-    if (!has(b, e + 1, end, KO_SIG)) return false;
-    v = e + 1 + KO_SIG.length;
+    f.exe = this.lastValue;
+    if (!has(b, e, end, KO_SIG)) return false;
+    v = e + KO_SIG.length;
     e = plainEnd(b, v, end);
     if (e < 0) return false;
     f.sig = intIn(b, v, e);
@@ -606,6 +604,28 @@ export class RecordReader {
     return true;
   }
 
+  /** The Value of the last untrusted() read. */
+  private lastValue: Value | undefined = undefined;
+
+  /**
+   * A comm= or exe= value at `v` as audit_log_untrustedstring writes it:
+   * "quoted", or uppercase hex when it holds a byte it may not quote (a space, a
+   * quote, a control byte). Its Value goes to lastValue; returned, where the
+   * value's text ends (after a closing quote), or -1 (see kernelOrder).
+   */
+  private untrusted(b: Buffer, v: number, end: number): number {
+    if (b[v] === Ch.Quote && v < end) {
+      const close = quotedEnd(b, v + 1, end);
+      if (close < 0) return -1;
+      this.lastValue = this.value(b, v + 1, close, QUOTED);
+      return close + 1;
+    }
+    const e = plainEnd(b, v, end);
+    if (e < 0) return -1;
+    this.lastValue = this.value(b, v, e, OTHER);
+    return e;
+  }
+
   /** comm= and exe= values repeat from record to record: each is decoded once and found again by its bytes (no string is made to look it up). */
   private value(b: Buffer, s: number, e: number, kind: number): Value {
     const len = e - s;
@@ -639,8 +659,8 @@ const KO_GID = lit(' gid=');
 const KO_SES = lit(' ses=');
 const KO_SUBJ = lit(' subj=');
 const KO_PID = lit(' pid=');
-const KO_COMM = lit(' comm="');
-const KO_EXE = lit(' exe="');
+const KO_COMM = lit(' comm=');
+const KO_EXE = lit(' exe=');
 const KO_SIG = lit(' sig=');
 const KO_ARCH = lit(' arch=');
 const KO_SYSCALL = lit(' syscall=');
