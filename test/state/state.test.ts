@@ -290,6 +290,24 @@ describe('merge of states', () => {
     expect(cli(['merge', s1, s2]).stderr).toMatch(/1 record had the audit\(TIME:SERIAL\) of a record in another state but other content .*Both were learned/);
   });
 
+  it('with --comm, says it learned the calls it writes: those of the programs kept, not every selected process\'s', () => {
+    const dir = tmpDir();
+    const s = join(dir, 'a.json');
+    expect(cli(['learn', '-q', '--state', s, fixture('real/kmsg.log')]).code).toBe(0);
+    const count = (stderr: string) => Number(/learned (\d+) syscalls?/.exec(stderr)?.[1]);
+    const all = cli(['merge', s]);
+    const some = cli(['merge', '--comm', 'busybox', s]);
+    expect(some.code, some.stderr).toBe(0);
+    const written = (out: string) => (JSON.parse(out) as { syscalls: Array<{ names: string[] }> }).syscalls.flatMap((r) => r.names).length;
+    // (the selection leaves calls out: uname is made only by logrun's own processes)
+    expect(written(some.stdout)).toBeLessThan(written(all.stdout));
+    expect(count(some.stderr)).toBe(written(some.stdout));
+    expect(count(all.stderr)).toBe(written(all.stdout));
+    // a selection that keeps no program learned nothing, and says so
+    const none = cli(['merge', '--comm', 'no-such-comm', s]);
+    expect(count(none.stderr)).toBe(0);
+  });
+
   it('takes states or profiles, not both, and says which was which', () => {
     const dir = tmpDir();
     const s1 = join(dir, 'a.json');

@@ -54,7 +54,10 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const { learner, overlap } = merged;
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
-    summary(learner, findings(learner), say);
+    // "learned N syscalls" counts what is written: the programs --comm/--exe keep, as the profile and report do
+    const written: Calls = new Map();
+    for (const g of selected(learner, a)) for (const [abi, names] of g.calls) for (const n of names) addCall(written, abi, n);
+    summary(learner, findings(learner), say, a.comm.length > 0 || a.exe.length > 0 ? written : learner.union);
     if (binaries && a.format !== 'state') {
       const programs = selected(learner, a).filter((g) => g.calls.size > 0);
       // one profile: what another program was seen to make is not added again
