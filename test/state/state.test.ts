@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildReport, Learner, LineSplitter } from '../../src/index.js';
-import { mergeStates, parseState, serialiseState, toState, type LearnState } from '../../src/state/state.js';
+import { mergeStates, parseState, serialiseState, STATE_VERSION, toState, type LearnState } from '../../src/state/state.js';
 import { cli, fixture, readFixture, ROOT, tmpDir } from '../helpers.js';
 import { generateBusySyslog } from '../../scripts/bench/busy.mjs';
 
@@ -85,7 +85,7 @@ describe('learn --state, read on in pieces', () => {
     writeFileSync(state, JSON.stringify({ seccompLearnState: 99 }));
     const r = cli(['learn', '--state', state, '-o', join(dir, 'p.json'), fixture('real/dmesg.log')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 3 only`);
+    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version ${STATE_VERSION} only`);
     expect(existsSync(join(dir, 'p.json'))).toBe(false);
     expect(readFileSync(state, 'utf8')).toBe(JSON.stringify({ seccompLearnState: 99 }));
     writeFileSync(state, '{"seccompLearnState":2,"options"');
