@@ -354,6 +354,8 @@ export class RecordReader {
   private readonly scratch = new Fields();
   /** Where the last readFieldsInto stopped: `end` when every value in it was whole. */
   private stoppedAt = 0;
+  /** How many records readRecordFields read in the kernel's order (kernelOrder), not the general way: for tests and the bench. */
+  kernelOrderReads = 0;
   /** Records' fields before ` ip=`, found again by their bytes (see readRecordFields). */
   private readonly prefixes = new PrefixCache();
 
@@ -472,6 +474,11 @@ export class RecordReader {
    */
   readRecordFields(b: Buffer, start: number, end: number): Fields {
     const f = this.scratch;
+    // The kernel's own order first, in one forward pass (npm run bench, busy syslog: see kernelOrder)
+    if (this.kernelOrder(f, b, start, end)) {
+      this.kernelOrderReads++;
+      return f;
+    }
     f.auid = f.uid = f.pid = f.sig = f.compat = f.arch = f.syscall = f.code = undefined;
     f.pidRaw = f.sigRaw = f.archRaw = f.syscallRaw = f.codeRaw = undefined;
     f.comm = f.exe = undefined;
@@ -504,6 +511,121 @@ export class RecordReader {
     return this.readFieldsInto(f, b, ip, end, false);
   }
 
+  /**
+   * A record's fields as the kernel writes them (kernel/auditsc.c
+   * audit_log_task then audit_seccomp: `auid= uid= gid= ses= [subj=] pid=
+   * comm="" exe="" sig= arch= syscall= compat= ip= code=`), read in one
+   * forward pass that checks each key in place, into `f`. False at the first
+   * surprise (another key, two spaces, a quote where the kernel writes none, a
+   * control byte, anything after code=): then `f` is left
+   * half-written and the caller reads the line the general way. Where it
+   * returns true, `f` is exactly what readFieldsInto gives for the same bytes:
+   * each value ends where that reader ends it and is read by the same function
+   * (test/parse/record.test.ts compares the two on every fixture line).
+   * npm run bench's busy syslog (200 MB, --jobs 1, a CPU profile): records'
+   * fields took 345 ms of 1223 through the general reader and its prefix
+   * cache, 236 ms this way; CPU time of the run, best of 5: 1.35 s, 1.27 s.
+   */
+  private kernelOrder(f: Fields, b: Buffer, start: number, end: number): boolean {
+    if (!has(b, start, end, KO_AUID)) return false;
+    let v = start + KO_AUID.length;
+    let e = plainEnd(b, v, end);
+    if (e < 0) return false;
+    f.auid = intIn(b, v, e);
+    if (!has(b, e, end, KO_UID)) return false;
+    v = e + KO_UID.length;
+    e = plainEnd(b, v, end);
+    if (e < 0) return false;
+    f.uid = intIn(b, v, e);
+    if (!has(b, e, end, KO_GID)) return false;
+    e = plainEnd(b, e + KO_GID.length, end);
+    if (e < 0 || !has(b, e, end, KO_SES)) return false;
+    e = plainEnd(b, e + KO_SES.length, end);
+    if (e < 0) return false;
+    if (has(b, e, end, KO_SUBJ)) {
+      // an LSM label, unescaped: up to ` pid=`, holding no '=' (else the general reader decides where it ends)
+      let i = e + KO_SUBJ.length;
+      for (; i < end; i++) {
+        const c = b[i];
+        if (c === Ch.Eq || c === Ch.GS) return false;
+        if (c === Ch.Space && has(b, i, end, KO_PID)) break;
+      }
+      e = i;
+    }
+    if (!has(b, e, end, KO_PID)) return false;
+    v = e + KO_PID.length;
+    e = plainEnd(b, v, end);
+    if (e < 0) return false;
+    f.pid = intIn(b, v, e);
+    f.pidRaw = f.pid === null ? text(b, v, e) : undefined;
+    if (!has(b, e, end, KO_COMM)) return false;
+    e = this.untrusted(b, e + KO_COMM.length, end);
+    if (e < 0) return false;
+    f.comm = this.lastValue;
+    if (!has(b, e, end, KO_EXE)) return false;
+    e = this.untrusted(b, e + KO_EXE.length, end);
+    if (e < 0) return false;
+    f.exe = this.lastValue;
+    if (!has(b, e, end, KO_SIG)) return false;
+    v = e + KO_SIG.length;
+    e = plainEnd(b, v, end);
+    if (e < 0) return false;
+    f.sig = intIn(b, v, e);
+    f.sigRaw = f.sig === null ? text(b, v, e) : undefined;
+    if (!has(b, e, end, KO_ARCH)) return false;
+    v = e + KO_ARCH.length;
+    e = plainEnd(b, v, end);
+    if (e < 0) return false;
+    f.arch = auditHex(b, v, e);
+    f.archRaw = f.arch === null ? text(b, v, e) : undefined;
+    if (!has(b, e, end, KO_SYSCALL)) return false;
+    v = e + KO_SYSCALL.length;
+    e = plainEnd(b, v, end);
+    if (e < 0) return false;
+    // as readFieldsInto: the kernel prints %d, so a leading zero is not its
+    f.syscall = b[v] === Ch.Zero && e - v > 1 ? null : intIn(b, v, e);
+    f.syscallRaw = f.syscall === null ? text(b, v, e) : undefined;
+    if (!has(b, e, end, KO_COMPAT)) return false;
+    v = e + KO_COMPAT.length;
+    e = plainEnd(b, v, end);
+    if (e < 0) return false;
+    f.compat = intIn(b, v, e);
+    if (!has(b, e, end, KO_IP)) return false;
+    e = plainEnd(b, e + KO_IP.length, end);
+    if (e < 0 || !has(b, e, end, KO_CODE)) return false;
+    v = e + KO_CODE.length;
+    e = plainEnd(b, v, end);
+    // the record ends with code=, at the line's end or at auditd's ENRICHED separator
+    if (e < 0 || (e < end && b[e] !== Ch.GS)) return false;
+    f.code = codeIn(b, v, e);
+    f.codeRaw = f.code === null ? text(b, v, e) : undefined;
+    f.ip = true;
+    f.twice = false;
+    return true;
+  }
+
+  /** The Value of the last untrusted() read. */
+  private lastValue: Value | undefined = undefined;
+
+  /**
+   * A comm= or exe= value at `v` as audit_log_untrustedstring writes it:
+   * "quoted", or uppercase hex when it holds a byte it may not quote (a space, a
+   * quote, a control byte). Its Value goes to lastValue; returned, where the
+   * value's text ends (after a closing quote), or -1 (see kernelOrder).
+   */
+  private untrusted(b: Buffer, v: number, end: number): number {
+    if (b[v] === Ch.Quote && v < end) {
+      const close = quotedEnd(b, v + 1, end);
+      if (close < 0) return -1;
+      this.lastValue = this.value(b, v + 1, close, QUOTED);
+      return close + 1;
+    }
+    const e = plainEnd(b, v, end);
+    if (e < 0) return -1;
+    this.lastValue = this.value(b, v, e, OTHER);
+    return e;
+  }
+
   /** comm= and exe= values repeat from record to record: each is decoded once and found again by its bytes (no string is made to look it up). */
   private value(b: Buffer, s: number, e: number, kind: number): Value {
     const len = e - s;
@@ -528,6 +650,47 @@ export class RecordReader {
     this.slotValue[slot] = v;
     return v;
   }
+}
+
+// The kernel's keys in its order, each with the space before it (kernelOrder).
+const KO_AUID = lit('auid=');
+const KO_UID = lit(' uid=');
+const KO_GID = lit(' gid=');
+const KO_SES = lit(' ses=');
+const KO_SUBJ = lit(' subj=');
+const KO_PID = lit(' pid=');
+const KO_COMM = lit(' comm=');
+const KO_EXE = lit(' exe=');
+const KO_SIG = lit(' sig=');
+const KO_ARCH = lit(' arch=');
+const KO_SYSCALL = lit(' syscall=');
+const KO_COMPAT = lit(' compat=');
+const KO_IP = lit(' ip=');
+const KO_CODE = lit(' code=');
+
+/**
+ * Where an unquoted value at `v` ends (the next space, or `end`), as
+ * readFieldsInto ends it; -1 where that reader would read it otherwise or cut
+ * the record before it: a value that opens with a quote, or a 0x1D inside it.
+ */
+function plainEnd(b: Buffer, v: number, end: number): number {
+  if (b[v] === Ch.Quote && v < end) return -1;
+  for (let i = v; i < end; i++) {
+    const c = b[i];
+    if (c === Ch.Space) return i;
+    if (c === Ch.GS) return i === v ? -1 : i;
+  }
+  return end;
+}
+
+/** Where a quoted value whose first byte is at `v` closes (its quote); -1 if it does not, or holds a byte the kernel would have hex-encoded. */
+function quotedEnd(b: Buffer, v: number, end: number): number {
+  for (let i = v; i < end; i++) {
+    const c = b[i];
+    if (c === Ch.Quote) return i;
+    if (c < 0x21 || c === 0x7f) return -1;
+  }
+  return -1;
 }
 
 /** The last ` ip=` of [start, end), as the position of its `i`; -1 if none (a record cut short). Read backwards: the kernel writes it near the end. */

@@ -449,6 +449,46 @@ describe('the bytes before ip=, read once per distinct text', () => {
   });
 });
 
+describe("the kernel's order, read in one pass", () => {
+  const files = ['real', 'published'].flatMap((d) => readdirSync(fixture(d)).filter((f) => statSync(fixture(`${d}/${f}`)).isFile()).map((f) => `${d}/${f}`));
+  const records = files.flatMap((f) => lines(f).filter((l) => /type=1326 |type=SECCOMP |SECCOMP auid=/.test(l)));
+  const plain = (f: object) => ({ ...f, resolved: undefined });
+
+  it('gives what the general reader gives on every record of the real fixtures, and reads the kernel-written ones in one pass', () => {
+    const reader = new RecordReader();
+    let seccomp = 0;
+    for (const line of records) {
+      const b = Buffer.from(line, 'utf8');
+      const found = reader.findRecord(b, 0, b.length);
+      if (found?.head.kind !== 'seccomp') continue;
+      seccomp++;
+      expect(plain(reader.readRecordFields(b, found.head.fields, b.length)), line).toEqual(plain(reader.readFields(b, found.head.fields, b.length, false)));
+    }
+    expect(seccomp).toBeGreaterThan(1000);
+    // most real records are the kernel's own text; those of ausearch -i and the like are not
+    expect(reader.kernelOrderReads).toBeGreaterThan(seccomp * 0.8);
+    expect(reader.kernelOrderReads).toBeLessThan(seccomp);
+  });
+
+  it('falls back to the general reader at any surprise, anywhere in the record, with the same fields', () => {
+    const reader = new RecordReader();
+    // a sample of every file's records, and every one with an LSM label (subj=, which runs up to ` pid=`)
+    const seeds = records.filter((l, i) => i % 97 === 0 || l.includes(' subj='));
+    const junk = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('"', '\x1d', ' ', '=', ' "', ' code=0x1', ' syscall=2', ' subj=a b', ' pid=', ' ip=', '\x7f', 'x=y ', '0', ' uid=7', ' ses=1 ', ' comm="x"'));
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.nat(), junk, fc.boolean(), (line, at, j, cut) => {
+        const i = at % (line.length + 1);
+        const body = cut ? line.slice(0, i) : line.slice(0, i) + j + line.slice(i);
+        const b = Buffer.from(body, 'utf8');
+        const found = reader.findRecord(b, 0, b.length);
+        if (found?.head.kind !== 'seccomp') return;
+        expect(plain(reader.readRecordFields(b, found.head.fields, b.length))).toEqual(plain(reader.readFields(b, found.head.fields, b.length, false)));
+      }),
+      { numRuns: 30000 },
+    );
+  });
+});
+
 describe('values the kernel escaped', () => {
   it('show bytes that are not UTF-8 as \\xNN, quoted or hex', () => {
     const b = Buffer.concat([Buffer.from('audit: type=1326 audit(1.000:9): pid=9 comm="a'), Buffer.from([0xff, 0x41]), Buffer.from('" exe=2F78FF arch=c000003e syscall=0 code=0x7ffc0000')]);
