@@ -96,7 +96,7 @@ export interface ProgramNewest {
 }
 
 /** Heads kept at most (open and ended): past that, a pid's first life is not a head (a merge cannot join it to the life before). */
-export const MAX_HEADS = 1 << 12;
+export const MAX_HEADS = 1 << 10;
 
 /**
  * The lives being followed, by machine and pid, bounded: past `max` the oldest
