@@ -445,9 +445,12 @@ export class Learner implements LineSink, ItemSink {
    * record: Lives.get), and what it changes is counted: a process selected in
    * one part is selected in the other too (its calls, records, unnamed calls,
    * records without arch= and denials, its runtime's init), and it is retired
-   * into the program it ran last. Every life ends into its program.
+   * into the program it ran last. Every life ends into its program; `keep`:
+   * as in one state of all the parts, the lives still open at the end stay
+   * open, and the first life of each pid that ended stays a head (a merged
+   * state, merged again with later parts, joins them as the parts would).
    */
-  joinParts(parts: ReadonlyArray<{ open: readonly Life[]; ended: readonly Life[] }>): void {
+  joinParts(parts: ReadonlyArray<{ open: readonly Life[]; ended: readonly Life[] }>, keep = false): void {
     interface Slot {
       head: Life | null;
       open: Life | null;
@@ -483,31 +486,39 @@ export class Learner implements LineSink, ItemSink {
     const order = parts.map((_, i) => i).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : a - b));
     const place: number[] = [];
     order.forEach((part, k) => (place[part] = k));
-    const retire = (life: Life) => this.lives.programs.retire(life);
+    const [open, ended]: [Life[], Life[]] = [[], []];
+    // a life ends: into its program, or (keep) among the heads, when it is the first of its pid
+    const end = (life: Life) => (keep && life.head ? ended.push(life) : this.lives.programs.retire(life));
     for (const m of byKey.values())
       for (const slots of m.values()) {
         slots.sort((a, b) => place[a.part] - place[b.part]);
         let carried: Life | null = null;
-        for (const s of slots) {
+        for (const [k, s] of slots.entries()) {
           const h = s.head;
           if (h !== null) {
             if (carried !== null && !(h.firstTime < carried.lastTime - 1)) this.join(carried, h);
             else {
-              if (carried !== null) retire(carried);
+              if (carried !== null) end(carried);
               carried = h;
+              // the first life of its pid only in the first part that holds the pid
+              h.head = k === 0;
             }
             // the head went on to the end of its part: so does the joined life
             if (h === s.open) continue;
-            retire(carried);
+            end(carried);
             carried = null;
           } else if (carried !== null) {
-            retire(carried);
+            end(carried);
             carried = null;
           }
           if (s.open !== null) carried = s.open;
         }
-        if (carried !== null) retire(carried);
+        if (carried !== null) {
+          if (keep) open.push(carried);
+          else this.lives.programs.retire(carried);
+        }
       }
+    if (keep) this.lives.restore(open, ended);
   }
 
   /** `later` (a head) goes on from `life`: `life` becomes both, and the Learner counts what being one process changes. */

@@ -264,6 +264,19 @@ export class Lives {
     return [...this.order].map(saveLife);
   }
 
+  /** Put lives back (Learner.joinParts, keeping a merge's processes for its state): `open` as open lives, `ended` as heads that ended. */
+  restore(open: readonly Life[], ended: readonly Life[]): void {
+    for (const life of ended) {
+      this.keyHead(life);
+      this.ended.push(life);
+    }
+    for (const life of open) {
+      this.keyHead(life);
+      this.map(life.host).set(life.pid, life);
+      this.order.add(life);
+    }
+  }
+
   /** The heads that ended, as a state saves them (LearnState.heads), in the order they ended. */
   saveEnded(): LifeJSON[] {
     return this.ended.map(saveLife);

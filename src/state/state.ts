@@ -240,11 +240,14 @@ function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
 
 /**
  * Merge states (in any order: the result is the same) into a Learner, ended:
- * ready for a profile, `report` or another state. They must have been learned
- * with the same selection and options. `overlap` counts records that more than
- * one state held (read from the same log twice): `report` counts them twice.
+ * ready for a profile or `report`. They must have been learned with the same
+ * selection and options. `overlap` counts records that more than one state
+ * held (read from the same log twice): `report` counts them twice. `open`: the
+ * processes still open at the end of the last part stay open, and each pid's
+ * first stays a head, as in one state of all the parts: for toState (a merged
+ * state that later parts' states are merged with); call finish() after.
  */
-export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnState }>): { learner: Learner; overlap: number } {
+export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnState }>, opts: { open?: boolean } = {}): { learner: Learner; overlap: number } {
   if (states.length === 0) throw new SeccompLearnError('states-unmergeable', 'no state to merge');
   const first = states[0].state;
   for (const { file, state } of states) {
@@ -267,10 +270,10 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
     }
   }
   // a process a state left open goes on in the next part's state, as in one run over the parts
-  l.joinParts(parts);
+  l.joinParts(parts, opts.open === true);
   l.duplicates += overlap;
   l.records -= overlap;
-  l.finish();
+  if (opts.open !== true) l.finish();
   return { learner: l, overlap };
 }
 

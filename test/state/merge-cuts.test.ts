@@ -132,7 +132,7 @@ describe('merge of states == one run over the parts, on every cut', () => {
     // a hard place of each kind the log has, as often as anywhere at all
     const cut = fc.oneof(...[...hard.values()].filter((ks) => ks.length > 0).map((ks) => fc.constantFrom(...ks)), fc.integer({ min: 0, max: lines.length }));
     fc.assert(
-      fc.property(fc.uniqueArray(cut, { minLength: 1, maxLength: 5 }), fc.constantFrom(...sels), fc.boolean(), (cuts, selection, reverse) => {
+      fc.property(fc.uniqueArray(cut, { minLength: 1, maxLength: 5 }), fc.constantFrom(...sels), fc.boolean(), fc.nat(), (cuts, selection, reverse, group) => {
         const bounds = [0, ...[...cuts].sort((a, b) => a - b), lines.length];
         const parts = bounds.slice(1).map((end, i): [string, string[]] => [`part${i}`, lines.slice(bounds[i], end)]);
         // each part into its own state, as `learn --state` writes it, read back
@@ -148,6 +148,13 @@ describe('merge of states == one run over the parts, on every cut', () => {
         if (overlap === 0) {
           expect(JSON.stringify(m, null, 2)).toBe(JSON.stringify(o, null, 2));
           expect(merged.used).toBe(one.used);
+          // the first parts merged into one state (merge --format state), then merged with the rest: the same
+          const g = 1 + (group % states.length);
+          const ordered = [...states].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+          const head = mergeStates(ordered.slice(0, g), { open: true }).learner;
+          const folded = { file: 'part0-merged.json', state: parseState(serialiseState(toState(head, []))) };
+          const again = mergeStates([folded, ...ordered.slice(g)]).learner;
+          expect(JSON.stringify(buildReport(again), null, 2)).toBe(JSON.stringify(o, null, 2));
         } else {
           // the records held twice are counted once in the records read; in what they were used for, in each state
           // (the copy a state holds of a record the state before also holds goes to its process there)
@@ -194,5 +201,21 @@ describe('merge --report --json == report --json, through the CLI', () => {
     const report = cli(['merge', '--report', '--json', ...states]);
     expect(report.code, report.stderr).toBe(0);
     expect(report.stdout).toBe(cli(['report', '--json', '--comm', 'logrun', ...parts]).stdout);
+    // the first parts merged into one state, merged again with the rest: the same
+    const first = join(dir, 'first.json');
+    const ordered = [...states].sort();
+    expect(cli(['merge', '-q', '--format', 'state', '-o', first, ...ordered.slice(0, 3)]).code).toBe(0);
+    expect(cli(['merge', '--report', '--json', first, ...ordered.slice(3)]).stdout).toBe(report.stdout);
+    expect(cli(['merge', first, ...ordered.slice(3)]).stdout).toBe(merged.stdout);
+    // and where the cut falls inside a process that execs (logrun's execve, then busybox): a merged
+    // state keeps it open, and the next part's state goes on with it
+    const [p1, p2] = [join(dir, 'p1'), join(dir, 'p2')];
+    writeFileSync(p1, lines.slice(0, 2).map((t) => t + '\n').join(''), 'latin1');
+    writeFileSync(p2, lines.slice(2).map((t) => t + '\n').join(''), 'latin1');
+    for (const f of [p1, p2]) expect(cli(['learn', '-q', '--comm', 'logrun', '--state', `${f}.json`, f]).code).toBe(0);
+    expect(cli(['merge', '-q', '--format', 'state', '-o', first, `${p1}.json`]).code).toBe(0);
+    const folded = cli(['merge', first, `${p2}.json`]);
+    expect(JSON.parse(folded.stdout).syscalls[0].names).toContain('getdents64');
+    expect(folded.stdout).toBe(cli(['learn', '--no-progress', '--comm', 'logrun', p1, p2]).stdout);
   });
 });

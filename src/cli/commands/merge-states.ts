@@ -46,12 +46,15 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const states = inputs.map(load);
   let merged;
   try {
-    merged = mergeStates(states);
+    merged = mergeStates(states, { open: a.format === 'state' });
   } catch (err) {
     if (err instanceof SeccompLearnError) throw err.withNote('; nothing was written');
     throw err;
   }
   const { learner, overlap } = merged;
+  // a merged state keeps the processes still open, and each pid's first (merged again with later parts, they go on)
+  const stateText = a.format === 'state' ? serialiseState(toState(learner, states.flatMap((s) => s.state.inputs))) : '';
+  if (a.format === 'state') learner.finish();
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
     // "learned N syscalls" counts what is written: the programs --comm/--exe keep, as the profile and report do
@@ -68,9 +71,8 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once in the records read (the records used count them in each state); the profile is the same`);
   }
   if (a.format === 'state') {
-    const text = serialiseState(toState(learner, states.flatMap((s) => s.state.inputs)));
-    if (a.output !== undefined) writeAtomic(a.output, text);
-    else io.stdout.write(text);
+    if (a.output !== undefined) writeAtomic(a.output, stateText);
+    else io.stdout.write(stateText);
     return EXIT.ok;
   }
   if (a.report) {
