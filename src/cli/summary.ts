@@ -41,9 +41,17 @@ function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export function summary(l: Learner, fs: readonly Finding[], say: Say): void {
-  const names = l.names();
-  const abis = ARCHES.filter((a) => l.union.has(a)).map((x) => x.name).join(', ');
+/**
+ * The summary: lines and records read, what was learned, then the findings.
+ * `written`: the calls of what is written, when that is not the union of every
+ * selected process (merge --comm/--exe keeps some programs only): "learned N
+ * syscalls" counts those.
+ */
+export function summary(l: Learner, fs: readonly Finding[], say: Say, written: Calls = l.union): void {
+  const all = new Set<string>();
+  for (const set of written.values()) for (const n of set) all.add(n);
+  const names = [...all];
+  const abis = ARCHES.filter((a) => (written.get(a)?.size ?? 0) > 0).map((x) => x.name).join(', ');
   // records read but not learned (untrusted, likely forged, unreadable, in conflict): said here too, so that "0 seccomp records" never stands before "1 record ... was not learned"
   const sum = (m: Map<unknown, { count: number }>) => [...m.values()].reduce((n, c) => n + c.count, 0);
   const notLearned = sum(l.untrusted) + sum(l.suspicious) + sum(l.skipped) - (l.skipped.get('line-too-long')?.count ?? 0) + l.conflicts.count;

@@ -12,10 +12,10 @@
 import type { AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
 import { blankEvent, Parser } from '../parse/event.js';
 import { showsEveryType, type LogFormat } from '../parse/envelope.js';
-import { countIn, keepExample, type Counted } from './examples.js';
+import { countIn, keepExample, mergeCounted, type Counted } from './examples.js';
 import type { Gap } from './gaps.js';
 import { addCall, addDetail, newDetail, type Calls } from './calls.js';
-import { Lives, type Program } from './lives.js';
+import { joinLife, Lives, type Life, type Pending, type Program } from './lives.js';
 import { kernelTransport } from './pairing.js';
 import { buildProfile, type BuildOptions, type Profile } from '../profile/model.js';
 import type { LossReason } from '../parse/record.js';
@@ -26,7 +26,7 @@ import type { Arch } from '../syscalls/index.js';
 import { judged, lineSuspicion, MAX_WAITING, SUSPICIONS, type Suspicion } from './forgery.js';
 import { RecordWindow } from './duplicates.js';
 import { countLoss, type Loss } from './loss.js';
-import { countDenied, strictModeKill, type Denied } from './denied.js';
+import { countDenied, loadDenied, strictModeKill, type Denied } from './denied.js';
 import { LabelCounts } from './labels.js';
 import type { ItemSink } from '../parse/wire.js';
 
@@ -60,6 +60,12 @@ export interface LearnOptions {
    * processes, serials and sources taken for one another's.
    */
   node?: string;
+  /**
+   * Keep each pid's first process apart from the programs until finish() (a
+   * learn state keeps them, so that a merge joins them to what an earlier
+   * part left open: see Lives). Off, programs() is the same after finish().
+   */
+  heads?: boolean;
   /** Called when a syscall enters the profile for the first time on an ABI (the event is valid during the call only). */
   onLearn?: (event: SeccompEvent, name: string, abi: Arch) => void;
 }
@@ -145,7 +151,7 @@ export class Learner implements LineSink, ItemSink {
     this.exes = new Set(this.selection.exes);
     this.pids = new Set(this.selection.pids);
     this.selectAll = this.comms.size === 0 && this.exes.size === 0 && this.pids.size === 0;
-    this.lives = new Lives(MAX_LIVES, opts.detail === true);
+    this.lives = new Lives(MAX_LIVES, opts.detail === true, opts.heads === true);
   }
 
   /** comm/exe values seen, with their record counts, for the "nothing matched" message. */
@@ -363,7 +369,8 @@ export class Learner implements LineSink, ItemSink {
     }
     const abi = e.arch;
     if (abi === null) {
-      if (life.matched && counted) keepCount(this.noArch, e, 'no arch=: the syscall number cannot be named');
+      if (life.matched && counted) keepCount(this.noArch, e, NO_ARCH);
+      else if (counted && life.head) keepCount(pendingOf(life).noArch, e, NO_ARCH);
     } else if (e.syscall === null) {
       const key = `${abi.name} ${e.nr}`;
       if (!life.unnamed.has(key)) {
@@ -396,7 +403,11 @@ export class Learner implements LineSink, ItemSink {
       this.addRuntime(e, life.runtime.base, life.runtime.abi);
     }
     if (!life.matched) {
-      if (counted) life.before++;
+      if (counted) {
+        life.before++;
+        // a head: what it would count if the life an earlier part left open was selected
+        if (life.head && e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(pendingOf(life).denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
+      }
     } else if (counted) {
       this.used++;
       if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(this.denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
@@ -410,7 +421,7 @@ export class Learner implements LineSink, ItemSink {
     return (e.comm !== null && this.comms.has(e.comm)) || (e.exe !== null && this.exes.has(e.exe)) || this.pids.has(e.pid);
   }
 
-  private addRuntime(e: SeccompEvent, base: RuntimeBase, abi: Arch): void {
+  private addRuntime(e: SeccompEvent | null, base: RuntimeBase, abi: Arch): void {
     if (this.opts.noRuntimeBase) return;
     let set = this.runtimes.get(base);
     if (!set) this.runtimes.set(base, (set = new Set()));
@@ -419,8 +430,125 @@ export class Learner implements LineSink, ItemSink {
     for (const n of base.names) this.learn(e, abi, n);
   }
 
-  private learn(e: SeccompEvent, abi: Arch, name: string): void {
-    if (addCall(this.union, abi, name)) this.opts.onLearn?.(e, name, abi);
+  private learn(e: SeccompEvent | null, abi: Arch, name: string): void {
+    if (addCall(this.union, abi, name) && e !== null) this.opts.onLearn?.(e, name, abi);
+  }
+
+  /**
+   * Merged states' processes, as one run over their parts would have them: per
+   * part (in the merge's fixed order), the lives it left open and its heads
+   * that ended (Lives.takeAll()). A part comes before another when all its
+   * processes' records are more than a second older than all of the other's
+   * (a syslog stamp has whole seconds, the audit record milliseconds);
+   * otherwise (times that overlap, no time) they keep the fixed order. Per machine and pid, a head goes on from the life the part before
+   * left open (unless it began more than a second before that life's last
+   * record: Lives.get), and what it changes is counted: a process selected in
+   * one part is selected in the other too (its calls, records, unnamed calls,
+   * records without arch= and denials, its runtime's init), and it is retired
+   * into the program it ran last. Every life ends into its program; `keep`:
+   * as in one state of all the parts, the lives still open at the end stay
+   * open, and the first life of each pid that ended stays a head (a merged
+   * state, merged again with later parts, joins them as the parts would).
+   */
+  joinParts(parts: ReadonlyArray<{ open: readonly Life[]; ended: readonly Life[] }>, keep = false): void {
+    interface Slot {
+      head: Life | null;
+      open: Life | null;
+      part: number;
+    }
+    const byKey = new Map<string | null, Map<number, Slot[]>>();
+    const slot = (life: Life, part: number): Slot => {
+      let m = byKey.get(life.host);
+      if (!m) byKey.set(life.host, (m = new Map<number, Slot[]>()));
+      let list = m.get(life.pid);
+      if (!list) m.set(life.pid, (list = []));
+      let s = list.find((x) => x.part === part);
+      if (!s) list.push((s = { head: null, open: null, part }));
+      return s;
+    };
+    parts.forEach((p, i) => {
+      for (const life of p.ended) slot(life, i).head = life;
+      for (const life of p.open) {
+        const s = slot(life, i);
+        s.open = life;
+        if (life.head) s.head = life;
+      }
+    });
+    // each part's place: its records' times (of the processes it holds), from the first to the last
+    const spans = parts.map((p) => {
+      let [lo, hi] = [Infinity, -Infinity];
+      for (const life of [...p.ended, ...p.open])
+        for (const t of [life.firstTime, life.lastTime])
+          if (!Number.isNaN(t)) [lo, hi] = [Math.min(lo, t), Math.max(hi, t)];
+      return { lo, hi };
+    });
+    const before = (a: number, b: number) => spans[a].lo <= spans[a].hi && spans[b].lo <= spans[b].hi && spans[a].hi < spans[b].lo - 1;
+    const order = parts.map((_, i) => i).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : a - b));
+    const place: number[] = [];
+    order.forEach((part, k) => (place[part] = k));
+    const [open, ended]: [Life[], Life[]] = [[], []];
+    // a life ends: into its program, or (keep) among the heads, when it is the first of its pid
+    const end = (life: Life) => (keep && life.head ? ended.push(life) : this.lives.programs.retire(life));
+    for (const m of byKey.values())
+      for (const slots of m.values()) {
+        slots.sort((a, b) => place[a.part] - place[b.part]);
+        let carried: Life | null = null;
+        for (const [k, s] of slots.entries()) {
+          const h = s.head;
+          if (h !== null) {
+            if (carried !== null && !(h.firstTime < carried.lastTime - 1)) this.join(carried, h);
+            else {
+              if (carried !== null) end(carried);
+              carried = h;
+              // the first life of its pid only in the first part that holds the pid
+              h.head = k === 0;
+            }
+            // the head went on to the end of its part: so does the joined life
+            if (h === s.open) continue;
+            end(carried);
+            carried = null;
+          } else if (carried !== null) {
+            end(carried);
+            carried = null;
+          }
+          if (s.open !== null) carried = s.open;
+        }
+        if (carried !== null) {
+          if (keep) open.push(carried);
+          else this.lives.programs.retire(carried);
+        }
+      }
+    if (keep) this.lives.restore(open, ended);
+  }
+
+  /** `later` (a head) goes on from `life`: `life` becomes both, and the Learner counts what being one process changes. */
+  private join(life: Life, later: Life): void {
+    const [was, wasLater] = [life.matched, later.matched];
+    if (was && !wasLater) this.selectedLate(later, life);
+    else if (!was && wasLater) this.selectedLate(life, later);
+    else if (was && wasLater) for (const u of later.unnamed) if (life.unnamed.has(u)) this.unnamed.set(u, this.unnamed.get(u)! - 1);
+    if (was && later.pending) {
+      mergeCounted(this.noArch, later.pending.noArch);
+      loadDenied(this.denied, [...later.pending.denied.values()]);
+    }
+    const runtime = life.runtime ?? later.runtime;
+    const added = (life.runtime?.added ?? false) || (later.runtime?.added ?? false);
+    joinLife(life, later);
+    life.matched = was || wasLater;
+    life.pending = life.matched ? null : life.pending;
+    life.runtime = runtime && { ...runtime, added };
+    if (life.matched && life.runtime && !life.runtime.added) {
+      life.runtime.added = true;
+      if (!this.opts.noRuntimeBase) for (const n of life.runtime.base.names) addCall(life.calls, life.runtime.abi, n);
+      this.addRuntime(null, life.runtime.base, life.runtime.abi);
+    }
+  }
+
+  /** What selecting `life` counts, joined to `other` (selected already): its calls learned, its records used, its unnamed calls that `other` did not make. */
+  private selectedLate(life: Life, other: Life): void {
+    for (const [abi, names] of life.calls) for (const n of names) this.learn(null, abi, n);
+    for (const u of life.unnamed) if (!other.unnamed.has(u)) this.unnamed.set(u, (this.unnamed.get(u) ?? 0) + 1);
+    this.used += life.before;
   }
 
   /** Processes being tracked now. */
@@ -484,6 +612,13 @@ export class Learner implements LineSink, ItemSink {
   get options(): Readonly<LearnOptions> {
     return this.opts;
   }
+}
+
+const NO_ARCH = 'no arch=: the syscall number cannot be named';
+
+/** What a head not selected yet would have counted (Life.pending), made on first use. */
+function pendingOf(life: Life): Pending {
+  return (life.pending ??= { noArch: { count: 0, examples: [] }, denied: new Map() });
 }
 
 function keepCount(c: Counted, e: SeccompEvent, message: string): void {

@@ -11,7 +11,16 @@
 // program (grouped by executable, or by comm), which is what a profile is
 // written for. The open lives and the programs save themselves as their pieces
 // of a learn state, and load back.
+//
+// Heads (kept for a learn state): the first life of each pid on a machine may
+// be the rest of a process an earlier part of the log left open (a state of
+// that part holds it, maybe not selected yet, maybe about to exec another
+// program). A state keeps its heads whole, apart from the programs, and a
+// merge of states joins each to the life the state before left open, as one
+// run over both parts would have: see Learner.joinParts.
 import { addCall, loadCalls, loadDetail, mergeDetail, newDetail, saveCalls, saveDetail, type Calls, type CallsJSON, type Detail, type DetailJSON } from './calls.js';
+import { loadDenied, saveDenied, type Denied } from './denied.js';
+import type { Counted } from './examples.js';
 import { FirstSeen, type FirstSeenJSON, type Newest } from './first-seen.js';
 import { runtimeBaseNamed, type RuntimeBase } from './runtime.js';
 import { archNamed, byName } from './saved.js';
@@ -39,10 +48,25 @@ export class Life {
   lastSet: Set<string> | undefined = undefined;
   /** The last comm found not to be an OCI runtime's init. */
   notRuntime: string | null | undefined = undefined;
+  /** The first life of its pid in this input (kept for a state: see Lives). */
+  head = false;
+  /** The audit time of its first record (seconds), or NaN. */
+  firstTime = NaN;
+  /**
+   * A head not selected yet: what its records would have counted had it been
+   * (a merge counts it when the life an earlier state left open was selected).
+   */
+  pending: Pending | null = null;
   constructor(
     readonly host: string | null,
     readonly pid: number,
   ) {}
+}
+
+/** What the records of a head not selected yet would have counted, selected: records without arch=, denied calls (Learner.noArch, Learner.denied). */
+export interface Pending {
+  noArch: Counted;
+  denied: Map<string, Denied>;
 }
 
 /** A program: the lives of one executable (or comm), retired. */
@@ -71,11 +95,15 @@ export interface ProgramNewest {
   last: number;
 }
 
+/** Heads kept at most (open and ended): past that, a pid's first life is not a head (a merge cannot join it to the life before). */
+export const MAX_HEADS = 1 << 10;
+
 /**
  * The lives being followed, by machine and pid, bounded: past `max` the oldest
  * is let go (retired first: what it did is kept), so memory stays bounded on a
  * busy host whose processes never log exit_group. A life that ends is retired
- * into `programs`.
+ * into `programs`; with `heads`, a head that ends is kept in `ended` instead,
+ * and retired by endAll().
  */
 export class Lives {
   private readonly byHost = new Map<string | null, Map<number, Life>>();
@@ -87,13 +115,41 @@ export class Lives {
   evicted = 0;
   /** The programs the lives that ended were retired into. */
   readonly programs: Programs;
+  /** Heads that ended, in the order they ended (not in `programs` until endAll()). */
+  ended: Life[] = [];
+  /** The machine and pid of every head, open or ended (null: heads are not kept). */
+  private readonly headKeys: Map<string | null, Set<number>> | null;
+  private heads = 0;
 
-  /** `detail`: programs keep per-call counts (LearnOptions.detail). */
+  /** `detail`: programs keep per-call counts (LearnOptions.detail); `heads`: keep heads (LearnOptions.heads). */
   constructor(
     private readonly max: number,
     detail: boolean,
+    heads = false,
   ) {
     this.programs = new Programs(detail);
+    this.headKeys = heads ? new Map() : null;
+  }
+
+  /** Mark `life` a head when it is the first of its pid and there is room. */
+  private markHead(life: Life): void {
+    const keys = this.headKeys;
+    if (keys === null || this.heads >= MAX_HEADS) return;
+    let pids = keys.get(life.host);
+    if (!pids) keys.set(life.host, (pids = new Set()));
+    if (pids.has(life.pid)) return;
+    pids.add(life.pid);
+    this.heads++;
+    life.head = true;
+  }
+
+  /** A head read back from a state: its key is taken. */
+  private keyHead(life: Life): void {
+    if (!life.head || this.headKeys === null) return;
+    let pids = this.headKeys.get(life.host);
+    if (!pids) this.headKeys.set(life.host, (pids = new Set()));
+    if (!pids.has(life.pid)) this.heads++;
+    pids.add(life.pid);
   }
 
   private map(host: string | null): Map<number, Life> {
@@ -120,6 +176,8 @@ export class Lives {
     }
     if (!life) {
       life = new Life(host, pid);
+      life.firstTime = time;
+      this.markHead(life);
       m.set(pid, life);
       this.order.add(life);
       if (this.order.size > this.max) this.evictOldest();
@@ -128,9 +186,10 @@ export class Lives {
     return life;
   }
 
-  /** The life has ended (exit_group, KILL_PROCESS, or let go): it is retired into its program, and its pid may be reused. */
+  /** The life has ended (exit_group, KILL_PROCESS, or let go): it is retired into its program (a head: kept in `ended`), and its pid may be reused. */
   end(life: Life): void {
-    this.programs.retire(life);
+    if (life.head) this.ended.push(life);
+    else this.programs.retire(life);
     this.map(life.host).delete(life.pid);
     this.order.delete(life);
   }
@@ -146,14 +205,25 @@ export class Lives {
     return this.order.size;
   }
 
-  /** Every open life ends, oldest first (the end of the input, or of a merged state). */
+  /** Every open life ends, oldest first, after the heads that ended (the end of the input): all are retired into their programs. */
   endAll(): void {
-    const all = [...this.order];
+    const { open, ended } = this.takeAll();
+    for (const life of ended) this.programs.retire(life);
+    for (const life of open) this.programs.retire(life);
+  }
+
+  /** The open lives (oldest first) and the heads that ended, taken out (none is retired): the lives are empty after. */
+  takeAll(): { open: Life[]; ended: Life[] } {
+    const open = [...this.order];
+    const ended = this.ended;
+    this.ended = [];
     this.order.clear();
     this.byHost.clear();
+    this.headKeys?.clear();
+    this.heads = 0;
     this.lastHost = undefined;
     this.lastMap = undefined;
-    for (const life of all) this.programs.retire(life);
+    return { open, ended };
   }
 
   /**
@@ -175,7 +245,7 @@ export class Lives {
       }
     };
     for (const [key, p] of this.programs.entries()) take(key, p.name, p.firstSeen);
-    for (const life of this.order) {
+    for (const life of [...this.ended, ...this.order]) {
       if (!life.matched) continue;
       const { key, name } = programOfLife(life);
       take(key, name, life.firstSeen);
@@ -183,14 +253,42 @@ export class Lives {
     return out;
   }
 
-  /** The selected processes still open: the executable each last ran and its calls so far (not yet in `programs`). */
+  /** The selected processes still open, and the heads that ended: the executable each last ran and its calls so far (not yet in `programs`). */
   *open(): Iterable<{ readonly exe: string | null; readonly calls: Calls }> {
+    for (const life of this.ended) if (life.matched) yield { exe: life.lastExe, calls: life.calls };
     for (const life of this.order) if (life.matched) yield { exe: life.lastExe, calls: life.calls };
   }
 
   /** The open lives, oldest first, as a state saves them (LearnState.lives; the count let go is LearnState.totals.evicted). */
   save(): LifeJSON[] {
     return [...this.order].map(saveLife);
+  }
+
+  /** Put lives back (Learner.joinParts, keeping a merge's processes for its state): `open` as open lives, `ended` as heads that ended. */
+  restore(open: readonly Life[], ended: readonly Life[]): void {
+    for (const life of ended) {
+      this.keyHead(life);
+      this.ended.push(life);
+    }
+    for (const life of open) {
+      this.keyHead(life);
+      this.map(life.host).set(life.pid, life);
+      this.order.add(life);
+    }
+  }
+
+  /** The heads that ended, as a state saves them (LearnState.heads), in the order they ended. */
+  saveEnded(): LifeJSON[] {
+    return this.ended.map(saveLife);
+  }
+
+  /** Take saved heads that ended in, after those held; throws a SeccompLearnError 'state-invalid' as load() does. */
+  loadEnded(saved: readonly LifeJSON[]): void {
+    for (const j of saved) {
+      const life = loadLife(j);
+      this.keyHead(life);
+      this.ended.push(life);
+    }
   }
 
   /**
@@ -202,6 +300,7 @@ export class Lives {
     const lives = saved.map(loadLife);
     this.evicted += evicted;
     for (const life of lives) {
+      this.keyHead(life);
       this.map(life.host).set(life.pid, life);
       this.order.add(life);
     }
@@ -223,6 +322,11 @@ export interface LifeJSON {
   runtime: { comm: string; abi: string; added: boolean } | null;
   detail: DetailJSON | null;
   firstSeen: FirstSeenJSON;
+  /** The first life of its pid in the state's input (see Lives). */
+  head: boolean;
+  firstTime: number | null;
+  /** A head not selected yet: what it would have counted, selected. */
+  pending: { noArch: Counted; denied: Denied[] } | null;
 }
 
 function saveLife(life: Life): LifeJSON {
@@ -239,6 +343,9 @@ function saveLife(life: Life): LifeJSON {
     runtime: life.runtime && { comm: life.runtime.base.comm, abi: life.runtime.abi.name, added: life.runtime.added },
     detail: saveDetail(life.detail),
     firstSeen: life.firstSeen.save(),
+    head: life.head,
+    firstTime: Number.isNaN(life.firstTime) ? null : life.firstTime,
+    pending: life.pending && { noArch: life.pending.noArch, denied: saveDenied(life.pending.denied) },
   };
 }
 
@@ -254,7 +361,34 @@ function loadLife(j: LifeJSON): Life {
   if (j.runtime) life.runtime = { base: runtimeBaseNamed(j.runtime.comm), abi: archNamed(j.runtime.abi, 'lives'), added: j.runtime.added };
   life.detail = loadDetail(j.detail);
   life.firstSeen.load(j.firstSeen);
+  life.head = j.head;
+  life.firstTime = j.firstTime ?? NaN;
+  if (j.pending) {
+    const denied = new Map<string, Denied>();
+    loadDenied(denied, j.pending.denied);
+    life.pending = { noArch: { count: j.pending.noArch.count, examples: j.pending.noArch.examples.map((x) => ({ ...x })) }, denied };
+  }
   return life;
+}
+
+/**
+ * `later`'s records added to `life`, as if they had come to it (one process
+ * across two parts of a log): calls, names, times, counts; the comm and exe it
+ * ran last are the later's when it logged any. What being selected changes is
+ * the Learner's (Learner.joinParts).
+ */
+export function joinLife(life: Life, later: Life): void {
+  for (const [abi, names] of later.calls) for (const n of names) addCall(life.calls, abi, n);
+  for (const u of later.unnamed) life.unnamed.add(u);
+  if (later.lastComm !== null) life.lastComm = later.lastComm;
+  if (later.lastExe !== null) life.lastExe = later.lastExe;
+  if (!Number.isNaN(later.lastTime) && !(later.lastTime <= life.lastTime)) life.lastTime = later.lastTime;
+  if (later.detail) mergeDetail((life.detail ??= newDetail()), later.detail);
+  life.firstSeen.merge(later.firstSeen);
+  life.before += later.before;
+  life.lastAbi = null;
+  life.lastSet = undefined;
+  life.notRuntime = undefined;
 }
 
 /** Programs made of retired lives, by executable (or comm when no exe was logged). */

@@ -97,6 +97,8 @@ export class SourceStates {
           const have = this.gaps.get(src.label);
           if (have) joinGap(have, g);
           else this.gaps.set(src.label, { ...g, first: { ...g.first } });
+          // the source holds its gaps too, so that a merged state saves them (merge --format state)
+          src.serials.gap ??= this.gaps.get(src.label)!;
         }
         continue;
       }

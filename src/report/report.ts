@@ -88,7 +88,8 @@ export function buildReport(l: Learner, deniedOnly = false, fs: readonly Finding
     // an unreadable code=: the action is unknown, so it may have been a denial
     if (deniedOnly) calls = calls.filter((c) => c.denied || c.action === null);
     if (calls.length === 0) continue;
-    calls.sort((a, b) => Number(b.denied) - Number(a.denied) || (a.name ?? '~').localeCompare(b.name ?? '~') || a.nr - b.nr || (a.arch ?? '').localeCompare(b.arch ?? ''));
+    // (one call under two actions: by the action, not by the order the records came in, which a merge of states does not keep)
+    calls.sort((a, b) => Number(b.denied) - Number(a.denied) || (a.name ?? '~').localeCompare(b.name ?? '~') || a.nr - b.nr || (a.arch ?? '').localeCompare(b.arch ?? '') || (a.action ?? '~').localeCompare(b.action ?? '~'));
     processes.push({
       name: g.name,
       exe: g.exe,

@@ -7,7 +7,9 @@
 //   once gives (processes still open, each source's serials, forgery checks and
 //   journald's unpaired lines, the records already seen all go on).
 // - `merge` loads states into one Learner (mergeStates): counts add, programs
-//   and findings join, open processes are ended; in any order, the same result.
+//   and findings join; a process one state left open goes on in the state of
+//   the next part of the log (its first process of that pid, kept apart: a
+//   head), as in one run over the parts; in any order, the same result.
 //   States of different machines (hosts, or `--node`) merge exactly; a record
 //   two states both read is counted once more than it should be in `report`'s
 //   counts (the profile is the same), and the merge says how many.
@@ -35,7 +37,7 @@ import { STATE_SCHEMA_JSON } from './schema.js';
 
 
 /** The format's version: a state of another version is refused, never guessed at. */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /** What was read of one input file, to read on from there (a file is known by device and inode, or by its first bytes). */
 export interface InputRecord {
@@ -79,6 +81,8 @@ export interface LearnState {
   seen: Record<string, number>;
   programs: ProgramJSON[];
   lives: LifeJSON[];
+  /** The first process of each pid that ended in the state's input, not in `programs` (a merge joins it to what an earlier state left open; see learn/lives.ts). */
+  heads: LifeJSON[];
   sources: SourceJSON[];
   machines: Array<string | null>;
   window: WindowJSON;
@@ -111,6 +115,7 @@ export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState 
     seen: l.labels.save(),
     programs: l.lives.programs.save(),
     lives: l.lives.save(),
+    heads: l.lives.saveEnded(),
     sources: l.sources.save(),
     machines,
     window,
@@ -141,7 +146,7 @@ export function checkState(v: unknown): LearnState {
   const s = v as Partial<LearnState>;
   if (!('seccompLearnState' in s)) throw new SeccompLearnError('state-invalid', 'not a seccomp-learn state (no "seccompLearnState" version)');
   if (s.seccompLearnState !== STATE_VERSION) throw new SeccompLearnError('state-invalid', `a state of version ${JSON.stringify(s.seccompLearnState)}; this seccomp-learn reads version ${STATE_VERSION} only`);
-  for (const k of ['options', 'totals', 'programs', 'lives', 'sources', 'machines', 'window', 'inputs'] as const) {
+  for (const k of ['options', 'totals', 'programs', 'lives', 'heads', 'sources', 'machines', 'window', 'inputs'] as const) {
     if (s[k] === undefined || s[k] === null) throw new SeccompLearnError('state-invalid', `a state without "${k}": cut short?`);
   }
   // the whole document, against the schema of the type it was written from
@@ -185,7 +190,7 @@ function stateValidator(): Validate {
 
 /** A Learner that goes on from a state (its options and node come from the state; it keeps detail, as every state does). */
 export function fromState(s: LearnState, extra: Pick<LearnOptions, 'onLearn'> = {}): Learner {
-  const l = new Learner({ selection: s.options.selection, trustAnySource: s.options.trustAnySource, noRuntimeBase: s.options.noRuntimeBase, node: s.node ?? undefined, onLearn: extra.onLearn, detail: true });
+  const l = new Learner({ selection: s.options.selection, trustAnySource: s.options.trustAnySource, noRuntimeBase: s.options.noRuntimeBase, node: s.node ?? undefined, onLearn: extra.onLearn, detail: true, heads: true });
   load(l, s, true);
   return l;
 }
@@ -193,8 +198,8 @@ export function fromState(s: LearnState, extra: Pick<LearnOptions, 'onLearn'> = 
 /**
  * Load a state into a Learner, adding to what it holds. `resume`: the learner
  * goes on reading the same sources (everything is taken as it was); otherwise
- * (a merge) the state's open processes are ended into their programs, and
- * sources are joined. Returns how many records both held (a merge of
+ * (a merge) the kernel lines still waiting are judged, and sources are joined
+ * (the state's processes are left in the Learner's lives, for mergeStates). Returns how many records both held (a merge of
  * overlapping states); throws a SeccompLearnError 'state-invalid' for a piece this version cannot hold.
  */
 function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
@@ -220,15 +225,12 @@ function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
   l.labels.load(s.seen);
   l.lives.programs.load(s.programs);
   l.lives.load(s.lives, s.totals.evicted);
+  l.lives.loadEnded(s.heads);
   l.sources.load(s.sources, resume);
   const loaded = l.window.load(s.machines, s.window);
-  if (!resume) {
-    // a merge: the kernel lines still waiting are judged with what the state
-    // knows (as the end of its last file would have), into the processes they
-    // belong to; then the state's open processes are ended into their programs
-    l.settle();
-    l.lives.endAll();
-  }
+  // a merge: the kernel lines still waiting are judged with what the state
+  // knows (as the end of its last file would have), into the processes they belong to
+  if (!resume) l.settle();
   if (loaded.first !== null) {
     l.stateConflicts.count += loaded.conflicts;
     keepExample(l.stateConflicts.examples, { file, line: 0, message: `the record of audit serial ${loaded.first.serial} is held by another state, at the same time, with other content` });
@@ -238,32 +240,40 @@ function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
 
 /**
  * Merge states (in any order: the result is the same) into a Learner, ended:
- * ready for a profile, `report` or another state. They must have been learned
- * with the same selection and options. `overlap` counts records that more than
- * one state held (read from the same log twice): `report` counts them twice.
+ * ready for a profile or `report`. They must have been learned with the same
+ * selection and options. `overlap` counts records that more than one state
+ * held (read from the same log twice): `report` counts them twice. `open`: the
+ * processes still open at the end of the last part stay open, and each pid's
+ * first stays a head, as in one state of all the parts: for toState (a merged
+ * state that later parts' states are merged with); call finish() after.
  */
-export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnState }>): { learner: Learner; overlap: number } {
+export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnState }>, opts: { open?: boolean } = {}): { learner: Learner; overlap: number } {
   if (states.length === 0) throw new SeccompLearnError('states-unmergeable', 'no state to merge');
   const first = states[0].state;
   for (const { file, state } of states) {
     const differ = optionsDiffer(state.options, first.options);
     if (differ.length > 0) throw new SeccompLearnError('states-unmergeable', `${file} was learned with other options than ${states[0].file}: ${differ.join(', ')}`);
   }
-  const l = new Learner({ selection: first.options.selection, trustAnySource: first.options.trustAnySource, noRuntimeBase: first.options.noRuntimeBase, detail: true });
+  const l = new Learner({ selection: first.options.selection, trustAnySource: first.options.trustAnySource, noRuntimeBase: first.options.noRuntimeBase, detail: true, heads: true });
   let overlap = 0;
+  // each state's processes: those it left open, and its heads that ended (joined below)
+  const parts: Array<ReturnType<Learner['lives']['takeAll']>> = [];
   // a fixed order, so that what depends on it (nothing should) cannot vary with the arguments
   const ordered = [...states].sort((a, b) => byName(JSON.stringify(a.state.node) + a.file, JSON.stringify(b.state.node) + b.file));
   for (const { file, state } of ordered) {
     try {
       overlap += load(l, state, false, file);
+      parts.push(l.lives.takeAll());
     } catch (err) {
       if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, err.message, { source: file }, { cause: err });
       throw err;
     }
   }
+  // a process a state left open goes on in the next part's state, as in one run over the parts
+  l.joinParts(parts, opts.open === true);
   l.duplicates += overlap;
   l.records -= overlap;
-  l.finish();
+  if (opts.open !== true) l.finish();
   return { learner: l, overlap };
 }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../src/core/error.js';
 import { ANSWERING_COMMANDS, ERROR_EXITS, EXIT, exitStatus } from '../../src/cli/exit.js';
 import { cli, fixture, ROOT, tmpDir } from '../helpers.js';
+import { STATE_VERSION } from '../../src/state/state.js';
 
 /** The first cell of each row of the README's "Exit codes" table. */
 function documentedStatuses(): number[] {
@@ -83,7 +84,7 @@ describe('the CLI exits with the table\'s status for a real case of every code',
     { code: 'format-cannot-express', args: () => ['merge', at('errno.json'), '--format', 'spo', '--name', 'x', '-o', at('x.yaml')], exit: 1, says: () => `--format spo cannot express "defaultErrnoRet": the SeccompProfile spec has no such field (leave out --errno-ret) (${at('x.yaml')} not written)` },
     { code: 'state-unreadable', args: () => ['--state', socket, LOG], exit: 2, says: () => `--state ${socket}: no such device or address` },
     { code: 'state-invalid', args: () => ['--state', at('not-json'), LOG], exit: 2, says: () => `--state ${at('not-json')}: not JSON (` },
-    { code: 'state-invalid', args: () => ['merge', at('all.state'), at('v1-state.json')], exit: 2, says: () => `${at('v1-state.json')}: a state of version 1; this seccomp-learn reads version 3 only; nothing was written` },
+    { code: 'state-invalid', args: () => ['merge', at('all.state'), at('v1-state.json')], exit: 2, says: () => `${at('v1-state.json')}: a state of version 1; this seccomp-learn reads version ${STATE_VERSION} only; nothing was written` },
     { code: 'states-unmergeable', args: () => ['merge', at('all.state'), at('http-echo.state')], exit: 2, says: () => 'was learned with other options than' },
   ];
 

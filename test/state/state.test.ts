@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildReport, Learner, LineSplitter } from '../../src/index.js';
-import { mergeStates, parseState, serialiseState, toState, type LearnState } from '../../src/state/state.js';
+import { mergeStates, parseState, serialiseState, STATE_VERSION, toState, type LearnState } from '../../src/state/state.js';
 import { cli, fixture, readFixture, ROOT, tmpDir } from '../helpers.js';
 import { generateBusySyslog } from '../../scripts/bench/busy.mjs';
 
@@ -85,7 +85,7 @@ describe('learn --state, read on in pieces', () => {
     writeFileSync(state, JSON.stringify({ seccompLearnState: 99 }));
     const r = cli(['learn', '--state', state, '-o', join(dir, 'p.json'), fixture('real/dmesg.log')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version 3 only`);
+    expect(r.stderr).toContain(`--state ${state}: a state of version 99; this seccomp-learn reads version ${STATE_VERSION} only`);
     expect(existsSync(join(dir, 'p.json'))).toBe(false);
     expect(readFileSync(state, 'utf8')).toBe(JSON.stringify({ seccompLearnState: 99 }));
     writeFileSync(state, '{"seccompLearnState":2,"options"');
@@ -288,6 +288,24 @@ describe('merge of states', () => {
     const f = JSON.parse(m.stdout).findings.find((x: { kind: string }) => x.kind === 'state-conflict');
     expect(f).toMatchObject({ kind: 'state-conflict', severity: 'warning', count: 1 });
     expect(cli(['merge', s1, s2]).stderr).toMatch(/1 record had the audit\(TIME:SERIAL\) of a record in another state but other content .*Both were learned/);
+  });
+
+  it('with --comm, says it learned the calls it writes: those of the programs kept, not every selected process\'s', () => {
+    const dir = tmpDir();
+    const s = join(dir, 'a.json');
+    expect(cli(['learn', '-q', '--state', s, fixture('real/kmsg.log')]).code).toBe(0);
+    const count = (stderr: string) => Number(/learned (\d+) syscalls?/.exec(stderr)?.[1]);
+    const all = cli(['merge', s]);
+    const some = cli(['merge', '--comm', 'busybox', s]);
+    expect(some.code, some.stderr).toBe(0);
+    const written = (out: string) => (JSON.parse(out) as { syscalls: Array<{ names: string[] }> }).syscalls.flatMap((r) => r.names).length;
+    // (the selection leaves calls out: uname is made only by logrun's own processes)
+    expect(written(some.stdout)).toBeLessThan(written(all.stdout));
+    expect(count(some.stderr)).toBe(written(some.stdout));
+    expect(count(all.stderr)).toBe(written(all.stdout));
+    // a selection that keeps no program learned nothing, and says so
+    const none = cli(['merge', '--comm', 'no-such-comm', s]);
+    expect(count(none.stderr)).toBe(0);
   });
 
   it('takes states or profiles, not both, and says which was which', () => {

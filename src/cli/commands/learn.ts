@@ -78,7 +78,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   }
   let learner: Learner;
   try {
-    learner = saved ? fromState(saved, { onLearn: options.onLearn }) : new Learner({ ...options, node: a.node, detail: a.state !== undefined });
+    learner = saved ? fromState(saved, { onLearn: options.onLearn }) : new Learner({ ...options, node: a.node, detail: a.state !== undefined, heads: a.state !== undefined });
   } catch (err) {
     if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, `--state ${a.state}: ${err.message}; nothing was written`, undefined, { cause: err });
     throw err;

@@ -46,15 +46,21 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const states = inputs.map(load);
   let merged;
   try {
-    merged = mergeStates(states);
+    merged = mergeStates(states, { open: a.format === 'state' });
   } catch (err) {
     if (err instanceof SeccompLearnError) throw err.withNote('; nothing was written');
     throw err;
   }
   const { learner, overlap } = merged;
+  // a merged state keeps the processes still open, and each pid's first (merged again with later parts, they go on)
+  const stateText = a.format === 'state' ? serialiseState(toState(learner, states.flatMap((s) => s.state.inputs))) : '';
+  if (a.format === 'state') learner.finish();
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
-    summary(learner, findings(learner), say);
+    // "learned N syscalls" counts what is written: the programs --comm/--exe keep, as the profile and report do
+    const written: Calls = new Map();
+    for (const g of selected(learner, a)) for (const [abi, names] of g.calls) for (const n of names) addCall(written, abi, n);
+    summary(learner, findings(learner), say, a.comm.length > 0 || a.exe.length > 0 ? written : learner.union);
     if (binaries && a.format !== 'state') {
       const programs = selected(learner, a).filter((g) => g.calls.size > 0);
       // one profile: what another program was seen to make is not added again
@@ -65,9 +71,8 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once in the records read (the records used count them in each state); the profile is the same`);
   }
   if (a.format === 'state') {
-    const text = serialiseState(toState(learner, states.flatMap((s) => s.state.inputs)));
-    if (a.output !== undefined) writeAtomic(a.output, text);
-    else io.stdout.write(text);
+    if (a.output !== undefined) writeAtomic(a.output, stateText);
+    else io.stdout.write(stateText);
     return EXIT.ok;
   }
   if (a.report) {

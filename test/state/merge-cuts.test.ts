@@ -1,0 +1,221 @@
+// Merge == one run, on every cut (issue 20 item 1): every real log, and the
+// bench's busy logs, cut into parts anywhere (inside a process that execs
+// another program, inside records printed out of order, between journald's two
+// lines of one record, after the first line and before the last), each part
+// learned into a state, the states merged in either order: the report and the
+// profile are those of one run over the parts, byte for byte. One exception,
+// the README's: a record two states both hold (journald's two lines of one
+// record, cut apart; a log and its copy) is counted in each in the report's
+// counts; the merge says how many, and the profile and the calls are the same.
+import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildReport, Learner, LineSplitter } from '../../src/index.js';
+import { addCall, type Calls } from '../../src/learn/calls.js';
+import type { Selection } from '../../src/learn/learner.js';
+import { Parser } from '../../src/parse/event.js';
+import { mergeStates, parseState, serialiseState, toState } from '../../src/state/state.js';
+import { cli, FIELD_CASES, fixture, tmpDir } from '../helpers.js';
+import { generateBusyAudit, generateBusySyslog } from '../../scripts/bench/busy.mjs';
+
+/** Where a cut is hard: inside a process that execs another program, inside records out of order, between the two lines of one record. */
+type Kind = 'exec' | 'reorder' | 'pair' | 'ends';
+
+/** Each kind's cut places in `lines` (a cut at k puts lines k.. in the next part). */
+function hardCuts(lines: string[]): Map<Kind, number[]> {
+  const p = new Parser();
+  const recs = lines.map((t, i) => {
+    const r = p.parseText(t, 'log', i + 1);
+    return r !== null && r.kind === 'seccomp' ? { i, key: `${r.host} ${r.pid}`, exe: r.exe, serial: r.serial } : null;
+  });
+  const out = new Map<Kind, Set<number>>([
+    ['exec', new Set()],
+    ['reorder', new Set()],
+    ['pair', new Set()],
+    ['ends', new Set()],
+  ]);
+  // a pid that logged more than one exe: every cut between its first and last record
+  const lives = new Map<string, { first: number; last: number; exes: Set<string | null> }>();
+  for (const r of recs) {
+    if (!r) continue;
+    const l = lives.get(r.key);
+    if (!l) lives.set(r.key, { first: r.i, last: r.i, exes: new Set([r.exe]) });
+    else {
+      l.last = r.i;
+      l.exes.add(r.exe);
+    }
+  }
+  for (const l of lives.values()) if (l.exes.size > 1) for (let k = l.first + 1; k <= l.last; k++) out.get('exec')!.add(k);
+  const timed = recs.filter((r): r is NonNullable<typeof r> => r !== null && r.serial !== null);
+  for (let a = 1; a < timed.length; a++) {
+    const [x, y] = [timed[a - 1], timed[a]];
+    // the same record twice in a row (journald's two transports), or a serial printed late
+    if (x.serial === y.serial) out.get('pair')!.add(y.i);
+    else if (x.serial! > y.serial! && x.serial! - y.serial! < 256) for (let k = x.i + 1; k <= y.i; k++) out.get('reorder')!.add(k);
+  }
+  if (lines.length > 2) out.get('ends')!.add(1).add(lines.length - 1);
+  return new Map([...out].map(([k, v]) => [k, [...v]]));
+}
+
+/** A Learner over `parts` (name, lines), read one after another as the CLI reads files. */
+function learn(parts: Array<[string, string[]]>, opts: ConstructorParameters<typeof Learner>[0]): Learner {
+  const l = new Learner(opts);
+  for (const [name, lines] of parts) {
+    const s = new LineSplitter(name, l);
+    s.push(Buffer.from(lines.map((t) => t + '\n').join(''), 'latin1'));
+    s.end();
+  }
+  return l;
+}
+
+/** What `merge STATE...` writes as one profile: the union of the programs' calls. */
+function programCalls(l: Learner): string {
+  const calls: Calls = new Map();
+  for (const g of l.programs()) for (const [abi, names] of g.calls) for (const n of names) addCall(calls, abi, n);
+  return JSON.stringify([...calls].map(([abi, names]) => [abi.name, [...names].sort()]).sort());
+}
+
+const dirFiles = (dir: string, re = /\.log$/) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).map((f) => join(dir, f)) : []);
+
+/** Every real log of the fixtures and field cases, and the bench's two busy logs (small). */
+function logs(): Array<[string, string[]]> {
+  const dir = tmpDir();
+  const syslog = join(dir, 'busy-syslog');
+  const audit = join(dir, 'busy-audit.log');
+  generateBusySyslog(syslog, 150_000, 3);
+  generateBusyAudit(audit, 150_000, 5);
+  const named = (prefix: string, files: string[], from: string) => files.map((f): [string, string] => [prefix + f.slice(from.length + 1), f]);
+  const files = [
+    ...named('', [...dirFiles(fixture('real')), ...dirFiles(fixture('real/rotated'), /^syslog/), ...dirFiles(fixture('published'))], fixture('')),
+    ...named('field-cases/', dirFiles(FIELD_CASES), FIELD_CASES),
+    ['bench/busy-syslog', syslog],
+    ['bench/busy-audit.log', audit],
+  ];
+  return files.map(([name, f]) => [name, readFileSync(f, 'latin1').split('\n').filter((t) => t.length > 0)]);
+}
+
+/** The selections to try on a log: none, the first comm of a process that execs, the exe it execs. */
+function selections(lines: string[]): Array<Partial<Selection> | undefined> {
+  const p = new Parser();
+  const byPid = new Map<string, Array<{ comm: string | null; exe: string | null }>>();
+  for (const [i, t] of lines.entries()) {
+    const r = p.parseText(t, 'log', i + 1);
+    if (r === null || r.kind !== 'seccomp') continue;
+    const k = `${r.host} ${r.pid}`;
+    byPid.set(k, [...(byPid.get(k) ?? []), { comm: r.comm, exe: r.exe }]);
+  }
+  const out: Array<Partial<Selection> | undefined> = [undefined];
+  for (const recs of byPid.values()) {
+    const exes = [...new Set(recs.map((r) => r.exe))];
+    if (exes.length < 2) continue;
+    if (recs[0].comm) out.push({ comms: [recs[0].comm] });
+    const last = exes[exes.length - 1];
+    if (last) out.push({ exes: [last] });
+    break;
+  }
+  return out;
+}
+
+/** Cuts of each kind compared byte for byte (no record in two states), and cuts that put one record in two states. */
+const hits = new Map<Kind, number>();
+const overlapping = new Map<Kind, number>();
+
+describe('merge of states == one run over the parts, on every cut', () => {
+  const all = logs();
+  it('reads every fixture, field case and bench log', () => {
+    expect(all.length).toBeGreaterThan(100);
+  });
+  it.each(all)('%s', (_name, lines) => {
+    const hard = hardCuts(lines);
+    const sels = selections(lines);
+    // a hard place of each kind the log has, as often as anywhere at all
+    const cut = fc.oneof(...[...hard.values()].filter((ks) => ks.length > 0).map((ks) => fc.constantFrom(...ks)), fc.integer({ min: 0, max: lines.length }));
+    fc.assert(
+      fc.property(fc.uniqueArray(cut, { minLength: 1, maxLength: 5 }), fc.constantFrom(...sels), fc.boolean(), fc.nat(), (cuts, selection, reverse, group) => {
+        const bounds = [0, ...[...cuts].sort((a, b) => a - b), lines.length];
+        const parts = bounds.slice(1).map((end, i): [string, string[]] => [`part${i}`, lines.slice(bounds[i], end)]);
+        // each part into its own state, as `learn --state` writes it, read back
+        const states = parts.map((part) => ({ file: `${part[0]}.json`, state: parseState(serialiseState(toState(learn([part], { selection, detail: true, heads: true }), []))) }));
+        const { learner: merged, overlap } = mergeStates(reverse ? states.reverse() : states);
+        const one = learn(parts, { selection, detail: true });
+        one.finish();
+        const tally = overlap === 0 ? hits : overlapping;
+        for (const [kind, ks] of hard) if (cuts.some((c) => ks.includes(c))) tally.set(kind, (tally.get(kind) ?? 0) + 1);
+        expect(merged.profile()).toEqual(one.profile());
+        expect(programCalls(merged)).toBe(programCalls(one));
+        const [m, o] = [buildReport(merged), buildReport(one)];
+        if (overlap === 0) {
+          expect(JSON.stringify(m, null, 2)).toBe(JSON.stringify(o, null, 2));
+          expect(merged.used).toBe(one.used);
+          // the first parts merged into one state (merge --format state), then merged with the rest: the same
+          const g = 1 + (group % states.length);
+          const ordered = [...states].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }));
+          const head = mergeStates(ordered.slice(0, g), { open: true }).learner;
+          const folded = { file: 'part0-merged.json', state: parseState(serialiseState(toState(head, []))) };
+          const again = mergeStates([folded, ...ordered.slice(g)]).learner;
+          expect(JSON.stringify(buildReport(again), null, 2)).toBe(JSON.stringify(o, null, 2));
+        } else {
+          // the records held twice are counted once in the records read; in what they were used for, in each state
+          // (the copy a state holds of a record the state before also holds goes to its process there)
+          expect([m.totals.records, m.totals.duplicates]).toEqual([o.totals.records, o.totals.duplicates]);
+        }
+      }),
+      // more where records were printed out of order (one log of them)
+      { numRuns: hard.get('reorder')!.length > 0 ? 30 : 6 },
+    );
+  });
+  afterAll(() => {
+    console.log(`cuts compared byte for byte, by kind: ${JSON.stringify(Object.fromEntries(hits))}; with a record in two states: ${JSON.stringify(Object.fromEntries(overlapping))}`);
+    // the cuts were hard ones too: inside lives that exec, inside records out of order, between journald's two lines, at the ends
+    for (const kind of ['exec', 'reorder', 'ends'] as const) expect(hits.get(kind) ?? 0, kind).toBeGreaterThan(10);
+    // between journald's two lines of one record: byte for byte where its lines give no serial to know it by
+    // (journalctl -o short: one run counts both lines too), the exception above where they do
+    expect(hits.get('pair') ?? 0).toBeGreaterThan(0);
+    expect(overlapping.get('pair') ?? 0).toBeGreaterThan(10);
+  });
+});
+
+describe('merge --report --json == report --json, through the CLI', () => {
+  it('a log of processes that exec another program, cut in 7 (split -n l/7), selected by the comm before the exec: the profile and the report are one run\'s', () => {
+    const dir = tmpDir();
+    const lines = readFileSync(fixture('real/kmsg.log'), 'latin1').split('\n').filter(Boolean);
+    const parts = Array.from({ length: 7 }, (_, i) => {
+      const f = join(dir, `part-${i}`);
+      writeFileSync(f, lines.slice(Math.floor((i * lines.length) / 7), Math.floor(((i + 1) * lines.length) / 7)).map((t) => t + '\n').join(''), 'latin1');
+      return f;
+    });
+    const states = parts.map((f) => {
+      const r = cli(['learn', '-q', '--comm', 'logrun', '--state', `${f}.json`, f]);
+      expect(r.code, r.stderr).toBe(0);
+      return `${f}.json`;
+    });
+    const merged = cli(['merge', ...states.reverse()]);
+    const one = cli(['learn', '--no-progress', '--comm', 'logrun', ...parts]);
+    expect(merged.code, merged.stderr).toBe(0);
+    // logrun execs uname, which calls uname(2): one run keeps the whole process with the selected one
+    expect(JSON.parse(one.stdout).syscalls[0].names).toContain('uname');
+    expect(merged.stdout).toBe(one.stdout);
+    const count = (s: string) => /learned (\d+) syscalls/.exec(s)?.[1];
+    expect(count(merged.stderr)).toBe(count(one.stderr));
+    const report = cli(['merge', '--report', '--json', ...states]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toBe(cli(['report', '--json', '--comm', 'logrun', ...parts]).stdout);
+    // the first parts merged into one state, merged again with the rest: the same
+    const first = join(dir, 'first.json');
+    const ordered = [...states].sort();
+    expect(cli(['merge', '-q', '--format', 'state', '-o', first, ...ordered.slice(0, 3)]).code).toBe(0);
+    expect(cli(['merge', '--report', '--json', first, ...ordered.slice(3)]).stdout).toBe(report.stdout);
+    expect(cli(['merge', first, ...ordered.slice(3)]).stdout).toBe(merged.stdout);
+    // and where the cut falls inside a process that execs (logrun's execve, then busybox): a merged
+    // state keeps it open, and the next part's state goes on with it
+    const [p1, p2] = [join(dir, 'p1'), join(dir, 'p2')];
+    writeFileSync(p1, lines.slice(0, 2).map((t) => t + '\n').join(''), 'latin1');
+    writeFileSync(p2, lines.slice(2).map((t) => t + '\n').join(''), 'latin1');
+    for (const f of [p1, p2]) expect(cli(['learn', '-q', '--comm', 'logrun', '--state', `${f}.json`, f]).code).toBe(0);
+    expect(cli(['merge', '-q', '--format', 'state', '-o', first, `${p1}.json`]).code).toBe(0);
+    const folded = cli(['merge', first, `${p2}.json`]);
+    expect(JSON.parse(folded.stdout).syscalls[0].names).toContain('getdents64');
+    expect(folded.stdout).toBe(cli(['learn', '--no-progress', '--comm', 'logrun', p1, p2]).stdout);
+  });
+});
