@@ -2,8 +2,6 @@
 // (in any order: the same result) into one state, profiles or a report.
 import { SeccompLearnError } from '../../core/error.js';
 import { addCall, type Calls } from '../../learn/calls.js';
-import type { Learner } from '../../learn/learner.js';
-import type { Program } from '../../learn/lives.js';
 import { buildProfile } from '../../profile/model.js';
 import { findings } from '../../report/findings.js';
 import { buildReport, renderReport } from '../../report/report.js';
@@ -23,17 +21,11 @@ function load(file: string): { file: string; state: LearnState } {
   return { file, state: readStateFile(file, file, false)! };
 }
 
-/** The programs a --comm/--exe selection keeps (none given: all). */
-function selected(l: Learner, a: MergeArgs): Program[] {
-  const all = l.programs();
-  if (a.comm.length === 0 && a.exe.length === 0) return all;
-  return all.filter((g) => a.comm.some((c) => g.comms.has(c)) || (g.exe !== null && a.exe.includes(g.exe)));
-}
-
 /** merge with learn states as its PROFILEs (one or more: cli/commands/merge.ts tells). */
 export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const inputs = a.profiles;
   if (a['include-unexercised'] && a.root === undefined) throw new SeccompLearnError('usage', '--include-unexercised goes with --root DIR (the file system the programs ran in, where their binaries are read)');
+  if (a.format === 'state' && (a.comm.length > 0 || a.exe.length > 0)) throw new SeccompLearnError('usage', '--format state keeps every process of the states: --comm and --exe select when a profile or report is written from it');
   if (a['include-unexercised'] && (a.report || a.format === 'state')) throw new SeccompLearnError('usage', `--include-unexercised is about profiles; --${a.report ? 'report' : 'format state'} writes none`);
   if (a.root !== undefined) checkRoot(a.root);
   const binaries = a.root === undefined ? undefined : new Binaries(a.root);
@@ -46,7 +38,7 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const states = inputs.map(load);
   let merged;
   try {
-    merged = mergeStates(states, { open: a.format === 'state' });
+    merged = mergeStates(states, { open: a.format === 'state', selection: { comms: a.comm, exes: a.exe } });
   } catch (err) {
     if (err instanceof SeccompLearnError) throw err.withNote('; nothing was written');
     throw err;
@@ -57,12 +49,9 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   if (a.format === 'state') learner.finish();
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
-    // "learned N syscalls" counts what is written: the programs --comm/--exe keep, as the profile and report do
-    const written: Calls = new Map();
-    for (const g of selected(learner, a)) for (const [abi, names] of g.calls) for (const n of names) addCall(written, abi, n);
-    summary(learner, findings(learner), say, a.comm.length > 0 || a.exe.length > 0 ? written : learner.union);
+    summary(learner, findings(learner), say);
     if (binaries && a.format !== 'state') {
-      const programs = selected(learner, a).filter((g) => g.calls.size > 0);
+      const programs = learner.programs().filter((g) => g.calls.size > 0);
       // one profile: what another program was seen to make is not added again
       const union: Calls = new Map();
       for (const g of programs) for (const [abi, names] of g.calls) for (const n of names) addCall(union, abi, n);
@@ -77,15 +66,13 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   }
   if (a.report) {
     const r = buildReport(learner, false, undefined, binaries);
-    const keep = new Set(selected(learner, a).map((g) => g.exe ?? g.name));
-    if (a.comm.length > 0 || a.exe.length > 0) r.processes = r.processes.filter((p) => keep.has(p.exe ?? p.name));
     const text = a.json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r, 80, false);
     if (a.output !== undefined) writeAtomic(a.output, text);
     else io.stdout.write(text);
     return EXIT.ok;
   }
   const renderer = new LearnedRenderer(a.format, say, a.quiet);
-  const programs = selected(learner, a);
+  const programs = learner.programs();
   if (programs.every((g) => g.calls.size === 0)) {
     say('seccomp-learn: the merged states hold no learned call for the selection: nothing written');
     return EXIT.nothing;
