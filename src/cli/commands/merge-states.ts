@@ -30,6 +30,13 @@ function selected(l: Learner, a: MergeArgs): Program[] {
   return all.filter((g) => a.comm.some((c) => g.comms.has(c)) || (g.exe !== null && a.exe.includes(g.exe)));
 }
 
+/** Every call of `programs`, by ABI: what one profile of them allows. */
+function unionOf(programs: readonly Program[]): Calls {
+  const calls: Calls = new Map();
+  for (const g of programs) for (const [abi, names] of g.calls) for (const n of names) addCall(calls, abi, n);
+  return calls;
+}
+
 /** merge with learn states as its PROFILEs (one or more: cli/commands/merge.ts tells). */
 export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const inputs = a.profiles;
@@ -55,18 +62,16 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   // a merged state keeps the processes still open, and each pid's first (merged again with later parts, they go on)
   const stateText = a.format === 'state' ? serialiseState(toState(learner, states.flatMap((s) => s.state.inputs))) : '';
   if (a.format === 'state') learner.finish();
+  const programs = selected(learner, a);
+  // what is written: the calls of the programs --comm/--exe keep (all: every selected process's)
+  const written = unionOf(programs);
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
-    // "learned N syscalls" counts what is written: the programs --comm/--exe keep, as the profile and report do
-    const written: Calls = new Map();
-    for (const g of selected(learner, a)) for (const [abi, names] of g.calls) for (const n of names) addCall(written, abi, n);
+    // "learned N syscalls" counts what is written, as the profile and report do
     summary(learner, findings(learner), say, a.comm.length > 0 || a.exe.length > 0 ? written : learner.union);
     if (binaries && a.format !== 'state') {
-      const programs = selected(learner, a).filter((g) => g.calls.size > 0);
       // one profile: what another program was seen to make is not added again
-      const union: Calls = new Map();
-      for (const g of programs) for (const [abi, names] of g.calls) for (const n of names) addCall(union, abi, n);
-      rootSummary(unexercisedOf(programs, (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? union : undefined);
+      rootSummary(unexercisedOf(programs.filter((g) => g.calls.size > 0), (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? written : undefined);
     }
     if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once in the records read (the records used count them in each state); the profile is the same`);
   }
@@ -77,7 +82,7 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   }
   if (a.report) {
     const r = buildReport(learner, false, undefined, binaries);
-    const keep = new Set(selected(learner, a).map((g) => g.exe ?? g.name));
+    const keep = new Set(programs.map((g) => g.exe ?? g.name));
     if (a.comm.length > 0 || a.exe.length > 0) r.processes = r.processes.filter((p) => keep.has(p.exe ?? p.name));
     const text = a.json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r, 80, false);
     if (a.output !== undefined) writeAtomic(a.output, text);
@@ -85,15 +90,13 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     return EXIT.ok;
   }
   const renderer = new LearnedRenderer(a.format, say, a.quiet);
-  const programs = selected(learner, a);
   if (programs.every((g) => g.calls.size === 0)) {
     say('seccomp-learn: the merged states hold no learned call for the selection: nothing written');
     return EXIT.nothing;
   }
   const build = { defaultAction: a['default-action'] };
   if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, build, say, a.quiet, inputs, include ? (g) => withUnexercised(g.calls, include.of(g.exe)) : undefined);
-  const calls: Calls = new Map();
-  for (const g of programs) for (const [abi, set] of g.calls) for (const s of set) addCall(calls, abi, s);
+  const calls = written; // (the summary has been said: the unexercised calls may go in)
   if (include) for (const g of programs) addUnexercised(calls, g.calls, include.of(g.exe));
   const names = new Set<string>();
   const abis = new Set<Arch>(calls.keys());
