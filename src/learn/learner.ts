@@ -406,11 +406,11 @@ export class Learner implements LineSink, ItemSink {
       if (counted) {
         life.before++;
         // a head: what it would count if the life an earlier part left open was selected
-        if (life.head && e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(pendingOf(life).denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
+        if (life.head) countDenial(pendingOf(life).denied, e);
       }
     } else if (counted) {
       this.used++;
-      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(this.denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
+      countDenial(this.denied, e);
     }
     // the end of a process: its pid may be reused by an unrelated one
     if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.end(life);
@@ -619,6 +619,11 @@ const NO_ARCH = 'no arch=: the syscall number cannot be named';
 /** What a head not selected yet would have counted (Life.pending), made on first use. */
 function pendingOf(life: Life): Pending {
   return (life.pending ??= { noArch: { count: 0, examples: [] }, denied: new Map() });
+}
+
+/** A record whose action is neither LOG nor ALLOW: a profile in force denied its call; counted into `denied`. */
+function countDenial(denied: Map<string, Denied>, e: SeccompEvent): void {
+  if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
 }
 
 function keepCount(c: Counted, e: SeccompEvent, message: string): void {
