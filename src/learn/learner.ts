@@ -413,11 +413,11 @@ export class Learner implements LineSink, ItemSink {
       if (counted) {
         life.before++;
         // what it counts if the process is selected later (by a later record, or, a head, by the life an earlier part left open)
-        if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(pendingOf(life).denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
+        countDenial(pendingOf(life).denied, e);
       }
     } else if (counted) {
       this.used++;
-      if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(this.denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
+      countDenial(this.denied, e);
     }
     // the end of a process: its pid may be reused by an unrelated one
     if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.end(life);
@@ -442,7 +442,7 @@ export class Learner implements LineSink, ItemSink {
     if (!counted) return;
     life.ownUsed++;
     if (e.arch === null) keepCount(ownOf(life).noArch, e, NO_ARCH);
-    else if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(ownOf(life).denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
+    else countDenial(ownOf(life).denied, e);
   }
 
   /** Whether a life that logged these labels (Life.labels) is selected. */
@@ -660,6 +660,11 @@ function pendingOf(life: Life): Pending {
 /** What a life adds when selected (Life.own, grouped), made on first use. */
 function ownOf(life: Life): Pending {
   return (life.own ??= { noArch: { count: 0, examples: [] }, denied: new Map() });
+}
+
+/** A record whose action is neither LOG nor ALLOW: a profile in force denied its call; counted into `denied`. */
+function countDenial(denied: Map<string, Denied>, e: SeccompEvent): void {
+  if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
 }
 
 function keepCount(c: Counted, e: SeccompEvent, message: string): void {

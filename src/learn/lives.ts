@@ -145,23 +145,22 @@ export class Lives {
 
   /** Mark `life` a head when it is the first of its pid and there is room. */
   private markHead(life: Life): void {
-    const keys = this.headKeys;
-    if (keys === null || this.heads >= MAX_HEADS) return;
-    let pids = keys.get(life.host);
-    if (!pids) keys.set(life.host, (pids = new Set()));
-    if (pids.has(life.pid)) return;
-    pids.add(life.pid);
-    this.heads++;
-    life.head = true;
+    if (this.headKeys !== null && this.heads < MAX_HEADS && this.takeHeadKey(this.headKeys, life)) life.head = true;
   }
 
   /** A head read back from a state: its key is taken. */
   private keyHead(life: Life): void {
-    if (!life.head || this.headKeys === null) return;
-    let pids = this.headKeys.get(life.host);
-    if (!pids) this.headKeys.set(life.host, (pids = new Set()));
-    if (!pids.has(life.pid)) this.heads++;
+    if (life.head && this.headKeys !== null) this.takeHeadKey(this.headKeys, life);
+  }
+
+  /** Take `life`'s machine and pid among the heads' keys; false when a head had them already. */
+  private takeHeadKey(keys: Map<string | null, Set<number>>, life: Life): boolean {
+    let pids = keys.get(life.host);
+    if (!pids) keys.set(life.host, (pids = new Set()));
+    if (pids.has(life.pid)) return false;
     pids.add(life.pid);
+    this.heads++;
+    return true;
   }
 
   private map(host: string | null): Map<number, Life> {

@@ -243,6 +243,9 @@ export interface Profile {
 /** What a container runs under: a profile, a profile file (as written by seccomp-learn), or no seccomp at all. */
 export type Seccomp = Profile | { file: string } | null;
 
+/** The names a profile allows (its SCMP_ACT_ALLOW rules). */
+export const allowed = (p: Profile): string[] => p.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW').flatMap((r) => r.names);
+
 interface Event {
   pid: number;
   comm: string | null;

@@ -30,7 +30,7 @@ import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, IN_CI } from '../helpers.js';
-import { AUDIT_PROFILE, Auditd, Bundle, cgroupsForCrun, logTakers, missingParts, sleep, waitForLogTakers, type Profile, type Runtime, type Seccomp } from './harness.js';
+import { allowed, AUDIT_PROFILE, Auditd, Bundle, cgroupsForCrun, logTakers, missingParts, sleep, waitForLogTakers, type Profile, type Runtime, type Seccomp } from './harness.js';
 import { PORT } from './workloads.js';
 
 function missing(): string | null {
@@ -46,7 +46,6 @@ if (why && !IN_CI) console.warn(`skipping the servers end-to-end test: ${why}`);
 
 const RUNS: Runtime[] = ['runc', 'crun', 'podman'];
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-const allowed = (p: Profile) => p.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW').flatMap((r) => r.names);
 
 // ------------------------------------------------------------------ a root file system from the host's packages
 

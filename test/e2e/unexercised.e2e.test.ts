@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, realpathSync, writeFileSync, copyFileSync } fr
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, IN_CI } from '../helpers.js';
-import { AUDIT_PROFILE, Bundle, KmsgFollower, logTakers, printkRateLimitOff, sleep, waitForLogTakers, type Profile } from './harness.js';
+import { allowed, AUDIT_PROFILE, Bundle, KmsgFollower, logTakers, printkRateLimitOff, sleep, waitForLogTakers, type Profile } from './harness.js';
 
 const SAVER = `#include <fcntl.h>
 #include <stdio.h>
@@ -67,7 +67,6 @@ const why = missing();
 if (why && !IN_CI) console.warn(`skipping the unexercised-calls end-to-end test: ${why}`);
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-const allowed = (p: Profile) => p.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW').flatMap((r) => r.names);
 
 describe.skipIf(why !== null && !IN_CI)('what a recording under one load did not see, named from the binary', () => {
   let bundle: Bundle;

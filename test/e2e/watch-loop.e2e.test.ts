@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, IN_CI } from '../helpers.js';
-import { AUDIT_PROFILE, Bundle, events, KmsgFollower, logTakers, missingParts, printkRateLimitOff, sleep, waitForLogTakers, type Profile, type Seccomp } from './harness.js';
+import { allowed, AUDIT_PROFILE, Bundle, events, KmsgFollower, logTakers, missingParts, printkRateLimitOff, sleep, waitForLogTakers, type Profile, type Seccomp } from './harness.js';
 
 const why = missingParts();
 if (why && !IN_CI) console.warn(`skipping the watch loop end to end: ${why}`);
@@ -36,7 +36,6 @@ const seccompLearn = (args: string[]): Cmd => {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-const allowed = (p: Profile) => p.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW').flatMap((r) => r.names);
 const readProfile = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
 /** The names of the calls a log holds for the container's processes (the pids that ran /bin/busybox), with their times. */

@@ -2,6 +2,7 @@
 // (in any order: the same result) into one state, profiles or a report.
 import { SeccompLearnError } from '../../core/error.js';
 import { addCall, type Calls } from '../../learn/calls.js';
+import type { Program } from '../../learn/lives.js';
 import { buildProfile } from '../../profile/model.js';
 import { findings } from '../../report/findings.js';
 import { buildReport, renderReport } from '../../report/report.js';
@@ -19,6 +20,13 @@ import { rootSummary, summary } from '../summary.js';
 
 function load(file: string): { file: string; state: LearnState } {
   return { file, state: readStateFile(file, file, false)! };
+}
+
+/** Every call of `programs`, by ABI: what one profile of them allows. */
+function unionOf(programs: readonly Program[]): Calls {
+  const calls: Calls = new Map();
+  for (const g of programs) for (const [abi, names] of g.calls) for (const n of names) addCall(calls, abi, n);
+  return calls;
 }
 
 /** merge with learn states as its PROFILEs (one or more: cli/commands/merge.ts tells). */
@@ -47,15 +55,15 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   // a merged state keeps the processes still open, and each pid's first (merged again with later parts, they go on)
   const stateText = a.format === 'state' ? serialiseState(toState(learner, states.flatMap((s) => s.state.inputs))) : '';
   if (a.format === 'state') learner.finish();
+  // the processes --comm/--exe select (mergeStates took them, whole, as learn does), by program
+  const programs = learner.programs();
+  const written = unionOf(programs);
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
     summary(learner, findings(learner), say);
     if (binaries && a.format !== 'state') {
-      const programs = learner.programs().filter((g) => g.calls.size > 0);
       // one profile: what another program was seen to make is not added again
-      const union: Calls = new Map();
-      for (const g of programs) for (const [abi, names] of g.calls) for (const n of names) addCall(union, abi, n);
-      rootSummary(unexercisedOf(programs, (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? union : undefined);
+      rootSummary(unexercisedOf(programs.filter((g) => g.calls.size > 0), (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? written : undefined);
     }
     if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once in the records read (the records used count them in each state); the profile is the same`);
   }
@@ -72,15 +80,13 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
     return EXIT.ok;
   }
   const renderer = new LearnedRenderer(a.format, say, a.quiet);
-  const programs = learner.programs();
   if (programs.every((g) => g.calls.size === 0)) {
     say('seccomp-learn: the merged states hold no learned call for the selection: nothing written');
     return EXIT.nothing;
   }
   const build = { defaultAction: a['default-action'] };
   if (a['out-dir'] !== undefined) return writeProgramProfiles(programs, a['out-dir'], renderer, build, say, a.quiet, inputs, include ? (g) => withUnexercised(g.calls, include.of(g.exe)) : undefined);
-  const calls: Calls = new Map();
-  for (const g of programs) for (const [abi, set] of g.calls) for (const s of set) addCall(calls, abi, s);
+  const calls = written; // (the summary has been said: the unexercised calls may go in)
   if (include) for (const g of programs) addUnexercised(calls, g.calls, include.of(g.exe));
   const names = new Set<string>();
   const abis = new Set<Arch>(calls.keys());
