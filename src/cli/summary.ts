@@ -41,13 +41,9 @@ function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/**
- * The summary: lines and records read, what was learned, then the findings.
- * `written`: the calls of what is written, when that is not the union of every
- * selected process (merge --comm/--exe keeps some programs only): "learned N
- * syscalls" counts those.
- */
-export function summary(l: Learner, fs: readonly Finding[], say: Say, written: Calls = l.union): void {
+/** The summary: lines and records read, what was learned (the union of every selected process), then the findings. */
+export function summary(l: Learner, fs: readonly Finding[], say: Say): void {
+  const written: Calls = l.union;
   const all = new Set<string>();
   for (const set of written.values()) for (const n of set) all.add(n);
   const names = [...all];

@@ -15,7 +15,7 @@ import { showsEveryType, type LogFormat } from '../parse/envelope.js';
 import { countIn, keepExample, mergeCounted, type Counted } from './examples.js';
 import type { Gap } from './gaps.js';
 import { addCall, addDetail, newDetail, type Calls } from './calls.js';
-import { joinLife, Lives, type Life, type Pending, type Program } from './lives.js';
+import { joinLife, joinPending, Lives, MAX_LABELS, type Life, type Pending, type Program } from './lives.js';
 import { kernelTransport } from './pairing.js';
 import { buildProfile, type BuildOptions, type Profile } from '../profile/model.js';
 import type { LossReason } from '../parse/record.js';
@@ -94,6 +94,8 @@ export class Learner implements LineSink, ItemSink {
   private readonly exes: Set<string>;
   private readonly pids: Set<number>;
   private readonly selectAll: boolean;
+  /** Every process is learned, for a state (heads): each life keeps the comm and exe values it logged, and what it adds (Programs.groups). */
+  readonly grouped: boolean;
 
   /** Lines read. */
   lines = 0;
@@ -151,7 +153,8 @@ export class Learner implements LineSink, ItemSink {
     this.exes = new Set(this.selection.exes);
     this.pids = new Set(this.selection.pids);
     this.selectAll = this.comms.size === 0 && this.exes.size === 0 && this.pids.size === 0;
-    this.lives = new Lives(MAX_LIVES, opts.detail === true, opts.heads === true);
+    this.grouped = this.selectAll && opts.heads === true;
+    this.lives = new Lives(MAX_LIVES, opts.detail === true, opts.heads === true, this.grouped);
   }
 
   /** comm/exe values seen, with their record counts, for the "nothing matched" message. */
@@ -359,6 +362,7 @@ export class Learner implements LineSink, ItemSink {
     const life = this.lives.get(host, e.pid, e.time ?? NaN);
     if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
     life.firstSeen.add(e, counted);
+    if (this.grouped) this.label(life, e, counted);
     if (e.comm !== null) life.lastComm = e.comm;
     if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
     if (!life.matched && this.matches(e)) {
@@ -366,11 +370,14 @@ export class Learner implements LineSink, ItemSink {
       for (const [abi, names] of life.calls) for (const n of names) this.learn(e, abi, n);
       for (const u of life.unnamed) this.unnamed.set(u, (this.unnamed.get(u) ?? 0) + 1);
       this.used += life.before;
+      // the whole process counts: its records before this one too
+      this.countPending(life.pending);
+      life.pending = null;
     }
     const abi = e.arch;
     if (abi === null) {
       if (life.matched && counted) keepCount(this.noArch, e, NO_ARCH);
-      else if (counted && life.head) keepCount(pendingOf(life).noArch, e, NO_ARCH);
+      else if (counted) keepCount(pendingOf(life).noArch, e, NO_ARCH);
     } else if (e.syscall === null) {
       const key = `${abi.name} ${e.nr}`;
       if (!life.unnamed.has(key)) {
@@ -405,8 +412,8 @@ export class Learner implements LineSink, ItemSink {
     if (!life.matched) {
       if (counted) {
         life.before++;
-        // a head: what it would count if the life an earlier part left open was selected
-        if (life.head) countDenial(pendingOf(life).denied, e);
+        // what it counts if the process is selected later (by a later record, or, a head, by the life an earlier part left open)
+        countDenial(pendingOf(life).denied, e);
       }
     } else if (counted) {
       this.used++;
@@ -414,6 +421,36 @@ export class Learner implements LineSink, ItemSink {
     }
     // the end of a process: its pid may be reused by an unrelated one
     if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.end(life);
+  }
+
+  /** A life's records without arch= and denied calls, counted (it is selected). */
+  private countPending(p: Pending | null): void {
+    if (!p) return;
+    mergeCounted(this.noArch, p.noArch);
+    loadDenied(this.denied, [...p.denied.values()]);
+  }
+
+  /** Grouped: the record's comm and exe join the life's labels, and what it adds is kept with the life (Programs.groups). */
+  private label(life: Life, e: SeccompEvent, counted: boolean): void {
+    const labels = life.labels;
+    if (labels !== null) {
+      // (a value is added when it changes: the life's last one is in already)
+      if (e.comm !== null && e.comm !== life.lastComm) labels.add(`comm:${e.comm}`);
+      if (e.exe !== null && e.exe !== life.lastExe) labels.add(`exe:${e.exe}`);
+      if (labels.size > MAX_LABELS) life.labels = null;
+    }
+    if (!counted) return;
+    life.ownUsed++;
+    if (e.arch === null) keepCount(ownOf(life).noArch, e, NO_ARCH);
+    else countDenial(ownOf(life).denied, e);
+  }
+
+  /** Whether a life that logged these labels (Life.labels) is selected. */
+  selectsLabels(labels: ReadonlySet<string>): boolean {
+    if (this.selectAll) return true;
+    for (const c of this.comms) if (labels.has(`comm:${c}`)) return true;
+    for (const x of this.exes) if (labels.has(`exe:${x}`)) return true;
+    return false;
   }
 
   private matches(e: SeccompEvent): boolean {
@@ -527,15 +564,14 @@ export class Learner implements LineSink, ItemSink {
     if (was && !wasLater) this.selectedLate(later, life);
     else if (!was && wasLater) this.selectedLate(life, later);
     else if (was && wasLater) for (const u of later.unnamed) if (life.unnamed.has(u)) this.unnamed.set(u, this.unnamed.get(u)! - 1);
-    if (was && later.pending) {
-      mergeCounted(this.noArch, later.pending.noArch);
-      loadDenied(this.denied, [...later.pending.denied.values()]);
-    }
+    // one process, selected: the records of each part count (what the part not selected kept apart)
+    const pending = joinPending(joinPending(null, life.pending), later.pending);
+    if (was || wasLater) this.countPending(pending);
     const runtime = life.runtime ?? later.runtime;
     const added = (life.runtime?.added ?? false) || (later.runtime?.added ?? false);
     joinLife(life, later);
     life.matched = was || wasLater;
-    life.pending = life.matched ? null : life.pending;
+    life.pending = life.matched ? null : pending;
     life.runtime = runtime && { ...runtime, added };
     if (life.matched && life.runtime && !life.runtime.added) {
       life.runtime.added = true;
@@ -616,9 +652,14 @@ export class Learner implements LineSink, ItemSink {
 
 const NO_ARCH = 'no arch=: the syscall number cannot be named';
 
-/** What a head not selected yet would have counted (Life.pending), made on first use. */
+/** What a life not selected yet would have counted (Life.pending), made on first use. */
 function pendingOf(life: Life): Pending {
   return (life.pending ??= { noArch: { count: 0, examples: [] }, denied: new Map() });
+}
+
+/** What a life adds when selected (Life.own, grouped), made on first use. */
+function ownOf(life: Life): Pending {
+  return (life.own ??= { noArch: { count: 0, examples: [] }, denied: new Map() });
 }
 
 /** A record whose action is neither LOG nor ALLOW: a profile in force denied its call; counted into `denied`. */

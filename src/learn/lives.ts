@@ -20,9 +20,9 @@
 // run over both parts would have: see Learner.joinParts.
 import { addCall, loadCalls, loadDetail, mergeDetail, newDetail, saveCalls, saveDetail, type Calls, type CallsJSON, type Detail, type DetailJSON } from './calls.js';
 import { loadDenied, saveDenied, type Denied } from './denied.js';
-import type { Counted } from './examples.js';
+import { mergeCounted, loadTallies, saveTallies, type Counted } from './examples.js';
 import { FirstSeen, type FirstSeenJSON, type Newest } from './first-seen.js';
-import { runtimeBaseNamed, type RuntimeBase } from './runtime.js';
+import { loadRuntimes, runtimeBaseNamed, saveRuntimes, type RuntimeBase, type RuntimeJSON } from './runtime.js';
 import { archNamed, byName } from './saved.js';
 import type { Arch } from '../syscalls/index.js';
 
@@ -57,6 +57,17 @@ export class Life {
    * (a merge counts it when the life an earlier state left open was selected).
    */
   pending: Pending | null = null;
+  /**
+   * The comm and exe values its records logged (`comm:NAME`, `exe:PATH`), kept
+   * while learning every process for a state (see Groups): a merge selects the
+   * lives that logged one, as learn --comm/--exe does. Null: more than
+   * MAX_LABELS, not kept.
+   */
+  labels: Set<string> | null = new Set();
+  /** Records counted (kept with `labels`): what `used` would add for it. */
+  ownUsed = 0;
+  /** Its records without arch= and its denied calls (kept with `labels`): what selecting it adds. */
+  own: Pending | null = null;
   constructor(
     readonly host: string | null,
     readonly pid: number,
@@ -121,13 +132,14 @@ export class Lives {
   private readonly headKeys: Map<string | null, Set<number>> | null;
   private heads = 0;
 
-  /** `detail`: programs keep per-call counts (LearnOptions.detail); `heads`: keep heads (LearnOptions.heads). */
+  /** `detail`: programs keep per-call counts (LearnOptions.detail); `heads`: keep heads (LearnOptions.heads); `grouped`: programs keep groups (Programs.groups). */
   constructor(
     private readonly max: number,
     detail: boolean,
     heads = false,
+    grouped = false,
   ) {
-    this.programs = new Programs(detail);
+    this.programs = new Programs(detail, grouped);
     this.headKeys = heads ? new Map() : null;
   }
 
@@ -326,6 +338,10 @@ export interface LifeJSON {
   firstTime: number | null;
   /** A head not selected yet: what it would have counted, selected. */
   pending: { noArch: Counted; denied: Denied[] } | null;
+  /** The comm and exe values it logged (null: too many to keep; see Life.labels). */
+  labels: string[] | null;
+  ownUsed: number;
+  own: { noArch: Counted; denied: Denied[] } | null;
 }
 
 function saveLife(life: Life): LifeJSON {
@@ -345,6 +361,9 @@ function saveLife(life: Life): LifeJSON {
     head: life.head,
     firstTime: Number.isNaN(life.firstTime) ? null : life.firstTime,
     pending: life.pending && { noArch: life.pending.noArch, denied: saveDenied(life.pending.denied) },
+    labels: life.labels && [...life.labels].sort(),
+    ownUsed: life.ownUsed,
+    own: life.own && { noArch: life.own.noArch, denied: saveDenied(life.own.denied) },
   };
 }
 
@@ -362,12 +381,27 @@ function loadLife(j: LifeJSON): Life {
   life.firstSeen.load(j.firstSeen);
   life.head = j.head;
   life.firstTime = j.firstTime ?? NaN;
-  if (j.pending) {
-    const denied = new Map<string, Denied>();
-    loadDenied(denied, j.pending.denied);
-    life.pending = { noArch: { count: j.pending.noArch.count, examples: j.pending.noArch.examples.map((x) => ({ ...x })) }, denied };
-  }
+  life.pending = loadPending(j.pending);
+  life.labels = j.labels && new Set(j.labels);
+  life.ownUsed = j.ownUsed;
+  life.own = loadPending(j.own);
   return life;
+}
+
+function loadPending(j: { noArch: Counted; denied: Denied[] } | null): Pending | null {
+  if (!j) return null;
+  const denied = new Map<string, Denied>();
+  loadDenied(denied, j.denied);
+  return { noArch: { count: j.noArch.count, examples: j.noArch.examples.map((x) => ({ ...x })) }, denied };
+}
+
+/** `from` added into `into` (made when absent); the result. */
+export function joinPending(into: Pending | null, from: Pending | null): Pending | null {
+  if (!from) return into;
+  if (!into) return loadPending({ noArch: from.noArch, denied: [...from.denied.values()] });
+  mergeCounted(into.noArch, from.noArch);
+  loadDenied(into.denied, [...from.denied.values()]);
+  return into;
 }
 
 /**
@@ -385,18 +419,97 @@ export function joinLife(life: Life, later: Life): void {
   if (later.detail) mergeDetail((life.detail ??= newDetail()), later.detail);
   life.firstSeen.merge(later.firstSeen);
   life.before += later.before;
+  life.labels = life.labels && later.labels && new Set([...life.labels, ...later.labels]);
+  if (life.labels && life.labels.size > MAX_LABELS) life.labels = null;
+  life.ownUsed += later.ownUsed;
+  life.own = joinPending(life.own, later.own);
   life.lastAbi = null;
   life.lastSet = undefined;
   life.notRuntime = undefined;
 }
 
+/** Comm and exe values a life keeps (Life.labels) at most: past that they are not kept, and a merge cannot select it. */
+export const MAX_LABELS = 32;
+/** Groups a state keeps apart at most (Programs.groups): past that, lives of a new set of labels are counted in `ungrouped`. */
+export const MAX_GROUPS = 1 << 10;
+
+/**
+ * What the retired lives that logged one set of comm and exe values add when
+ * selected (a learn --comm/--exe that names one of them selects them all, and
+ * only such): the records used, their unnamed calls (processes), records
+ * without arch=, denied calls, runtimes' inits, and the programs they make.
+ */
+export interface Group {
+  labels: string[];
+  used: number;
+  unnamed: Map<string, number>;
+  noArch: Counted;
+  denied: Map<string, Denied>;
+  runtimes: Map<RuntimeBase, Set<Arch>>;
+  programs: Programs;
+}
+
+/** The key of a set of labels in Programs.groups. */
+const groupKey = (labels: Iterable<string>): string => JSON.stringify([...labels].sort());
+
 /** Programs made of retired lives, by executable (or comm when no exe was logged). */
 export class Programs {
   /** By key: the exe's path, or `comm:NAME`. */
   private readonly byKey = new Map<string, Program>();
+  /**
+   * With `grouped` (a state of every process): what the retired lives add, by
+   * the set of comm and exe values each logged, for a merge that selects
+   * (mergeStates with a selection). Null otherwise.
+   */
+  readonly groups: Map<string, Group> | null;
+  /** Lives retired (grouped) whose labels were not kept: too many (MAX_LABELS), or past MAX_GROUPS sets. */
+  ungrouped = 0;
 
-  /** `detail`: keep per-call counts (LearnOptions.detail). */
-  constructor(private readonly detail: boolean) {}
+  /** `detail`: keep per-call counts (LearnOptions.detail); `grouped`: keep `groups`. */
+  constructor(
+    private readonly detail: boolean,
+    grouped = false,
+  ) {
+    this.groups = grouped ? new Map() : null;
+  }
+
+  /** The group of `labels`, made if absent (null past MAX_GROUPS). */
+  private group(labels: readonly string[]): Group | null {
+    const key = groupKey(labels);
+    let g = this.groups!.get(key);
+    if (!g) {
+      if (this.groups!.size >= MAX_GROUPS) return null;
+      this.groups!.set(key, (g = { labels: [...labels].sort(), used: 0, unnamed: new Map(), noArch: { count: 0, examples: [] }, denied: new Map(), runtimes: new Map(), programs: new Programs(this.detail) }));
+    }
+    return g;
+  }
+
+  /** The groups as a state saves them (LearnState.groups), sorted by their labels. */
+  saveGroups(): GroupJSON[] {
+    if (!this.groups) return [];
+    return [...this.groups]
+      .sort((a, b) => byName(a[0], b[0]))
+      .map(([, g]) => ({ labels: g.labels, used: g.used, unnamed: saveTallies(g.unnamed), noArch: g.noArch, denied: saveDenied(g.denied), runtimes: saveRuntimes(g.runtimes), programs: g.programs.save() }));
+  }
+
+  /** Add saved groups in (when grouped; else they are dropped); throws a SeccompLearnError 'state-invalid' as load() does. */
+  loadGroups(saved: readonly GroupJSON[], ungrouped: number): void {
+    if (!this.groups) return;
+    this.ungrouped += ungrouped;
+    for (const j of saved) {
+      const g = this.group(j.labels);
+      if (!g) {
+        this.ungrouped++;
+        continue;
+      }
+      g.used += j.used;
+      loadTallies(g.unnamed, j.unnamed);
+      mergeCounted(g.noArch, j.noArch);
+      loadDenied(g.denied, j.denied);
+      loadRuntimes(g.runtimes, j.runtimes);
+      g.programs.load(j.programs);
+    }
+  }
 
   /** The program keyed `key`, made if absent. */
   private program(key: string, name: string, exe: string | null): Program {
@@ -414,6 +527,28 @@ export class Programs {
     if (p.detail && life.detail) mergeDetail(p.detail, life.detail);
     p.firstSeen.merge(life.firstSeen);
     for (const [abi, names] of life.calls) for (const n of names) addCall(p.calls, abi, n);
+    if (this.groups) this.retireGrouped(life);
+  }
+
+  /** Add a selected life (learned among every process) to the group of its labels. */
+  private retireGrouped(life: Life): void {
+    const g = life.labels && this.group([...life.labels]);
+    if (!g) {
+      this.ungrouped++;
+      return;
+    }
+    g.used += life.ownUsed;
+    for (const u of life.unnamed) g.unnamed.set(u, (g.unnamed.get(u) ?? 0) + 1);
+    if (life.own) {
+      mergeCounted(g.noArch, life.own.noArch);
+      loadDenied(g.denied, [...life.own.denied.values()]);
+    }
+    if (life.runtime?.added) {
+      let set = g.runtimes.get(life.runtime.base);
+      if (!set) g.runtimes.set(life.runtime.base, (set = new Set()));
+      set.add(life.runtime.abi);
+    }
+    g.programs.retire(life);
   }
 
   /** Every program with its key, in the order they were first retired. */
@@ -444,6 +579,18 @@ export class Programs {
       into.firstSeen.load(j.firstSeen);
     }
   }
+}
+
+// A group as a state saves it (see Group).
+/** @internal */
+export interface GroupJSON {
+  labels: string[];
+  used: number;
+  unnamed: Record<string, number>;
+  noArch: Counted;
+  denied: Denied[];
+  runtimes: RuntimeJSON[];
+  programs: ProgramJSON[];
 }
 
 // A program as a state saves it, with its key (see Programs).

@@ -10,6 +10,10 @@
 //   and findings join; a process one state left open goes on in the state of
 //   the next part of the log (its first process of that pid, kept apart: a
 //   head), as in one run over the parts; in any order, the same result.
+//   With a selection (--comm, --exe), from states learned without one, it
+//   takes the processes that logged one of its values, whole, as learn does
+//   (a state keeps what its programs' lives did by the set of values each
+//   logged: Programs.groups).
 //   States of different machines (hosts, or `--node`) merge exactly; a record
 //   two states both read is counted once more than it should be in `report`'s
 //   counts (the profile is the same), and the merge says how many.
@@ -22,9 +26,9 @@ import { createRequire } from 'node:module';
 import type { LogFormat } from '../parse/envelope.js';
 import type { LossReason } from '../parse/record.js';
 import { keepExample, loadCounts, loadTallies, mergeCounted, saveCounts, saveTallies, type Counted } from '../learn/examples.js';
-import { Learner, type LearnOptions, type Selection, type SkipReason } from '../learn/learner.js';
+import { fullSelection, Learner, type LearnOptions, type Selection, type SkipReason } from '../learn/learner.js';
 import { loadCalls, saveCalls, type CallsJSON } from '../learn/calls.js';
-import type { LifeJSON, ProgramJSON } from '../learn/lives.js';
+import type { GroupJSON, LifeJSON, ProgramJSON } from '../learn/lives.js';
 import type { SourceJSON } from '../learn/source-state.js';
 import type { WindowJSON } from '../learn/duplicates.js';
 import type { Suspicion } from '../learn/forgery.js';
@@ -37,7 +41,7 @@ import { STATE_SCHEMA_JSON } from './schema.js';
 
 
 /** The format's version: a state of another version is refused, never guessed at. */
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 /** What was read of one input file, to read on from there (a file is known by device and inode, or by its first bytes). */
 export interface InputRecord {
@@ -80,6 +84,14 @@ export interface LearnState {
   union: CallsJSON;
   seen: Record<string, number>;
   programs: ProgramJSON[];
+  /**
+   * A state learned with no selection: what the programs' lives add, by the set
+   * of comm and exe values each logged, so that a merge with --comm/--exe takes
+   * the processes that logged one, as learn does (see learn/lives.ts, Group).
+   */
+  groups: GroupJSON[];
+  /** Lives retired whose comm and exe values were not kept apart (too many): a merge cannot select among them. */
+  ungrouped: number;
   lives: LifeJSON[];
   /** The first process of each pid that ended in the state's input, not in `programs` (a merge joins it to what an earlier state left open; see learn/lives.ts). */
   heads: LifeJSON[];
@@ -114,6 +126,8 @@ export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState 
     union: saveCalls(l.union),
     seen: l.labels.save(),
     programs: l.lives.programs.save(),
+    groups: l.lives.programs.saveGroups(),
+    ungrouped: l.lives.programs.ungrouped,
     lives: l.lives.save(),
     heads: l.lives.saveEnded(),
     sources: l.sources.save(),
@@ -146,7 +160,7 @@ export function checkState(v: unknown): LearnState {
   const s = v as Partial<LearnState>;
   if (!('seccompLearnState' in s)) throw new SeccompLearnError('state-invalid', 'not a seccomp-learn state (no "seccompLearnState" version)');
   if (s.seccompLearnState !== STATE_VERSION) throw new SeccompLearnError('state-invalid', `a state of version ${JSON.stringify(s.seccompLearnState)}; this seccomp-learn reads version ${STATE_VERSION} only`);
-  for (const k of ['options', 'totals', 'programs', 'lives', 'heads', 'sources', 'machines', 'window', 'inputs'] as const) {
+  for (const k of ['options', 'totals', 'programs', 'groups', 'lives', 'heads', 'sources', 'machines', 'window', 'inputs'] as const) {
     if (s[k] === undefined || s[k] === null) throw new SeccompLearnError('state-invalid', `a state without "${k}": cut short?`);
   }
   // the whole document, against the schema of the type it was written from
@@ -162,6 +176,7 @@ export function checkState(v: unknown): LearnState {
     if (!Number.isSafeInteger(n) || n < 0) throw new SeccompLearnError('state-invalid', `not a state this version wrote: ${where} is ${n}, not a count`);
   };
   for (const [k, n] of Object.entries(st.totals)) whole(n, `totals.${k}`);
+  whole(st.ungrouped, 'ungrouped');
   const counted = (c: Counted, where: string) => {
     whole(c.count, `${where}.count`);
     if (c.count > 0 && c.examples.length === 0) throw new SeccompLearnError('state-invalid', `not a state this version wrote: ${where} counts ${c.count} with no example`);
@@ -202,11 +217,10 @@ export function fromState(s: LearnState, extra: Pick<LearnOptions, 'onLearn'> = 
  * (the state's processes are left in the Learner's lives, for mergeStates). Returns how many records both held (a merge of
  * overlapping states); throws a SeccompLearnError 'state-invalid' for a piece this version cannot hold.
  */
-function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
+function load(l: Learner, s: LearnState, resume: boolean, file = '', select = false): number {
   // the Learner's own counts
   l.lines += s.totals.lines;
   l.records += s.totals.records;
-  l.used += s.totals.used;
   l.duplicates += s.totals.duplicates;
   mergeCounted(l.conflicts, s.conflicts);
   if (s.stateConflicts) mergeCounted(l.stateConflicts, s.stateConflicts);
@@ -214,18 +228,23 @@ function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
   loadCounts(l.suspicious, s.suspicious);
   loadCounts(l.skipped, s.skipped);
   loadLoss(l.loss, s.loss);
-  loadTallies(l.unnamed, s.unnamed);
-  loadDenied(l.denied, s.denied);
-  mergeCounted(l.noArch, s.noArch);
   mergeCounted(l.unknownAction, s.unknownAction);
-  loadRuntimes(l.runtimes, s.runtimes);
-  loadCalls(l.union, s.union);
-  // its parts, all in before a merge judges the kernel lines still waiting
-  // (below): those go to the processes, programs and records the state holds
   l.labels.load(s.seen);
-  l.lives.programs.load(s.programs);
-  l.lives.load(s.lives, s.totals.evicted);
-  l.lives.loadEnded(s.heads);
+  if (select) selectFrom(l, s, file);
+  else {
+    l.used += s.totals.used;
+    loadTallies(l.unnamed, s.unnamed);
+    loadDenied(l.denied, s.denied);
+    mergeCounted(l.noArch, s.noArch);
+    loadRuntimes(l.runtimes, s.runtimes);
+    loadCalls(l.union, s.union);
+    // its parts, all in before a merge judges the kernel lines still waiting
+    // (below): those go to the processes, programs and records the state holds
+    l.lives.programs.load(s.programs);
+    l.lives.programs.loadGroups(s.groups, s.ungrouped);
+  }
+  l.lives.load(select ? s.lives.map((j) => selectLife(l, j, file)) : s.lives, s.totals.evicted);
+  l.lives.loadEnded(select ? s.heads.map((j) => selectLife(l, j, file)) : s.heads);
   l.sources.load(s.sources, resume);
   const loaded = l.window.load(s.machines, s.window);
   // a merge: the kernel lines still waiting are judged with what the state
@@ -239,6 +258,54 @@ function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
 }
 
 /**
+ * What the processes of a state of every process (learned with no selection)
+ * that `l`'s selection takes add: the groups of retired lives that logged one of
+ * its comm or exe values (their programs, records used, unnamed calls, records
+ * without arch=, denied calls, runtimes), as learn with the selection counts
+ * them. Throws a SeccompLearnError 'states-unmergeable' when the state could
+ * not keep its lives apart (LearnState.ungrouped).
+ */
+function selectFrom(l: Learner, s: LearnState, file: string): void {
+  if (s.ungrouped > 0) throw unselectable(file, `${s.ungrouped} of its processes logged more comm and exe values than a state keeps apart`);
+  for (const g of s.groups) {
+    if (!l.selectsLabels(new Set(g.labels))) continue;
+    l.used += g.used;
+    loadTallies(l.unnamed, g.unnamed);
+    mergeCounted(l.noArch, g.noArch);
+    loadDenied(l.denied, g.denied);
+    if (!l.options.noRuntimeBase) loadRuntimes(l.runtimes, g.runtimes);
+    l.lives.programs.load(g.programs);
+    for (const p of g.programs) loadCalls(l.union, p.calls);
+  }
+}
+
+/**
+ * A process (open, or a head) of a state of every process, for `l`'s
+ * selection: selected when it logged one of its comm or exe values (what it
+ * did is counted now), else not yet (what it did waits, as learn keeps it:
+ * a later part of the same process may select it; see Learner.joinParts).
+ */
+function selectLife(l: Learner, j: LifeJSON, file: string): LifeJSON {
+  if (j.labels === null) throw unselectable(file, `its process ${j.pid} logged more comm and exe values than a state keeps`);
+  const matched = l.selectsLabels(new Set(j.labels));
+  if (matched) {
+    l.used += j.ownUsed;
+    loadCalls(l.union, j.calls);
+    for (const u of j.unnamed) l.unnamed.set(u, (l.unnamed.get(u) ?? 0) + 1);
+    if (j.own) {
+      mergeCounted(l.noArch, j.own.noArch);
+      loadDenied(l.denied, j.own.denied);
+    }
+    if (j.runtime?.added && !l.options.noRuntimeBase) loadRuntimes(l.runtimes, [{ comm: j.runtime.comm, arches: [j.runtime.abi] }]);
+  }
+  return { ...j, matched, before: matched ? 0 : j.ownUsed, pending: matched ? null : j.own, runtime: j.runtime && { ...j.runtime, added: matched && j.runtime.added } };
+}
+
+function unselectable(file: string, why: string): SeccompLearnError {
+  return new SeccompLearnError('states-unmergeable', `${file}: ${why}: a merge cannot select processes by --comm or --exe in it (learn with the selection instead)`);
+}
+
+/**
  * Merge states (in any order: the result is the same) into a Learner, ended:
  * ready for a profile or `report`. They must have been learned with the same
  * selection and options. `overlap` counts records that more than one state
@@ -246,15 +313,31 @@ function load(l: Learner, s: LearnState, resume: boolean, file = ''): number {
  * processes still open at the end of the last part stay open, and each pid's
  * first stays a head, as in one state of all the parts: for toState (a merged
  * state that later parts' states are merged with); call finish() after.
+ * `selection` (--comm, --exe): from states learned without one, the processes
+ * that logged one of its values, whole, as learn with it takes them (the same
+ * as the states' own: nothing more). Throws a SeccompLearnError
+ * 'states-unmergeable' for states of other options, a selection by pid, one
+ * with `open`, from states learned with another selection, or from a state
+ * that could not keep its processes' values apart (LearnState.ungrouped).
  */
-export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnState }>, opts: { open?: boolean } = {}): { learner: Learner; overlap: number } {
+export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnState }>, opts: { open?: boolean; selection?: Partial<Selection> } = {}): { learner: Learner; overlap: number } {
   if (states.length === 0) throw new SeccompLearnError('states-unmergeable', 'no state to merge');
   const first = states[0].state;
   for (const { file, state } of states) {
     const differ = optionsDiffer(state.options, first.options);
     if (differ.length > 0) throw new SeccompLearnError('states-unmergeable', `${file} was learned with other options than ${states[0].file}: ${differ.join(', ')}`);
   }
-  const l = new Learner({ selection: first.options.selection, trustAnySource: first.options.trustAnySource, noRuntimeBase: first.options.noRuntimeBase, detail: true, heads: true });
+  // a selection: taken here from states of every process (the same as theirs: nothing to take)
+  const want = fullSelection(opts.selection);
+  const none = (s: Selection) => s.comms.length === 0 && s.exes.length === 0 && s.pids.length === 0;
+  const select = !none(want) && optionsDiffer(first.options, { ...first.options, selection: want }).length > 0;
+  if (select) {
+    if (want.pids.length > 0) throw new SeccompLearnError('states-unmergeable', 'a merge of states selects processes by comm or exe, not by pid (learn with --pid instead)');
+    if (!none(first.options.selection)) throw new SeccompLearnError('states-unmergeable', `${states[0].file} was learned with a selection: a merge selects by --comm or --exe only among states learned without one`);
+    if (opts.open === true) throw new SeccompLearnError('states-unmergeable', 'a merged state keeps every process: it takes no selection');
+  }
+  const selection = select ? want : first.options.selection;
+  const l = new Learner({ selection, trustAnySource: first.options.trustAnySource, noRuntimeBase: first.options.noRuntimeBase, detail: true, heads: true });
   let overlap = 0;
   // each state's processes: those it left open, and its heads that ended (joined below)
   const parts: Array<ReturnType<Learner['lives']['takeAll']>> = [];
@@ -262,7 +345,7 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
   const ordered = [...states].sort((a, b) => byName(JSON.stringify(a.state.node) + a.file, JSON.stringify(b.state.node) + b.file));
   for (const { file, state } of ordered) {
     try {
-      overlap += load(l, state, false, file);
+      overlap += load(l, state, false, file, select);
       parts.push(l.lives.takeAll());
     } catch (err) {
       if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, err.message, { source: file }, { cause: err });

@@ -95,7 +95,7 @@ function logs(): Array<[string, string[]]> {
   return files.map(([name, f]) => [name, readFileSync(f, 'latin1').split('\n').filter((t) => t.length > 0)]);
 }
 
-/** The selections to try on a log: none, the first comm of a process that execs, the exe it execs. */
+/** The selections to try on a log: none, the first comm of a process that execs, the exe it execs, and the log's first comm and exe values. */
 function selections(lines: string[]): Array<Partial<Selection> | undefined> {
   const p = new Parser();
   const byPid = new Map<string, Array<{ comm: string | null; exe: string | null }>>();
@@ -114,12 +114,31 @@ function selections(lines: string[]): Array<Partial<Selection> | undefined> {
     if (last) out.push({ exes: [last] });
     break;
   }
+  const comms = new Set<string>();
+  const exes = new Set<string>();
+  for (const recs of byPid.values())
+    for (const r of recs) {
+      if (r.comm !== null && comms.size < 6) comms.add(r.comm);
+      if (r.exe !== null && exes.size < 6) exes.add(r.exe);
+    }
+  for (const c of comms) out.push({ comms: [c] });
+  for (const e of exes) out.push({ exes: [e] });
   return out;
+}
+
+/** The profile a selection of programs by the comm or exe they ended with writes (what merge --comm/--exe wrote before it selected processes). */
+function endedWith(l: Learner, s: Partial<Selection>): string {
+  const calls: Calls = new Map();
+  for (const g of l.programs()) if ((s.comms ?? []).some((c) => g.comms.has(c)) || (g.exe !== null && (s.exes ?? []).includes(g.exe))) for (const [abi, names] of g.calls) for (const n of names) addCall(calls, abi, n);
+  return JSON.stringify([...calls].map(([abi, names]) => [abi.name, [...names].sort()]).sort());
 }
 
 /** Cuts of each kind compared byte for byte (no record in two states), and cuts that put one record in two states. */
 const hits = new Map<Kind, number>();
 const overlapping = new Map<Kind, number>();
+/** Runs where a merge selected (--comm/--exe over states of every process), and those where the selected processes are not the programs that ended with the value. */
+let selectedRuns = 0;
+let selectedAcross = 0;
 
 describe('merge of states == one run over the parts, on every cut', () => {
   const all = logs();
@@ -160,6 +179,15 @@ describe('merge of states == one run over the parts, on every cut', () => {
           // (the copy a state holds of a record the state before also holds goes to its process there)
           expect([m.totals.records, m.totals.duplicates]).toEqual([o.totals.records, o.totals.duplicates]);
         }
+        if (selection === undefined) return;
+        // states of every process, the selection taken by the merge (merge --comm/--exe): the processes that logged the value, as one run selects them
+        const every = parts.map((part) => ({ file: `${part[0]}.json`, state: parseState(serialiseState(toState(learn([part], { detail: true, heads: true }), []))) }));
+        const picked = mergeStates(reverse ? every.reverse() : every, { selection });
+        expect(picked.learner.profile()).toEqual(one.profile());
+        expect(programCalls(picked.learner)).toBe(programCalls(one));
+        if (picked.overlap === 0) expect(JSON.stringify(buildReport(picked.learner), null, 2)).toBe(JSON.stringify(o, null, 2));
+        selectedRuns++;
+        if (endedWith(mergeStates(every).learner, selection) !== programCalls(one)) selectedAcross++;
       }),
       // more where records were printed out of order (one log of them)
       { numRuns: hard.get('reorder')!.length > 0 ? 30 : 6 },
@@ -173,6 +201,10 @@ describe('merge of states == one run over the parts, on every cut', () => {
     // (journalctl -o short: one run counts both lines too), the exception above where they do
     expect(hits.get('pair') ?? 0).toBeGreaterThan(0);
     expect(overlapping.get('pair') ?? 0).toBeGreaterThan(10);
+    // merges that selected, and among them some where a selected process ended as another program (python3 that execs busybox)
+    console.log(`merges that selected: ${selectedRuns}; where the processes that logged the value are not the programs that ended with it: ${selectedAcross}`);
+    expect(selectedRuns).toBeGreaterThan(100);
+    expect(selectedAcross).toBeGreaterThan(10);
   });
 });
 
@@ -217,5 +249,43 @@ describe('merge --report --json == report --json, through the CLI', () => {
     const folded = cli(['merge', first, `${p2}.json`]);
     expect(JSON.parse(folded.stdout).syscalls[0].names).toContain('getdents64');
     expect(folded.stdout).toBe(cli(['learn', '--no-progress', '--comm', 'logrun', p1, p2]).stdout);
+  });
+
+  it('merge --comm logrun of a state of every process (issue 20\'s example) writes what learn --comm logrun does: logrun\'s processes, whole, also after they exec uname or busybox', () => {
+    const dir = tmpDir();
+    const log = fixture('real/kmsg.log');
+    const state = join(dir, 'all.json');
+    expect(cli(['learn', '-q', '--state', state, log, '-o', join(dir, 'all-profile.json')]).code).toBe(0);
+    const one = cli(['learn', '--no-progress', '--comm', 'logrun', log]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toContain('learned 27 syscalls');
+    const merged = cli(['merge', state, '--comm', 'logrun']);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toContain('learned 27 syscalls');
+    expect(merged.stdout).toBe(one.stdout);
+    expect(cli(['merge', '--report', '--json', state, '--comm', 'logrun']).stdout).toBe(cli(['report', '--json', '--comm', 'logrun', log]).stdout);
+    // logrun's children exec uname and busybox, and logrun renames itself: none of its processes ended with the comm logrun,
+    // and the selection takes them all (what merge --comm selected before: the programs that ended with it, none)
+    const report = JSON.parse(cli(['report', '--json', '--comm', 'logrun', log]).stdout) as { processes: Array<{ name: string }> };
+    expect(report.processes.map((p) => p.name).sort()).toEqual(['busybox', 'logrun', 'uname']);
+    // by exe, and cut in 7 states of every process: the same as one run with the selection
+    const lines = readFileSync(log, 'latin1').split('\n').filter(Boolean);
+    const parts = Array.from({ length: 7 }, (_, i) => {
+      const f = join(dir, `part-${i}`);
+      writeFileSync(f, lines.slice(Math.floor((i * lines.length) / 7), Math.floor(((i + 1) * lines.length) / 7)).map((t) => t + '\n').join(''), 'latin1');
+      expect(cli(['learn', '-q', '--state', `${f}.json`, f]).code).toBe(0);
+      return f;
+    });
+    const exe = '/usr/bin/uname';
+    expect(cli(['merge', ...parts.map((f) => `${f}.json`).reverse(), '--exe', exe]).stdout).toBe(cli(['learn', '--no-progress', '--exe', exe, ...parts]).stdout);
+    expect(cli(['merge', '--report', '--json', ...parts.map((f) => `${f}.json`), '--comm', 'logrun']).stdout).toBe(cli(['report', '--json', '--comm', 'logrun', ...parts]).stdout);
+    // a merged state keeps every process: a selection is for what is written from it
+    expect(cli(['merge', '--format', 'state', state, '--comm', 'logrun']).code).toBe(2);
+    // states learned with another selection cannot give this one
+    const sel = join(dir, 'uname.json');
+    expect(cli(['learn', '-q', '--comm', 'uname', '--state', sel, log]).code).toBe(0);
+    const refused = cli(['merge', sel, '--comm', 'logrun']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('learned with a selection');
   });
 });

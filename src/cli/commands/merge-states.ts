@@ -2,7 +2,6 @@
 // (in any order: the same result) into one state, profiles or a report.
 import { SeccompLearnError } from '../../core/error.js';
 import { addCall, type Calls } from '../../learn/calls.js';
-import type { Learner } from '../../learn/learner.js';
 import type { Program } from '../../learn/lives.js';
 import { buildProfile } from '../../profile/model.js';
 import { findings } from '../../report/findings.js';
@@ -23,13 +22,6 @@ function load(file: string): { file: string; state: LearnState } {
   return { file, state: readStateFile(file, file, false)! };
 }
 
-/** The programs a --comm/--exe selection keeps (none given: all). */
-function selected(l: Learner, a: MergeArgs): Program[] {
-  const all = l.programs();
-  if (a.comm.length === 0 && a.exe.length === 0) return all;
-  return all.filter((g) => a.comm.some((c) => g.comms.has(c)) || (g.exe !== null && a.exe.includes(g.exe)));
-}
-
 /** Every call of `programs`, by ABI: what one profile of them allows. */
 function unionOf(programs: readonly Program[]): Calls {
   const calls: Calls = new Map();
@@ -41,6 +33,7 @@ function unionOf(programs: readonly Program[]): Calls {
 export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const inputs = a.profiles;
   if (a['include-unexercised'] && a.root === undefined) throw new SeccompLearnError('usage', '--include-unexercised goes with --root DIR (the file system the programs ran in, where their binaries are read)');
+  if (a.format === 'state' && (a.comm.length > 0 || a.exe.length > 0)) throw new SeccompLearnError('usage', '--format state keeps every process of the states: --comm and --exe select when a profile or report is written from it');
   if (a['include-unexercised'] && (a.report || a.format === 'state')) throw new SeccompLearnError('usage', `--include-unexercised is about profiles; --${a.report ? 'report' : 'format state'} writes none`);
   if (a.root !== undefined) checkRoot(a.root);
   const binaries = a.root === undefined ? undefined : new Binaries(a.root);
@@ -53,7 +46,7 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   const states = inputs.map(load);
   let merged;
   try {
-    merged = mergeStates(states, { open: a.format === 'state' });
+    merged = mergeStates(states, { open: a.format === 'state', selection: { comms: a.comm, exes: a.exe } });
   } catch (err) {
     if (err instanceof SeccompLearnError) throw err.withNote('; nothing was written');
     throw err;
@@ -62,13 +55,12 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   // a merged state keeps the processes still open, and each pid's first (merged again with later parts, they go on)
   const stateText = a.format === 'state' ? serialiseState(toState(learner, states.flatMap((s) => s.state.inputs))) : '';
   if (a.format === 'state') learner.finish();
-  const programs = selected(learner, a);
-  // what is written: the calls of the programs --comm/--exe keep (all: every selected process's)
+  // the processes --comm/--exe select (mergeStates took them, whole, as learn does), by program
+  const programs = learner.programs();
   const written = unionOf(programs);
   if (!a.quiet) {
     say(`seccomp-learn: merged ${states.length} ${states.length === 1 ? 'state' : 'states'} (${states.map((s) => s.state.node ?? 'no node').join(', ')})`);
-    // "learned N syscalls" counts what is written, as the profile and report do
-    summary(learner, findings(learner), say, a.comm.length > 0 || a.exe.length > 0 ? written : learner.union);
+    summary(learner, findings(learner), say);
     if (binaries && a.format !== 'state') {
       // one profile: what another program was seen to make is not added again
       rootSummary(unexercisedOf(programs.filter((g) => g.calls.size > 0), (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? written : undefined);
@@ -82,8 +74,6 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
   }
   if (a.report) {
     const r = buildReport(learner, false, undefined, binaries);
-    const keep = new Set(programs.map((g) => g.exe ?? g.name));
-    if (a.comm.length > 0 || a.exe.length > 0) r.processes = r.processes.filter((p) => keep.has(p.exe ?? p.name));
     const text = a.json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r, 80, false);
     if (a.output !== undefined) writeAtomic(a.output, text);
     else io.stdout.write(text);
