@@ -4,7 +4,7 @@
 // records of one source follow each other, so the last one asked for is kept.
 // Each source saves itself (its forgery checks, serials and journald's unpaired
 // lines) as its piece of a learn state, and loads back.
-import { joinGap, REORDER_HOLES, REORDER_SPAN, SerialState, type Gap, type SerialsJSON } from './gaps.js';
+import { joinGap, SerialState, type Gap, type SerialsJSON } from './gaps.js';
 import { JournalPairs, type PairJSON } from './pairing.js';
 import { ForgeryState, type ForgeryJSON, type PendingJSON } from './forgery.js';
 import { byName } from './saved.js';
@@ -99,7 +99,7 @@ export class SourceStates {
     if (src !== this.lastObserved) {
       if (!this.joining && src.lastSerial < 0 && src.serials.last < 0) {
         const p = this.latest.get(src.host);
-        if (p !== undefined && p.file !== src.file && p.serials.continues(serial)) src.serials = p.serials;
+        if (p !== undefined && p.file !== src.file && p.serials.continues(serial, time)) src.serials = p.serials;
       }
       this.latest.set(src.host, src);
       this.lastObserved = src;
@@ -165,85 +165,43 @@ export class SourceStates {
   }
 
   /**
-   * A merge, once every state is in: the serials of each machine's sources
-   * joined where one goes on from another (SerialState.continues: a log cut in
-   * parts, learned part by part, as one run over the parts in order reads
-   * them), else apart; each source then holds its own. Which part a part goes
-   * on from is found by its serials alone, not by the order of first serials:
-   * a part that holds a reboot starts high and ends low, and the part after it
-   * goes on from its low end. Each part goes on from one part at most, and at
-   * most one part goes on from each: the closest pairs first (the part read
-   * just before it in one run over the parts in order); a ring of parts that
-   * would each go on from another is cut at its lowest first serial. Then a
-   * chain of parts whose first serial goes on from where another chain ends, as
-   * joined (a late record read last fills the hole the parts before it left),
-   * goes on in it.
+   * A merge, once every state is in: the serials of each machine's sources, in
+   * the order they were read in, each going on from the serials of the one
+   * before it where they go on (SerialState.continues: a log cut in parts,
+   * learned part by part, as one run over the parts in order reads them), else
+   * apart; each source then holds its own. The order is that of the parts' first
+   * records' times where they lie more than a second apart (a part that holds a
+   * reboot starts high and ends low: the order of first serials would put the
+   * part after it before it), else of their first files' names (as the parts
+   * of one log are named: journald's two lines of one record, in parts, start
+   * at the same time and serial); parts without times, by their first serials.
    */
   joinSerials(): void {
-    const items = this.toJoin.splice(0).sort((a, b) => byName(a.host ?? '', b.host ?? '') || a.serials.first - b.serials.first || byName(a.files[0], b.files[0]));
-    type Item = (typeof items)[number];
-    const prev = new Map<Item, Item>();
-    const next = new Map<Item, Item>();
-    // per machine: the pairs (a, b) where b's first serial goes on from a's last
-    const byHost = new Map<string | null, Item[]>();
-    for (const it of items) if (it.serials.last >= 0) byHost.set(it.host, [...(byHost.get(it.host) ?? []), it]);
-    for (const group of byHost.values()) {
-      const byLast = [...group].sort((a, b) => a.serials.last - b.serials.last);
-      const pairs: Array<{ a: Item; b: Item; d: number; k: number }> = [];
-      for (const b of group) {
-        if (!b.serials.replayable) continue;
-        const x = b.serials.first;
-        // (only a part whose last serial is within reach of x can go on to it: continues())
-        let lo = 0;
-        let hi = byLast.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (byLast[mid].serials.last < x - REORDER_HOLES - 1) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo; i < byLast.length && byLast[i].serials.last < x + REORDER_SPAN; i++) {
-          const a = byLast[i];
-          if (a !== b && a.serials.continues(x) && !b.files.some((f) => a.files.includes(f))) pairs.push({ a, b, d: Math.abs(x - a.serials.last), k: pairs.length });
-        }
-      }
-      pairs.sort((p, q) => p.d - q.d || p.k - q.k);
-      for (const { a, b } of pairs) {
-        if (next.has(a) || prev.has(b)) continue;
-        next.set(a, b);
-        prev.set(b, a);
-      }
+    const toJoin = this.toJoin.splice(0);
+    // the parts' places in time: a new place where the first record's time is more than a second after the one before
+    const place = new Map<(typeof toJoin)[number], number>();
+    let [k, t] = [0, -Infinity];
+    for (const it of [...toJoin].filter((x) => x.serials.firstTime !== null).sort((a, b) => a.serials.firstTime! - b.serials.firstTime!)) {
+      if (it.serials.firstTime! > t + 1) k++;
+      t = it.serials.firstTime!;
+      place.set(it, k);
     }
-    const chains: Array<{ host: string | null; serials: SerialState; files: string[] }> = [];
-    const done = new Set<Item>();
-    const walk = (head: Item) => {
-      let chain: (typeof chains)[number] | null = null;
-      for (let it: Item | undefined = head; it !== undefined && !done.has(it); it = next.get(it)) {
-        done.add(it);
-        // (checked again on the serials joined so far: they end as the part before did, or go on past it)
-        const c = chain;
-        if (c !== null && c.serials.continues(it.serials.first) && !it.files.some((f) => c.files.includes(f))) {
-          c.serials.continueWith(it.serials);
-          c.files.push(...it.files);
-        } else chains.push((chain = { host: it.host, serials: it.serials, files: [...it.files] }));
-        for (const f of it.files) this.get(f, it.host).serials = chain!.serials;
+    const items = toJoin.sort((a, b) => byName(a.host ?? '', b.host ?? '') || (place.get(a) ?? 0) - (place.get(b) ?? 0) || (place.has(a) ? 0 : a.serials.first - b.serials.first) || byName(a.files[0], b.files[0]));
+    const chains: Array<{ host: string | null; serials: SerialState }> = [];
+    // per machine, the serials the one before in that order went on in
+    const before = new Map<string | null, SerialState>();
+    for (const it of items) {
+      let owner = it.serials;
+      if (it.serials.last >= 0) {
+        const c = before.get(it.host);
+        if (c !== undefined && it.serials.replayable && c.continues(it.serials.first, it.serials.firstTime) && !it.files.some((f) => c.files.includes(f))) {
+          c.continueWith(it.serials);
+          owner = c;
+        }
+        before.set(it.host, owner);
       }
-    };
-    for (const it of items) if (!prev.has(it)) walk(it);
-    // (a ring: every part in it goes on from another)
-    for (const it of items) if (!done.has(it)) walk(it);
-    // a chain whose first serial goes on from where another chain ended, as joined (a record printed late,
-    // read last, fills a hole the parts before it left open): it goes on in that chain, the closest first
-    for (const c of [...chains]) {
-      if (c.serials.last < 0 || !c.serials.replayable) continue;
-      let best: (typeof chains)[number] | null = null;
-      for (const a of chains)
-        if (a !== c && a.host === c.host && a.serials.last >= 0 && a.serials.continues(c.serials.first) && !c.files.some((f) => a.files.includes(f)))
-          if (best === null || Math.abs(c.serials.first - a.serials.last) < Math.abs(c.serials.first - best.serials.last)) best = a;
-      if (best === null) continue;
-      best.serials.continueWith(c.serials);
-      best.files.push(...c.files);
-      for (const f of c.files) this.get(f, c.host).serials = best.serials;
-      chains.splice(chains.indexOf(c), 1);
+      if (owner === it.serials) chains.push({ host: it.host, serials: owner });
+      for (const f of it.files) this.get(f, it.host).serials = owner;
     }
     this.held.push(...chains);
     this.joining = false;
