@@ -187,6 +187,85 @@ function readHeadInto(b: Buffer, start: number, end: number, out: Head & { kind:
   return out;
 }
 
+/** A stamp's numbers, as auditdOtherStamp reads them (an object of the caller's, rewritten by each read). */
+export interface StampNumbers {
+  /** SEC.FRAC as a number: the double Number() gives for its text. */
+  time: number;
+  serial: number;
+}
+
+const MSG_AUDIT_SP = lit(' msg=audit(');
+/** How far into a line (from `type=`) the envelope reader looks for ` msg=audit(` (parse/envelope.ts). */
+const AUDITD_MSG_WITHIN = 48;
+
+/**
+ * The stamp of a line of auditd's log that holds another record than
+ * seccomp's, read at its fixed place: `[node=NAME ]type=TYPE
+ * msg=audit(SEC.FRAC:SERIAL):`, TYPE of `A-Z 0-9 _` (not SECCOMP, 1326, nor
+ * auditd's own DAEMON_* and 12xx), at most 15 digits in the time and in the
+ * serial. True with its numbers in `out`: then the general path (the envelope
+ * reader, readHead, the event's mark) would read the line as a mark of
+ * format auditd with the same time and serial (test/parse/parse.test.ts
+ * compares them on every real line and on mutated ones). False for any other
+ * line, which is left to the general path: nothing here decides what it is.
+ * Most lines of an audit.log are such records, and their serials are all the
+ * learner needs of them (issue 23).
+ */
+export function auditdOtherStamp(b: Buffer, s: number, e: number, out: StampNumbers): boolean {
+  let i = s;
+  if (b[i] === NODE[0]) {
+    if (!has(b, i, e, NODE)) return false;
+    const sp = find(b, Ch.Space, i, e);
+    if (sp < 0) return false;
+    i = sp + 1;
+  }
+  if (!has(b, i, e, TYPE)) return false;
+  const t = i + TYPE.length;
+  // the envelope reader finds ` msg=audit(` only within its first bytes
+  const lim = Math.min(e, i + AUDITD_MSG_WITHIN);
+  let k = t;
+  for (; k < lim; k++) {
+    const c = b[k];
+    if (!((c >= Ch.UpperA && c <= Ch.UpperZ) || (c >= Ch.Zero && c <= Ch.Nine) || c === Ch.Underscore)) break;
+  }
+  const tl = k - t;
+  if (tl === 0 || !has(b, k, lim, MSG_AUDIT_SP)) return false;
+  if ((tl === 4 && (has(b, t, k, T1326) || has(b, t, k, T12))) || (tl === 7 && has(b, t, k, TSECCOMP)) || has(b, t, k, DAEMON)) return false;
+  // SEC.FRAC:SERIAL): in one pass, as decimalIn and intIn would read them
+  let j = k + MSG_AUDIT_SP.length;
+  const d0 = j;
+  let n = 0;
+  for (; j < e; j++) {
+    const c = b[j] - Ch.Zero;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+  }
+  const intDigits = j - d0;
+  if (intDigits === 0 || b[j] !== Ch.Dot || j >= e) return false;
+  const f0 = ++j;
+  let scale = 1;
+  for (; j < e; j++) {
+    const c = b[j] - Ch.Zero;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+    scale *= 10;
+  }
+  const fracDigits = j - f0;
+  if (fracDigits === 0 || intDigits + fracDigits > 15 || b[j] !== Ch.Colon || j >= e) return false;
+  const s0 = ++j;
+  let serial = 0;
+  for (; j < e; j++) {
+    const c = b[j] - Ch.Zero;
+    if (c < 0 || c > 9) break;
+    serial = serial * 10 + c;
+  }
+  // `): ` after it: not ausearch -i's `) : `
+  if (j === s0 || j - s0 > 15 || b[j] !== Ch.CloseParen || b[j + 1] !== Ch.Colon || j + 1 >= e) return false;
+  out.time = n / scale;
+  out.serial = serial;
+  return true;
+}
+
 function lossHead(b: Buffer, i: number, end: number): Head {
   // these follow an `audit: ` already skipped
   if (has(b, i, end, AUDIT_BACKLOG)) return { kind: 'loss', reason: 'backlog', count: null };
