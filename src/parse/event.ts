@@ -10,7 +10,7 @@
 import { Ch, decimalIn, findSeq, has, intIn, lit, text } from './bytes.js';
 import { EnvelopeReader, type Envelope, type LogFormat } from './envelope.js';
 import { readJsonLine, readJsonString, startsJson, type JsonMessage, type JsonRead } from './json.js';
-import { auditdOtherStamp, Fields, RecordReader, showSafely, type Head, type StampNumbers } from './record.js';
+import { auditdStamp, Fields, RecordReader, showSafely, type AuditdStamp, type Head } from './record.js';
 import { ACTIONS, blankEvent, blankMark, type Action, type AuditMark, type LineResult, type SeccompEvent, type Skip, type SkipCode } from './results.js';
 import { signalNumber } from './signals.js';
 import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from '../syscalls/index.js';
@@ -163,9 +163,13 @@ export class Parser {
   private read(b: Buffer, s: number, e: number, file: string, line: number, depth: number): LineResult {
     if (e > s && b[e - 1] === Ch.CR) e--;
     if (s >= e) return null;
-    // most lines of an audit.log: another record type, whose stamp is all that is
-    // read, at its fixed place (what the envelope and head below would read of it)
-    if (auditdOtherStamp(b, s, e, this.stamp)) return this.newMark(this.stamp.serial, this.stamp.time, true, file === this.ausearchFile ? 'ausearch' : 'auditd', null, null, file, line);
+    // a line of an audit.log, read at its fixed place (what the envelope and head
+    // below would read of it): of another record type (most lines), its stamp alone
+    const st = this.stamp;
+    if (auditdStamp(b, s, e, st)) {
+      if (!st.seccomp) return this.newMark(st.serial, st.time, true, file === this.ausearchFile ? 'ausearch' : 'auditd', null, null, file, line);
+      return this.fromHead(b, e, this.envelopes.auditdAt(s), this.records.auditdHead(st), file, line);
+    }
     if (startsJson(b, s, e)) return this.json(readJsonLine(b, s, e, depth === 0), file, line, depth);
     const env = this.envelopes.read(b, s, e);
     if (env !== null) {
@@ -360,8 +364,8 @@ export class Parser {
   }
 
   private readonly intoMark = blankMark();
-  /** What auditdOtherStamp read of the line. */
-  private readonly stamp: StampNumbers = { time: NaN, serial: -1 };
+  /** What auditdStamp read of the line. */
+  private readonly stamp: AuditdStamp = { seccomp: false, time: NaN, serial: -1, stamp: -1, stampEnd: -1, fields: -1 };
 
   private action(f: Fields): Action | null {
     if (f.code !== undefined && f.code !== null) return actionOf(f.code);
