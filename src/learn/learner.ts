@@ -609,7 +609,7 @@ export class Learner implements LineSink, ItemSink {
   /** The last audit serial read so far from `file`, per host its lines name (null: no host), by host. */
   lastSerials(file: string): Array<{ host: string | null; serial: number }> {
     const out: Array<{ host: string | null; serial: number }> = [];
-    for (const s of this.sources.all()) if (s.file === file && s.serials.last >= 0) out.push({ host: s.host, serial: s.serials.last });
+    for (const s of this.sources.all()) if (s.file === file && s.lastSerial >= 0) out.push({ host: s.host, serial: s.lastSerial });
     return out.sort((a, b) => ((a.host ?? '') < (b.host ?? '') ? -1 : (a.host ?? '') > (b.host ?? '') ? 1 : 0));
   }
 

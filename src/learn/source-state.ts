@@ -4,7 +4,7 @@
 // records of one source follow each other, so the last one asked for is kept.
 // Each source saves itself (its forgery checks, serials and journald's unpaired
 // lines) as its piece of a learn state, and loads back.
-import { joinGap, SerialState, GapChange, type Gap, type SerialsJSON } from './gaps.js';
+import { joinGap, SerialState, type Gap, type SerialsJSON } from './gaps.js';
 import { JournalPairs, type PairJSON } from './pairing.js';
 import { ForgeryState, type ForgeryJSON, type PendingJSON } from './forgery.js';
 import { byName } from './saved.js';
@@ -13,8 +13,11 @@ import { SeccompLearnError } from '../core/error.js';
 /** One source's state: its kernel lines so far (forgery checks), its serials (gaps), journald's unpaired lines. */
 export class SourceState {
   readonly forgery = new ForgeryState();
-  readonly serials = new SerialState();
+  /** Its serials: its own, or those of the source of its machine read before it, which it goes on (SourceStates.observeSerial). */
+  serials = new SerialState();
   readonly pairs = new JournalPairs();
+  /** The last audit serial read from this source (-1: none yet). */
+  lastSerial = -1;
 
   constructor(
     readonly file: string,
@@ -31,12 +34,25 @@ function labelOf(file: string, host: string | null): string {
   return host === null ? file : `${file} (host ${host})`;
 }
 
+/** The label of serials read from files of one machine: the files, in name order. */
+function chainLabel(s: SerialState, file: string, host: string | null): string {
+  return labelOf(s.files.length > 0 ? [...s.files].sort(byName).join(', ') : file, host);
+}
+
 /** The state of every source, by file and host, and the serial gaps they have. */
 export class SourceStates {
   private readonly byFile = new Map<string, Map<string | null, SourceState>>();
   private last: SourceState | null = null;
-  /** Serial gaps, by source label: each source's open gaps, and (after a merge) those of the merged states' sources. */
-  readonly gaps = new Map<string, Gap>();
+  /** Per host, the source that read a serial last: a new source whose first serial goes on from it goes on in its serials. */
+  private readonly latest = new Map<string | null, SourceState>();
+  private lastObserved: SourceState | null = null;
+  /** A merge: each state's serials, joined once all are in (joinSerials); a source's serials do not go on from another's until then. */
+  private readonly toJoin: Array<{ host: string | null; serials: SerialState; files: string[] }> = [];
+  private joining = false;
+  /** A merge: the serials joined, by machine (a source holds one of them; a log read by two states, both). */
+  private readonly held: Array<{ host: string | null; serials: SerialState }> = [];
+  /** A merge: sources met in an earlier state. */
+  private readonly met = new Set<SourceState>();
 
   /** The state of (file, host), made on first use. */
   get(file: string, host: string | null): SourceState {
@@ -54,18 +70,51 @@ export class SourceStates {
     for (const m of this.byFile.values()) yield* m.values();
   }
 
-  /** An audit serial read from `src` at file:line: its gaps open, grow, shrink or close (SerialState.observe). */
-  observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
-    const change = src.serials.observe(serial, time, file, line);
-    if (change === GapChange.Opened) this.gaps.set(src.label, src.serials.gap!);
-    else if (change === GapChange.Closed) this.gaps.delete(src.label);
+  /** Serial gaps, by source label (the files of serials that go on from one another, in name order): joined where one label is read twice. */
+  get gaps(): Map<string, Gap> {
+    const out = new Map<string, Gap>();
+    const done = new Set<SerialState>();
+    const add = (s: SerialState, file: string, host: string | null) => {
+      if (done.has(s)) return;
+      done.add(s);
+      const g = s.gap;
+      if (g === null) return;
+      const label = chainLabel(s, file, host);
+      const have = out.get(label);
+      if (have) joinGap(have, g);
+      else out.set(label, g);
+    };
+    for (const src of this.all()) add(src.serials, src.file, src.host);
+    for (const h of this.held) add(h.serials, '', h.host);
+    return [...out].sort(([a], [b]) => byName(a, b)).reduce((m, [k, v]) => m.set(k, v), new Map<string, Gap>());
   }
 
-  /** Every source as a state saves it (LearnState.sources), sorted by file and host. */
+  /**
+   * An audit serial read from `src` at file:line: its gaps open, grow, shrink or
+   * close (SerialState.observe). A source's first serial that goes on from the
+   * last one read from another file of its machine (SerialState.continues: a log
+   * rotated, a log read in parts) goes on in that file's serials.
+   */
+  observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
+    if (src !== this.lastObserved) {
+      if (!this.joining && src.lastSerial < 0 && src.serials.last < 0) {
+        const p = this.latest.get(src.host);
+        if (p !== undefined && p.file !== src.file && p.serials.continues(serial)) src.serials = p.serials;
+      }
+      this.latest.set(src.host, src);
+      this.lastObserved = src;
+    }
+    src.serials.observe(serial, time, file, line);
+    src.lastSerial = serial;
+  }
+
+  /** Every source as a state saves it (LearnState.sources), sorted by file and host; serials a source goes on in are saved with the first file's. */
   save(): SourceJSON[] {
     const out: SourceJSON[] = [];
     for (const s of this.all()) {
-      out.push({ file: s.file, host: s.host, forgery: s.forgery.save(), serials: s.serials.save(), pairs: s.pairs.save(), pending: s.forgery.savePending() });
+      const head = s.serials.files[0] ?? s.file;
+      const own = head === s.file;
+      out.push({ file: s.file, host: s.host, forgery: s.forgery.save(), serials: own ? s.serials.save() : null, serialsOf: own ? null : head, lastSerial: s.lastSerial, pairs: s.pairs.save(), pending: s.forgery.savePending() });
     }
     return out.sort((a, b) => byName(a.file, b.file) || byName(a.host ?? '', b.host ?? ''));
   }
@@ -75,11 +124,11 @@ export class SourceStates {
    * ones, with its kernel lines still waiting (judged by the next line of the
    * source, or by settling). `resume`: the same sources are read on, and their
    * serials and journald's unpaired lines are taken as they were. Otherwise (a
-   * merge of states) a source's own checks are over, and only its gaps join
-   * those of the same source in other states; but a source with lines still
-   * waiting, not met before, is taken whole, so that they go on from it.
-   * Throws a SeccompLearnError 'state-invalid' for a source given twice, or a piece this version cannot
-   * hold.
+   * merge of states) a source's own checks are over; its serials wait for
+   * joinSerials, once every state is in; a source with lines still waiting, not
+   * met before, takes journald's unpaired lines, so that they go on from it.
+   * Throws a SeccompLearnError 'state-invalid' for a source given twice, serials
+   * given with none or two files, or a piece this version cannot hold.
    */
   load(saved: readonly SourceJSON[], resume: boolean): void {
     const given = new Set<string>();
@@ -87,25 +136,61 @@ export class SourceStates {
       const key = JSON.stringify([j.file, j.host]);
       if (given.has(key)) throw new SeccompLearnError('state-invalid', `not a state this version wrote: the source ${labelOf(j.file, j.host)} is given twice`);
       given.add(key);
+      if ((j.serials === null) === (j.serialsOf === null)) throw new SeccompLearnError('state-invalid', `not a state this version wrote: the source ${labelOf(j.file, j.host)} has ${j.serials === null ? 'no serials' : 'its serials twice'}`);
+      if (j.serialsOf !== null && !saved.some((k) => k.file === j.serialsOf && k.host === j.host && k.serials !== null)) throw new SeccompLearnError('state-invalid', `not a state this version wrote: the source ${labelOf(j.file, j.host)} goes on in ${j.serialsOf}, which the state does not hold`);
     }
+    const loaded = new Map<string, SerialState>();
+    for (const j of saved) {
+      if (j.serials === null) continue;
+      const s = new SerialState();
+      s.load(j.serials);
+      loaded.set(JSON.stringify([j.file, j.host]), s);
+      if (!resume) this.toJoin.push({ host: j.host, serials: s, files: saved.filter((k) => k === j || (k.serialsOf === j.file && k.host === j.host)).map((k) => k.file) });
+    }
+    if (!resume) this.joining = true;
     for (const j of saved) {
       const src = this.get(j.file, j.host);
       src.forgery.load(j.forgery, j.pending, j.file);
-      if (!resume && (src.serials.last >= 0 || j.pending.length === 0)) {
-        const g = j.serials.gap;
-        if (g) {
-          const have = this.gaps.get(src.label);
-          if (have) joinGap(have, g);
-          else this.gaps.set(src.label, { ...g, first: { ...g.first } });
-          // the source holds its gaps too, so that a merged state saves them (merge --format state)
-          src.serials.gap ??= this.gaps.get(src.label)!;
-        }
+      // its serials (a merge: the lines still waiting, judged next, go on in them; joinSerials joins them)
+      src.serials = loaded.get(JSON.stringify([j.serialsOf ?? j.file, j.host]))!;
+      if (resume) {
+        src.lastSerial = j.lastSerial;
+        src.pairs.load(j.pairs);
         continue;
       }
-      src.serials.load(j.serials);
-      if (src.serials.gap) this.gaps.set(src.label, src.serials.gap);
-      src.pairs.load(j.pairs);
+      if (j.lastSerial > src.lastSerial) src.lastSerial = j.lastSerial;
+      if (!this.met.has(src) && j.pending.length > 0) src.pairs.load(j.pairs);
+      this.met.add(src);
     }
+  }
+
+  /**
+   * A merge, once every state is in: the serials of each machine's sources, in
+   * the order of their first serial, each going on from the serials of the one
+   * before it where they go on (SerialState.continues: a log cut in parts, learned
+   * part by part, as one run over the parts in order reads them), else apart;
+   * each source then holds its own.
+   */
+  joinSerials(): void {
+    const items = this.toJoin.splice(0).sort((a, b) => byName(a.host ?? '', b.host ?? '') || a.serials.first - b.serials.first || byName(a.files[0], b.files[0]));
+    const chains: Array<{ host: string | null; serials: SerialState }> = [];
+    // per machine, the serials the one before in that order went on in
+    const before = new Map<string | null, SerialState>();
+    for (const it of items) {
+      let owner = it.serials;
+      if (it.serials.last >= 0) {
+        const c = before.get(it.host);
+        if (c !== undefined && it.serials.replayable && c.continues(it.serials.first) && !it.files.some((f) => c.files.includes(f))) {
+          c.continueWith(it.serials);
+          owner = c;
+        }
+        before.set(it.host, owner);
+      }
+      if (owner === it.serials) chains.push({ host: it.host, serials: owner });
+      for (const f of it.files) this.get(f, it.host).serials = owner;
+    }
+    this.held.push(...chains);
+    this.joining = false;
   }
 }
 
@@ -116,7 +201,11 @@ export interface SourceJSON {
   host: string | null;
   /** The forgery checks: stamped lines learned, the last lines judged, the lines still waiting to be (learn/forgery.ts). */
   forgery: ForgeryJSON;
-  serials: SerialsJSON;
+  /** Its serials, or null when it goes on in those of the source of `serialsOf` (the same host): one of the two. */
+  serials: SerialsJSON | null;
+  serialsOf: string | null;
+  /** The last audit serial read from it (-1: none). */
+  lastSerial: number;
   pairs: { audit: PairJSON[]; kernel: PairJSON[] };
   /** Kernel lines not judged yet: they wait for the lines after them (learned, or not, by the next run or a merge). */
   pending: PendingJSON[];

@@ -41,7 +41,7 @@ import { STATE_SCHEMA_JSON } from './schema.js';
 
 
 /** The format's version: a state of another version is refused, never guessed at. */
-export const STATE_VERSION = 5;
+export const STATE_VERSION = 6;
 
 /** What was read of one input file, to read on from there (a file is known by device and inode, or by its first bytes). */
 export interface InputRecord {
@@ -352,6 +352,8 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
       throw err;
     }
   }
+  // the serials of a log's parts go on from one another, as in one run over the parts
+  l.sources.joinSerials();
   // a process a state left open goes on in the next part's state, as in one run over the parts
   l.joinParts(parts, opts.open === true);
   l.duplicates += overlap;

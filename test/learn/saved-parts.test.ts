@@ -109,7 +109,6 @@ const parsed = parseFiles;
 const real = (name: string) => fixture(`real/${name}`);
 const field = (name: string) => join(FIELD_CASES, name);
 const events = (files: string[]) => parsed(files).filter((r): r is SeccompEvent => r.kind === 'seccomp');
-const withSerial = (files: string[]) => parsed(files).filter((r): r is SeccompEvent | AuditMark => (r.kind === 'seccomp' || r.kind === 'mark') && r.trusted && r.serial !== null);
 /** Sorted entries of a map, copied: what a part holds, compared by value. */
 const entries = <V>(m: ReadonlyMap<unknown, V>) => structuredClone([...m].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)));
 
@@ -213,17 +212,41 @@ describe('each part of the Learner, saved and loaded, goes on as if it had never
   });
 
   it('serial gaps, with the holes late records may still fill', () => {
-    // records printed out of order (every field shows: holes filled late), then gaps that stay
-    for (const files of [[real('kmsg-reordered.log')], [real('syslog-ratelimited.log'), field('43-chestnut-lab-ausearch-m-seccomp-time-headers-serial-jumps.log')]]) {
-      const lines = withSerial(files);
+    // records printed out of order (every field shows: holes filled late), then gaps that stay, in the first serials and after
+    for (const files of [[real('kmsg-reordered.log')], [real('syslog-ratelimited.log'), field('43-chestnut-lab-ausearch-m-seccomp-time-headers-serial-jumps.log'), real('audisp-syslog-raw.log')]]) {
+      // (every serial, trusted or not: audisp's lines through syslog hold gaps far past the first serials)
+      const lines = parsed(files).filter((r): r is SeccompEvent | AuditMark => (r.kind === 'seccomp' || r.kind === 'mark') && r.serial !== null);
       checkPart<SerialState, ReturnType<SerialState['save']>>({
         fresh: () => new SerialState(),
         save: (s) => s.save(),
         load: loadInto(() => new SerialState(), (s, saved) => s.load(saved)),
-        steps: lines.map((x) => (s: SerialState) => [s.observe(x.serial!, x.time, x.file, x.line), structuredClone(s.gap)]),
-        look: (s) => structuredClone({ last: s.last, time: s.time, gap: s.gap, jumps: s.jumps }),
-        drops: files.length === 1 ? { last: (j) => ({ ...j, last: -1 }), time: (j) => ({ ...j, time: null }), gap: (j) => ({ ...j, gap: null }), jumps: (j) => ({ ...j, jumps: [] }) } : {},
-        cuts: spread(lines.length, 100),
+        // (the gaps before each serial too: what a part loaded holds before it reads on)
+        steps: lines.map((x) => (s: SerialState) => {
+          const before = structuredClone(s.gap);
+          s.observe(x.serial!, x.time, x.file, x.line);
+          return [before, structuredClone(s.gap)];
+        }),
+        // (what a state keeps for a merge shows in what it makes of the serials of a part read after it, and
+        // in what a part read before it makes of its serials: its first ones read again after that part's)
+        look: (s) => {
+          const next = new SerialState();
+          next.observe(s.last + 2, null, 'next', 1);
+          const after = new SerialState();
+          after.load(s.save());
+          after.continueWith(next);
+          const before = new SerialState();
+          if (s.first >= 0) {
+            before.observe(s.first - 2, null, 'before', 1);
+            before.continueWith(s);
+          }
+          return structuredClone({ last: s.last, time: s.time, gap: s.gap, jumps: s.jumps, after: after.gap, files: after.files, before: before.gap });
+        },
+        drops:
+          files.length === 1
+            ? { last: (j) => ({ ...j, last: -1 }), time: (j) => ({ ...j, time: null }), files: (j) => ({ ...j, files: [] }), jumps: (j) => ({ ...j, jumps: [] }) }
+            : { head: (j) => ({ ...j, head: null }), tail: (j) => ({ ...j, tail: null }), early: (j) => ({ ...j, early: [], settled: false }) },
+        // and inside every pair of records printed out of order
+        cuts: [...new Set([...spread(lines.length, 100), ...lines.flatMap((x, i) => (i > 0 && x.serial! < lines[i - 1].serial! ? [i] : []))])],
       });
     }
   });
@@ -299,7 +322,7 @@ describe('each part of the Learner, saved and loaded, goes on as if it had never
       drops: {
         file: (j) => j.map((x) => ({ ...x, file: `${x.file} (another)` })),
         host: (j) => j.map((x) => ({ ...x, host: null })),
-        serials: (j) => j.map((x) => ({ ...x, serials: { last: -1, time: null, gap: null, jumps: [] } })),
+        serials: (j) => j.map((x) => (x.serials === null ? x : { ...x, serials: new SerialState().save() })),
         pairs: (j) => j.map((x) => ({ ...x, pairs: { audit: [], kernel: [] } })),
       },
       cuts: spread(lines.length, 40),

@@ -78,6 +78,9 @@ function programCalls(l: Learner): string {
 
 const dirFiles = (dir: string, re = /\.log$/) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).map((f) => join(dir, f)) : []);
 
+/** The records the serial gaps say may be missing, in every source. */
+const missing = (l: Learner) => [...l.gaps.values()].reduce((n, g) => n + g.missing, 0);
+
 /** Every real log of the fixtures and field cases, and the bench's two busy logs (small). */
 function logs(): Array<[string, string[]]> {
   const dir = tmpDir();
@@ -135,6 +138,8 @@ function endedWith(l: Learner, s: Partial<Selection>): string {
 
 /** Cuts of each kind compared byte for byte (no record in two states), and cuts that put one record in two states. */
 const hits = new Map<Kind, number>();
+/** Cuts all inside records printed out of order, whose serial gaps were compared with the log's uncut. */
+let reorderOnly = 0;
 const overlapping = new Map<Kind, number>();
 /** Runs where a merge selected (--comm/--exe over states of every process), and those where the selected processes are not the programs that ended with the value. */
 let selectedRuns = 0;
@@ -147,6 +152,10 @@ describe('merge of states == one run over the parts, on every cut', () => {
   });
   it.each(all)('%s', (_name, lines) => {
     const hard = hardCuts(lines);
+    // the records the serials say are missing, in one run over the log uncut: cutting it inside records
+    // printed out of order makes no gap (the next part's first serials fill the holes the part before left)
+    const whole = learn([['whole', lines]], { detail: true });
+    whole.finish();
     const sels = selections(lines);
     // a hard place of each kind the log has, as often as anywhere at all
     const cut = fc.oneof(...[...hard.values()].filter((ks) => ks.length > 0).map((ks) => fc.constantFrom(...ks)), fc.integer({ min: 0, max: lines.length }));
@@ -161,6 +170,10 @@ describe('merge of states == one run over the parts, on every cut', () => {
         one.finish();
         const tally = overlap === 0 ? hits : overlapping;
         for (const [kind, ks] of hard) if (cuts.some((c) => ks.includes(c))) tally.set(kind, (tally.get(kind) ?? 0) + 1);
+        if (cuts.every((c) => hard.get('reorder')!.includes(c))) {
+          expect(missing(merged)).toBe(missing(whole));
+          reorderOnly++;
+        }
         expect(merged.profile()).toEqual(one.profile());
         expect(programCalls(merged)).toBe(programCalls(one));
         const [m, o] = [buildReport(merged), buildReport(one)];
@@ -197,6 +210,7 @@ describe('merge of states == one run over the parts, on every cut', () => {
     console.log(`cuts compared byte for byte, by kind: ${JSON.stringify(Object.fromEntries(hits))}; with a record in two states: ${JSON.stringify(Object.fromEntries(overlapping))}`);
     // the cuts were hard ones too: inside lives that exec, inside records out of order, between journald's two lines, at the ends
     for (const kind of ['exec', 'reorder', 'ends'] as const) expect(hits.get(kind) ?? 0, kind).toBeGreaterThan(10);
+    expect(reorderOnly).toBeGreaterThan(5);
     // between journald's two lines of one record: byte for byte where its lines give no serial to know it by
     // (journalctl -o short: one run counts both lines too), the exception above where they do
     expect(hits.get('pair') ?? 0).toBeGreaterThan(0);
@@ -209,6 +223,33 @@ describe('merge of states == one run over the parts, on every cut', () => {
 });
 
 describe('merge --report --json == report --json, through the CLI', () => {
+  it('a log cut inside records the kernel printed out of order: no serial gap at the cut, in one run over the parts or in a merge, as in the log uncut', () => {
+    const dir = tmpDir();
+    const log = fixture('real/kmsg-reordered.log');
+    const lines = readFileSync(log, 'latin1').split('\n').filter(Boolean);
+    const serial = (t: string) => Number(/audit\(\d+\.\d+:(\d+)\)/.exec(t)?.[1] ?? NaN);
+    // the first record printed after one with a higher serial: the cut goes just before it
+    const at = lines.findIndex((t, i) => i > 0 && serial(t) < serial(lines[i - 1]));
+    expect(at).toBeGreaterThan(0);
+    const [p1, p2] = [join(dir, 'kmsg.1'), join(dir, 'kmsg.2')];
+    writeFileSync(p1, lines.slice(0, at).map((t) => t + '\n').join(''), 'latin1');
+    writeFileSync(p2, lines.slice(at).map((t) => t + '\n').join(''), 'latin1');
+    const kinds = (json: string) => (JSON.parse(json) as { findings: Array<{ kind: string }> }).findings.map((f) => f.kind);
+    expect(kinds(cli(['report', '--json', log]).stdout)).not.toContain('serial-gap');
+    expect(kinds(cli(['report', '--json', p1, p2]).stdout)).not.toContain('serial-gap');
+    for (const f of [p1, p2]) expect(cli(['learn', '-q', '--state', `${f}.json`, f]).code).toBe(0);
+    const merged = cli(['merge', '--report', '--json', `${p2}.json`, `${p1}.json`]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(kinds(merged.stdout)).not.toContain('serial-gap');
+    expect(merged.stdout).toBe(cli(['report', '--json', p1, p2]).stdout);
+    // a hole that no later record fills stays a gap, across the cut too: the second part without its first record
+    writeFileSync(p2, lines.slice(at + 1).map((t) => t + '\n').join(''), 'latin1');
+    const gap = JSON.parse(cli(['report', '--json', p1, p2]).stdout) as { findings: Array<{ kind: string; detail: string }> };
+    // (the kernel printed N+1, then N: the jump from the serial before them to N+1 has N as its hole)
+    expect(serial(lines[at])).toBe(serial(lines[at - 1]) - 1);
+    expect(gap.findings.filter((f) => f.kind === 'serial-gap').map((f) => f.detail)).toEqual([`up to 1 audit record may be missing (serial ${serial(lines[at]) - 1} then ${serial(lines[at - 1])})`]);
+  });
+
   it('a log of processes that exec another program, cut in 7 (split -n l/7), selected by the comm before the exec: the profile and the report are one run\'s', () => {
     const dir = tmpDir();
     const lines = readFileSync(fixture('real/kmsg.log'), 'latin1').split('\n').filter(Boolean);
