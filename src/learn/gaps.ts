@@ -153,14 +153,21 @@ export class SerialState {
   head: Finals | null = null;
   tail: Finals | null = null;
   first = -1;
-  /** The serials read in the window, as observe() took them; null once past it (or when too many). */
-  early: Array<[number, number | null, string, number]> | null = [];
+  /** The serials read in the window, as observe() took them; null once past it (or when too many, or not kept). */
+  early: Array<[number, number | null, string, number]> | null;
   /** The window's serials were all kept (`early` holds them all). */
-  private earlyWhole = true;
+  private earlyWhole: boolean;
   private earlyKept: Array<[number, number | null, string, number]> = [];
-  settled = false;
+  settled: boolean;
   /** The files read, in reading order. */
   files: string[] = [];
+
+  /** `keepWindow`: keep the first SERIAL_WINDOW serials (for a state: a merge reads them again, continueWith); without, none is kept. */
+  constructor(keepWindow = true) {
+    this.early = keepWindow ? [] : null;
+    this.earlyWhole = keepWindow;
+    this.settled = !keepWindow;
+  }
 
   /** The gaps so far (null: none): the final ones and the jumps still open. */
   get gap(): Gap | null {

@@ -134,7 +134,7 @@ export class Learner implements LineSink, ItemSink {
   /** Records counted, by comm (or exe): see `seen`. */
   readonly labels = new LabelCounts();
   /** Each source's forgery checks, serials and gaps, and journald's unpaired lines. */
-  readonly sources = new SourceStates();
+  readonly sources: SourceStates;
   /** The records read so far, to know one read twice. */
   readonly window = new RecordWindow();
   /** The processes open now, and the programs of those that ended. */
@@ -148,6 +148,8 @@ export class Learner implements LineSink, ItemSink {
 
   constructor(private readonly opts: LearnOptions = {}) {
     this.node = opts.node ?? null;
+    // (for a state: each source's first serials, which a merge reads again after the part before)
+    this.sources = new SourceStates(opts.heads === true);
     this.selection = fullSelection(opts.selection);
     this.comms = new Set(this.selection.comms.map(truncateComm));
     this.exes = new Set(this.selection.exes);

@@ -14,7 +14,7 @@ import { SeccompLearnError } from '../core/error.js';
 export class SourceState {
   readonly forgery = new ForgeryState();
   /** Its serials: its own, or those of the source of its machine read before it, which it goes on (SourceStates.observeSerial). */
-  serials = new SerialState();
+  serials: SerialState;
   readonly pairs = new JournalPairs();
   /** The last audit serial read from this source (-1: none yet). */
   lastSerial = -1;
@@ -22,7 +22,10 @@ export class SourceState {
   constructor(
     readonly file: string,
     readonly host: string | null,
-  ) {}
+    keepWindow = true,
+  ) {
+    this.serials = new SerialState(keepWindow);
+  }
 
   /** `file` or `file (host h)`, for messages. */
   get label(): string {
@@ -54,6 +57,9 @@ export class SourceStates {
   /** A merge: sources met in an earlier state. */
   private readonly met = new Set<SourceState>();
 
+  /** `keepWindows`: each source keeps its first serials (SerialState.early), for a state a merge joins to the part before; without, it keeps none. */
+  constructor(private readonly keepWindows = true) {}
+
   /** The state of (file, host), made on first use. */
   get(file: string, host: string | null): SourceState {
     const l = this.last;
@@ -61,7 +67,7 @@ export class SourceStates {
     let m = this.byFile.get(file);
     if (!m) this.byFile.set(file, (m = new Map<string | null, SourceState>()));
     let s = m.get(host);
-    if (!s) m.set(host, (s = new SourceState(file, host)));
+    if (!s) m.set(host, (s = new SourceState(file, host, this.keepWindows)));
     this.last = s;
     return s;
   }
@@ -114,7 +120,7 @@ export class SourceStates {
     for (const s of this.all()) {
       const head = s.serials.files[0] ?? s.file;
       const own = head === s.file;
-      out.push({ file: s.file, host: s.host, forgery: s.forgery.save(), serials: own ? s.serials.save() : null, serialsOf: own ? null : head, lastSerial: s.lastSerial, pairs: s.pairs.save(), pending: s.forgery.savePending() });
+      out.push({ file: s.file, host: s.host, forgery: s.forgery.save(), serials: own ? s.serials.save() : null, serialsOf: own ? null : head, lastSerial: s.lastSerial, latest: this.latest.get(s.host) === s, pairs: s.pairs.save(), pending: s.forgery.savePending() });
     }
     return out.sort((a, b) => byName(a.file, b.file) || byName(a.host ?? '', b.host ?? ''));
   }
@@ -155,6 +161,8 @@ export class SourceStates {
       src.serials = loaded.get(JSON.stringify([j.serialsOf ?? j.file, j.host]))!;
       if (resume) {
         src.lastSerial = j.lastSerial;
+        // the next file read goes on from it, as in one run
+        if (j.latest) this.latest.set(j.host, src);
         src.pairs.load(j.pairs);
         continue;
       }
@@ -205,6 +213,10 @@ export class SourceStates {
     }
     this.held.push(...chains);
     this.joining = false;
+    // a merged state read on (learn --state): the next file goes on from the last file of each machine's last serials
+    this.latest.clear();
+    this.lastObserved = null;
+    for (const [host, c] of before) if (c.files.length > 0) this.latest.set(host, this.get(c.files[c.files.length - 1], host));
   }
 }
 
@@ -220,6 +232,8 @@ export interface SourceJSON {
   serialsOf: string | null;
   /** The last audit serial read from it (-1: none). */
   lastSerial: number;
+  /** The source of its machine that read a serial last: a source read next whose first serial goes on from it goes on in its serials. */
+  latest: boolean;
   pairs: { audit: PairJSON[]; kernel: PairJSON[] };
   /** Kernel lines not judged yet: they wait for the lines after them (learned, or not, by the next run or a merge). */
   pending: PendingJSON[];

@@ -241,6 +241,11 @@ export class EnvelopeReader {
     return o;
   }
 
+  /** auditd's log, the record at `body` (what read() gives for a line record.ts's auditdStamp read). */
+  auditdAt(body: number): Envelope {
+    return this.set('auditd', true, body, null, null, null, null, NaN, false);
+  }
+
   /** A bare message or an unknown prefix: untrusted, the record at `body`. */
   other(format: LogFormat, body: number, tag: string | null, tagPid: number | null): Envelope {
     return this.set(format, false, body, null, tag, tagPid, null, NaN, false);

@@ -8,9 +8,9 @@
 // this parser does not know is still read, and reported as not trusted.
 // Pure: no I/O, no exceptions; its caches live in the Parser that reads.
 import { Ch, decimalIn, findSeq, has, intIn, lit, text } from './bytes.js';
-import { EnvelopeReader, type Envelope } from './envelope.js';
+import { EnvelopeReader, type Envelope, type LogFormat } from './envelope.js';
 import { readJsonLine, readJsonString, startsJson, type JsonMessage, type JsonRead } from './json.js';
-import { Fields, RecordReader, showSafely, type Head } from './record.js';
+import { auditdStamp, Fields, RecordReader, showSafely, type AuditdStamp, type Head } from './record.js';
 import { ACTIONS, blankEvent, blankMark, type Action, type AuditMark, type LineResult, type SeccompEvent, type Skip, type SkipCode } from './results.js';
 import { signalNumber } from './signals.js';
 import { abiOf, archFromAudit, archFromToken, findArch, nameOf, numberOf, type Arch } from '../syscalls/index.js';
@@ -163,6 +163,13 @@ export class Parser {
   private read(b: Buffer, s: number, e: number, file: string, line: number, depth: number): LineResult {
     if (e > s && b[e - 1] === Ch.CR) e--;
     if (s >= e) return null;
+    // a line of an audit.log, read at its fixed place (what the envelope and head
+    // below would read of it): of another record type (most lines), its stamp alone
+    const st = this.stamp;
+    if (auditdStamp(b, s, e, st)) {
+      if (!st.seccomp) return this.newMark(st.serial, st.time, true, file === this.ausearchFile ? 'ausearch' : 'auditd', null, null, file, line);
+      return this.fromHead(b, e, this.envelopes.auditdAt(s), this.records.auditdHead(st), file, line);
+    }
     if (startsJson(b, s, e)) return this.json(readJsonLine(b, s, e, depth === 0), file, line, depth);
     const env = this.envelopes.read(b, s, e);
     if (env !== null) {
@@ -251,16 +258,7 @@ export class Parser {
     if (r === null) {
       // journald's audit transport: another record type (`SYSCALL arch=...`): its serial counts for gaps
       if (!m.auditTransport || m.serial === null) return null;
-      const mark = this.into === null ? blankMark() : this.intoMark;
-      mark.serial = m.serial;
-      mark.time = null;
-      mark.trusted = m.vouched;
-      mark.format = m.format;
-      mark.host = m.host;
-      mark.printk = null;
-      mark.file = file;
-      mark.line = line;
-      return mark;
+      return this.newMark(m.serial, null, m.vouched, m.format, m.host, null, file, line);
     }
     switch (r.kind) {
       case 'seccomp':
@@ -348,21 +346,26 @@ export class Parser {
     const colon = lastColon(b, s, e);
     const serial = colon > 0 ? intIn(b, colon + 1, e) : null;
     if (serial === null) return null;
-    const time = decimalIn(b, s, colon, true);
-    // parseInto: the parser's own, rewritten (most lines of an audit.log are other records; bench: one object each)
+    return this.newMark(serial, decimalIn(b, s, colon, true), env.trusted, env.format, env.host, env.printk, file, line);
+  }
+
+  /** A mark: under parseInto, the parser's own, rewritten (most lines of an audit.log are other records; bench: one object each). */
+  private newMark(serial: number, time: number | null, trusted: boolean, format: LogFormat, host: string | null, printk: number | null, file: string, line: number): AuditMark {
     const m = this.into === null ? blankMark() : this.intoMark;
     m.serial = serial;
     m.time = time;
-    m.trusted = env.trusted;
-    m.format = env.format;
-    m.host = env.host;
-    m.printk = env.printk;
+    m.trusted = trusted;
+    m.format = format;
+    m.host = host;
+    m.printk = printk;
     m.file = file;
     m.line = line;
     return m;
   }
 
   private readonly intoMark = blankMark();
+  /** What auditdStamp read of the line. */
+  private readonly stamp: AuditdStamp = { seccomp: false, time: NaN, serial: -1, stamp: -1, stampEnd: -1, fields: -1 };
 
   private action(f: Fields): Action | null {
     if (f.code !== undefined && f.code !== null) return actionOf(f.code);

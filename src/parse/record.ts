@@ -187,6 +187,97 @@ function readHeadInto(b: Buffer, start: number, end: number, out: Head & { kind:
   return out;
 }
 
+/** What auditdStamp read of a line (an object of the caller's, rewritten by each read). Positions are byte indexes into the line's buffer, as in Head. */
+export interface AuditdStamp {
+  /** A seccomp record (type SECCOMP or 1326); otherwise another record type. */
+  seccomp: boolean;
+  /** SEC.FRAC as a number: the double Number() gives for its text. */
+  time: number;
+  serial: number;
+  /** What stood inside `audit(...)`. */
+  stamp: number;
+  stampEnd: number;
+  /** Where the record's key=value fields start (after `): `). */
+  fields: number;
+}
+
+const MSG_AUDIT_SP = lit(' msg=audit(');
+/** How far into a line (from `type=`) the envelope reader looks for ` msg=audit(` (parse/envelope.ts). */
+const AUDITD_MSG_WITHIN = 48;
+
+/**
+ * A line of auditd's log read at its fixed place: `[node=NAME ]type=TYPE
+ * msg=audit(SEC.FRAC:SERIAL): `, TYPE of `A-Z 0-9 _` (not auditd's own
+ * DAEMON_* and 12xx), at most 15 digits in the time and in the serial. True
+ * with what it read in `out`: then the general path (the envelope reader and
+ * readHead) reads the line as a trusted `auditd` line whose head has the same
+ * stamp, time, serial and fields (test/parse/parse.test.ts compares them on
+ * every real line and on mutated ones). False for any other line, which is
+ * left to the general path: nothing here decides what it is. Every line of an
+ * audit.log is such a record, two thirds of them another type than seccomp's,
+ * of which the learner needs the serial alone (issue 23).
+ */
+export function auditdStamp(b: Buffer, s: number, e: number, out: AuditdStamp): boolean {
+  let i = s;
+  if (b[i] === NODE[0]) {
+    if (!has(b, i, e, NODE)) return false;
+    const sp = find(b, Ch.Space, i, e);
+    if (sp < 0) return false;
+    i = sp + 1;
+  }
+  if (!has(b, i, e, TYPE)) return false;
+  const t = i + TYPE.length;
+  // the envelope reader finds ` msg=audit(` only within its first bytes
+  const lim = Math.min(e, i + AUDITD_MSG_WITHIN);
+  let k = t;
+  for (; k < lim; k++) {
+    const c = b[k];
+    if (!((c >= Ch.UpperA && c <= Ch.UpperZ) || (c >= Ch.Zero && c <= Ch.Nine) || c === Ch.Underscore)) break;
+  }
+  const tl = k - t;
+  if (tl === 0 || !has(b, k, lim, MSG_AUDIT_SP)) return false;
+  const seccomp = (tl === 4 && has(b, t, k, T1326)) || (tl === 7 && has(b, t, k, TSECCOMP));
+  if (!seccomp && ((tl === 4 && has(b, t, k, T12)) || has(b, t, k, DAEMON))) return false;
+  // SEC.FRAC:SERIAL): in one pass, as decimalIn and intIn would read them
+  let j = k + MSG_AUDIT_SP.length;
+  const d0 = j;
+  let n = 0;
+  for (; j < e; j++) {
+    const c = b[j] - Ch.Zero;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+  }
+  const intDigits = j - d0;
+  if (intDigits === 0 || b[j] !== Ch.Dot || j >= e) return false;
+  const f0 = ++j;
+  let scale = 1;
+  for (; j < e; j++) {
+    const c = b[j] - Ch.Zero;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+    scale *= 10;
+  }
+  const fracDigits = j - f0;
+  if (fracDigits === 0 || intDigits + fracDigits > 15 || b[j] !== Ch.Colon || j >= e) return false;
+  const s0 = ++j;
+  let serial = 0;
+  for (; j < e; j++) {
+    const c = b[j] - Ch.Zero;
+    if (c < 0 || c > 9) break;
+    serial = serial * 10 + c;
+  }
+  // `): ` after it (not ausearch -i's `) : `); another record's fields are not read, and may be none
+  if (j === s0 || j - s0 > 15 || b[j] !== Ch.CloseParen || b[j + 1] !== Ch.Colon || j + 1 >= e) return false;
+  if (seccomp && (b[j + 2] !== Ch.Space || j + 2 >= e)) return false;
+  out.seccomp = seccomp;
+  out.time = n / scale;
+  out.serial = serial;
+  out.stamp = d0;
+  out.stampEnd = j;
+  out.fields = j + 3;
+  return true;
+}
+
 function lossHead(b: Buffer, i: number, end: number): Head {
   // these follow an `audit: ` already skipped
   if (has(b, i, end, AUDIT_BACKLOG)) return { kind: 'loss', reason: 'backlog', count: null };
@@ -362,6 +453,18 @@ export class RecordReader {
   /** The head at `start` (see Head). A seccomp head is valid until the next call. */
   readHead(b: Buffer, start: number, end: number): Head {
     return readHeadInto(b, start, end, this.head);
+  }
+
+  /** The head of a seccomp record auditdStamp read (what readHead gives for the same line), valid until the next call. */
+  auditdHead(st: AuditdStamp): Head {
+    const h = this.head;
+    h.stamp = st.stamp;
+    h.stampEnd = st.stampEnd;
+    h.fields = st.fields;
+    h.time = st.time;
+    h.serial = st.serial;
+    h.interpreted = false;
+    return h;
   }
 
   /**

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Learner, LineSplitter, Parser, parseLine, type LineResult, type SeccompEvent } from '../../src/index.js';
 import { EnvelopeReader } from '../../src/parse/envelope.js';
-import { MARKERS } from '../../src/parse/event.js';
-import { RecordReader } from '../../src/parse/record.js';
+import { blankEvent, MARKERS } from '../../src/parse/event.js';
+import { auditdStamp, RecordReader, type AuditdStamp } from '../../src/parse/record.js';
 
 const isEvent = (r: LineResult): r is SeccompEvent => r?.kind === 'seccomp';
 /** The envelope a line begins with (a copy), or null. */
@@ -13,7 +14,7 @@ const detectEnvelope = (line: string) => {
   const e = new EnvelopeReader().read(b, 0, b.length);
   return e && { ...e };
 };
-import { fixture, readFixture } from '../helpers.js';
+import { FIELD_CASES, fixture, readFixture } from '../helpers.js';
 
 function lines(name: string): string[] {
   return readFixture(name).split('\n').filter((l) => l.length > 0);
@@ -486,6 +487,147 @@ describe("the kernel's order, read in one pass", () => {
       }),
       { numRuns: 30000 },
     );
+  });
+});
+
+describe("auditd's lines, read at their fixed place", () => {
+  const files = [
+    ...['real', 'published'].flatMap((d) => readdirSync(fixture(d)).filter((f) => statSync(fixture(`${d}/${f}`)).isFile()).map((f) => fixture(`${d}/${f}`))),
+    ...(existsSync(FIELD_CASES) ? readdirSync(FIELD_CASES).filter((f) => f.endsWith('.log')).map((f) => join(FIELD_CASES, f)) : []),
+  ];
+  const all = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.length > 0));
+  const blank = (): AuditdStamp => ({ seccomp: false, time: NaN, serial: -1, stamp: -1, stampEnd: -1, fields: -1 });
+
+  /**
+   * What the general path reads of a line: the envelope, the head, and for
+   * another record, the mark's numbers from the stamp's text (Number(), not the
+   * parser's readers).
+   */
+  function general(b: Buffer): object | null {
+    const env = new EnvelopeReader().read(b, 0, b.length);
+    if (env === null || env.format !== 'auditd' || !env.trusted || env.body !== 0) return null;
+    const head = new RecordReader().readHead(b, env.body, b.length);
+    if (head.kind === 'seccomp') return { seccomp: true, time: head.time, serial: head.serial, stamp: head.stamp, stampEnd: head.stampEnd, fields: head.fields, interpreted: head.interpreted };
+    if (head.kind !== 'other' || head.stamp < 0) return null;
+    const stamp = b.toString('latin1', head.stamp, head.stampEnd);
+    const colon = stamp.lastIndexOf(':');
+    return { seccomp: false, serial: Number(stamp.slice(colon + 1)), time: Number(stamp.slice(0, colon)) };
+  }
+
+  /** Checks one line; true when the fixed place read it. */
+  function same(line: string): boolean {
+    const b = Buffer.from(line, 'utf8');
+    const st = blank();
+    const fast = auditdStamp(b, 0, b.length, st);
+    const p = new Parser().parse(b, 0, b.length, 'f', 1);
+    if (!fast) return false;
+    if (st.seccomp) {
+      expect(general(b), line).toEqual({ seccomp: true, time: st.time, serial: st.serial, stamp: st.stamp, stampEnd: st.stampEnd, fields: st.fields, interpreted: false });
+      // the same line after a space goes the general way (past a wrapper), to the same result
+      expect(p, line).toEqual(new Parser().parseText(` ${line}`, 'f', 1));
+    } else {
+      expect(general(b), line).toEqual({ seccomp: false, serial: st.serial, time: st.time });
+      expect(p, line).toEqual({ kind: 'mark', serial: st.serial, time: st.time, trusted: true, format: 'auditd', host: null, printk: null, file: 'f', line: 1 });
+    }
+    return true;
+  }
+
+  it('reads what the general path reads on every real line (fixtures and field cases): every line of its shape, and no other', () => {
+    let read = 0;
+    let seccomp = 0;
+    let shaped = 0;
+    for (const line of all) {
+      if (same(line)) {
+        read++;
+        if (/type=(SECCOMP|1326) /.test(line)) seccomp++;
+      }
+      if (/^(node=\S+ )?type=(?!DAEMON_)[A-Z0-9_]+ msg=audit\(\d+\.\d+:\d+\): /.test(line)) shaped++;
+    }
+    expect(read).toBe(shaped);
+    // seccomp records, and SYSCALL, PROCTITLE, ANOM_ABEND, of auditd's RAW and ENRICHED logs
+    expect(seccomp).toBeGreaterThan(300);
+    expect(read - seccomp).toBeGreaterThanOrEqual(15);
+    // with node= (auditd's name_format) too
+    expect(all.filter((l) => l.startsWith('node=') && same(l)).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('leaves to the general path every line it does not read whole: auditd\'s own records, ausearch -i, odd stamps', () => {
+    const out = blank();
+    const no = [
+      'type=UNKNOWN[1326] msg=audit(1764391230.123:42): auid=1 uid=0 gid=0 ses=1 pid=5 comm="a" exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000',
+      'type=SECCOMP msg=audit(1764391230.123:42):auid=1 pid=5',
+      'type=1326 msg=audit(1764391230.123:42):',
+      'type=DAEMON_START msg=audit(1764391230.123:42): op=start',
+      'type=1200 msg=audit(1764391230.123:42): op=start',
+      'type=SYSCALL msg=audit(11/29/2026 02:43:01.134:2094) : arch=x86_64',
+      'type=SECCOMP msg=audit(1764391230.123:42) : auid=1',
+      'type=SYSCALL msg=audit(1764391230:42): arch=c000003e',
+      'type=SYSCALL msg=audit(1764391230.123:): arch=c000003e',
+      'type=SYSCALL msg=audit(1764391230.1234567890:42): arch=c000003e',
+      'type=SYSCALL msg=audit(1764391230.123:1234567890123456): arch=c000003e',
+      'type=SYSCALL msg=audit(1764391230.123:42)',
+      'type=UNKNOWN[1334] msg=audit(1764391230.123:42): x=1',
+      'type=A_VERY_LONG_RECORD_TYPE_NAME_XXXXXXXXX msg=audit(1764391230.123:42): x=1',
+      'type=SYSCALL  msg=audit(1764391230.123:42): arch=c000003e',
+      'node=x type=SYSCALL',
+      'audit: type=1300 audit(1764391230.123:42): arch=c000003e',
+    ];
+    for (const l of no) {
+      const b = Buffer.from(l);
+      expect(auditdStamp(b, 0, b.length, out), l).toBe(false);
+    }
+    // nothing read past the line's end: the same bytes cut at every place, with the rest of a chunk after them
+    // (another record needs its `):`, a seccomp record its `): ` before its fields)
+    for (const [line, shortest] of [
+      ['type=SYSCALL msg=audit(1764391230.123:42): arch=c000003e', 'type=SYSCALL msg=audit(1764391230.123:42):'],
+      ['type=SECCOMP msg=audit(1764391230.123:42): auid=1', 'type=SECCOMP msg=audit(1764391230.123:42): '],
+    ]) {
+      const chunk = Buffer.from(`${line}\ntype=SYSCALL msg=audit(1764391230.123:43): x`);
+      for (let e = 0; e < line.length; e++) expect(auditdStamp(chunk, 0, e, out), line.slice(0, e)).toBe(e >= shortest.length);
+    }
+  });
+
+  // every real auditd line, retyped to the record types real logs hold (seccomp's too), then cut, spliced and mutated
+  const seeds = all.filter((l) => /^(node=\S+ )?type=\S+ msg=audit\(/.test(l));
+  const types = [...new Set(seeds.map((l) => /type=(\S+)/.exec(l)![1])), 'SYSCALL', 'PROCTITLE', 'PATH', 'CWD', 'EXECVE', 'AVC', 'USER_START', 'CRED_DISP', 'NETFILTER_CFG', 'BPF', '1300', '1327', '1400'];
+  const retype = (l: string, t: string) => l.replace(/type=\S+/, `type=${t}`);
+
+  it('reads what the general path reads on real lines retyped, cut, spliced and mutated', () => {
+    expect(seeds.length).toBeGreaterThan(500);
+    const junk = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom(' ', ':', ')', '(', '.', '0', '9', ' : ', ': ', 'node=a ', 'type=', ' msg=audit(', 'SECCOMP', '1326', 'DAEMON_', '12', '\r', '\x1d', 'é'));
+    let read = 0;
+    let seccomp = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.constantFrom(...types), fc.boolean(), fc.nat(), fc.nat(60), junk, fc.constantFrom('as is', 'cut', 'insert', 'replace'), (l0, t, keep, a, n, j, how) => {
+        const l = keep ? l0 : retype(l0, t);
+        const i = a % (l.length + 1);
+        const text = how === 'as is' ? l : how === 'cut' ? l.slice(0, i) : how === 'insert' ? l.slice(0, i) + j + l.slice(i) : l.slice(0, i) + j + l.slice(i + n);
+        if (same(text)) {
+          read++;
+          if (/type=(SECCOMP|1326) /.test(text)) seccomp++;
+        }
+      }),
+      { numRuns: 20000 },
+    );
+    expect(read).toBeGreaterThan(5000);
+    expect(seccomp).toBeGreaterThan(1000);
+  });
+
+  it('under parseInto, gives one mark of the parser\'s, rewritten line by line, each with its own serial', () => {
+    const parser = new Parser();
+    const event = blankEvent();
+    let first: LineResult = null;
+    let n = 0;
+    for (const l0 of seeds) {
+      const b = Buffer.from(retype(l0, 'SYSCALL'));
+      const r = parser.parseInto(b, 0, b.length, 'a.log', 1, event);
+      if (r?.kind !== 'mark') continue;
+      first ??= r;
+      expect(r).toBe(first);
+      expect(general(b)).toEqual({ seccomp: false, serial: r.serial, time: r.time });
+      n++;
+    }
+    expect(n).toBeGreaterThan(500);
   });
 });
 
