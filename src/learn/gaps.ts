@@ -44,6 +44,13 @@ const MAX_JUMPS = 64;
  * again after the state of the part before (SerialState.continueWith).
  */
 export const SERIAL_WINDOW = 2 * (REORDER_SPAN + REORDER_HOLES + 1);
+/**
+ * The kernel takes a record's time and serial together, so a log that goes on
+ * from another starts no earlier than the other ended: its first record may be
+ * this many seconds earlier at most (a clock set back a little), else it is
+ * another machine's log whose serials happen to be close.
+ */
+export const CONTINUE_SLACK = 60;
 /** At most this many serials are kept of a source's first SERIAL_WINDOW (repeats are not kept). */
 const MAX_EARLY = 4096;
 /** A gap's place in reading order: epoch (counting restarts) * 2^32 + the serial before it. */
@@ -169,13 +176,25 @@ export class SerialState {
     return f && { gaps: f.gaps, missing: f.missing, from: f.from, to: f.to, first: f.first };
   }
 
-  /** Whether a source whose first serial is `serial` goes on from this one: the next serials, or a hole this one left. */
-  continues(serial: number): boolean {
+  /**
+   * Whether a source whose first serial is `serial`, of audit time `time`
+   * (seconds since the epoch; null: unknown), goes on from this one: the next
+   * serials, or a hole this one left, at a time no more than CONTINUE_SLACK
+   * before the serials around it (a log of another machine whose serials
+   * happen to be close, from another time, does not).
+   */
+  continues(serial: number, time: number | null = null): boolean {
     if (this.last < 0) return false;
-    if (serial >= this.last) return serial <= this.last + REORDER_HOLES + 1;
+    const after = (t: number | null) => time === null || t === null || time >= t - CONTINUE_SLACK;
+    if (serial >= this.last) return serial <= this.last + REORDER_HOLES + 1 && after(this.time);
     if (this.last - serial >= REORDER_SPAN) return false;
-    for (const j of this.jumps) if (j.holes.includes(serial)) return true;
+    for (const j of this.jumps) if (j.holes.includes(serial)) return after(j.from) && (time === null || j.to === null || time <= j.to + CONTINUE_SLACK);
     return false;
+  }
+
+  /** The audit time of the first serial (null: unknown, or its window not kept). */
+  get firstTime(): number | null {
+    return this.window()[0]?.[1] ?? null;
   }
 
   /** A serial read at file:line: opens, grows, shrinks or closes the source's gaps. */

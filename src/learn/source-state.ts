@@ -105,7 +105,7 @@ export class SourceStates {
     if (src !== this.lastObserved) {
       if (!this.joining && src.lastSerial < 0 && src.serials.last < 0) {
         const p = this.latest.get(src.host);
-        if (p !== undefined && p.file !== src.file && p.serials.continues(serial)) src.serials = p.serials;
+        if (p !== undefined && p.file !== src.file && p.serials.continues(serial, time)) src.serials = p.serials;
       }
       this.latest.set(src.host, src);
       this.lastObserved = src;
@@ -174,13 +174,27 @@ export class SourceStates {
 
   /**
    * A merge, once every state is in: the serials of each machine's sources, in
-   * the order of their first serial, each going on from the serials of the one
-   * before it where they go on (SerialState.continues: a log cut in parts, learned
-   * part by part, as one run over the parts in order reads them), else apart;
-   * each source then holds its own.
+   * the order they were read in, each going on from the serials of the one
+   * before it where they go on (SerialState.continues: a log cut in parts,
+   * learned part by part, as one run over the parts in order reads them), else
+   * apart; each source then holds its own. The order is that of the parts' first
+   * records' times where they lie more than a second apart (a part that holds a
+   * reboot starts high and ends low: the order of first serials would put the
+   * part after it before it), else of their first files' names (as the parts
+   * of one log are named: journald's two lines of one record, in parts, start
+   * at the same time and serial); parts without times, by their first serials.
    */
   joinSerials(): void {
-    const items = this.toJoin.splice(0).sort((a, b) => byName(a.host ?? '', b.host ?? '') || a.serials.first - b.serials.first || byName(a.files[0], b.files[0]));
+    const toJoin = this.toJoin.splice(0);
+    // the parts' places in time: a new place where the first record's time is more than a second after the one before
+    const place = new Map<(typeof toJoin)[number], number>();
+    let [k, t] = [0, -Infinity];
+    for (const it of [...toJoin].filter((x) => x.serials.firstTime !== null).sort((a, b) => a.serials.firstTime! - b.serials.firstTime!)) {
+      if (it.serials.firstTime! > t + 1) k++;
+      t = it.serials.firstTime!;
+      place.set(it, k);
+    }
+    const items = toJoin.sort((a, b) => byName(a.host ?? '', b.host ?? '') || (place.get(a) ?? 0) - (place.get(b) ?? 0) || (place.has(a) ? 0 : a.serials.first - b.serials.first) || byName(a.files[0], b.files[0]));
     const chains: Array<{ host: string | null; serials: SerialState }> = [];
     // per machine, the serials the one before in that order went on in
     const before = new Map<string | null, SerialState>();
@@ -188,7 +202,7 @@ export class SourceStates {
       let owner = it.serials;
       if (it.serials.last >= 0) {
         const c = before.get(it.host);
-        if (c !== undefined && it.serials.replayable && c.continues(it.serials.first) && !it.files.some((f) => c.files.includes(f))) {
+        if (c !== undefined && it.serials.replayable && c.continues(it.serials.first, it.serials.firstTime) && !it.files.some((f) => c.files.includes(f))) {
           c.continueWith(it.serials);
           owner = c;
         }

@@ -265,6 +265,57 @@ describe('merge --report --json == report --json, through the CLI', () => {
     expect(gap.findings.filter((f) => f.kind === 'serial-gap').map((f) => f.detail)).toEqual([`up to 1 audit record may be missing (serial ${serial(lines[at]) - 1} then ${serial(lines[at - 1])})`]);
   });
 
+  it('a log across a reboot, cut after it: the part after goes on from the low end of the part before (the parts in the order of their first records\' times, not of their first serials), in a merge as in one run', () => {
+    const dir = tmpDir();
+    // one machine's kernel log across a reboot: serials 623521-623820, then from 3340 again (kmsg-reordered.log, its
+    // audit times a day back, so that it comes before: then kmsg.log)
+    const kmsg = readFileSync(fixture('real/kmsg.log'), 'latin1').split('\n').filter(Boolean);
+    const before = readFileSync(fixture('real/kmsg-reordered.log'), 'latin1')
+      .split('\n')
+      .filter(Boolean)
+      .map((t) => t.replace(/audit\((\d+)\./, (_m, s: string) => `audit(${Number(s) - 86400}.`));
+    const time = (t: string) => Number(/audit\((\d+\.\d+):/.exec(t)?.[1] ?? NaN);
+    expect(time(before[before.length - 1])).toBeLessThan(time(kmsg.find((t) => time(t) > 0)!));
+    const serial = (t: string) => Number(/audit\(\d+\.\d+:(\d+)\)/.exec(t)?.[1] ?? NaN);
+    expect(serial(before[before.length - 1]) - serial(kmsg.find((t) => serial(t) > 0)!)).toBeGreaterThan(5000);
+    // cut in two after the reboot, the record at the cut lost: the first part starts high and ends low
+    const at = 100;
+    expect(serial(kmsg[at + 1]) - serial(kmsg[at - 1])).toBe(2);
+    const [p1, p2] = [join(dir, 'kern.log.1'), join(dir, 'kern.log')];
+    writeFileSync(p1, [...before, ...kmsg.slice(0, at)].map((t) => t + '\n').join(''), 'latin1');
+    writeFileSync(p2, kmsg.slice(at + 1).map((t) => t + '\n').join(''), 'latin1');
+    const one = cli(['report', '--json', p1, p2]);
+    const gaps = (json: string) => (JSON.parse(json) as { findings: Array<{ kind: string; detail: string }> }).findings.filter((f) => f.kind === 'serial-gap').map((f) => f.detail);
+    expect(gaps(one.stdout)).toEqual([`up to 1 audit record may be missing (serial ${serial(kmsg[at - 1])} then ${serial(kmsg[at + 1])})`]);
+    for (const f of [p1, p2]) expect(cli(['learn', '-q', '--state', `${f}.json`, f]).code).toBe(0);
+    const merged = cli(['merge', '--report', '--json', `${p2}.json`, `${p1}.json`]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toBe(one.stdout);
+    // and the warning names both files (in name order), as one run's does
+    const warning = (stderr: string) => /may be missing from ([^(]*)/.exec(stderr)?.[1];
+    expect(warning(cli(['learn', '-o', join(dir, 'o.json'), p1, p2]).stderr)).toBe(`${p2}, ${p1} `);
+    expect(warning(cli(['merge', '-o', join(dir, 'm.json'), `${p1}.json`, `${p2}.json`]).stderr)).toBe(`${p2}, ${p1} `);
+  });
+
+  it('two machines\' logs without host names whose serials happen to be close, from other times, do not go on from one another: no serial gap between them, in one run or a merge', () => {
+    const dir = tmpDir();
+    // a Debian dmesg of 2025 ending at serial 54, and a grep of another machine's audit.log of 2023 at serial 78
+    const [a, b] = [join(FIELD_CASES, '10-debian-dmesg-H-fr-locale.log'), join(FIELD_CASES, '05-firedancer766-grep-n-enriched-gs-lost.log')];
+    const gaps = (json: string) => (JSON.parse(json) as { findings: Array<{ kind: string; detail: string }> }).findings.filter((f) => f.kind === 'serial-gap').map((f) => f.detail);
+    for (const f of [a, b]) expect(gaps(cli(['report', '--json', f]).stdout)).toEqual([]);
+    const one = cli(['report', '--json', a, b]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(gaps(one.stdout)).toEqual([]);
+    const states = [a, b].map((f, i) => {
+      const s = join(dir, `${i}.json`);
+      expect(cli(['learn', '-q', '--state', s, f]).code).toBe(0);
+      return s;
+    });
+    const merged = cli(['merge', '--report', '--json', ...states]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(gaps(merged.stdout)).toEqual([]);
+  });
+
   it('a log of processes that exec another program, cut in 7 (split -n l/7), selected by the comm before the exec: the profile and the report are one run\'s', () => {
     const dir = tmpDir();
     const lines = readFileSync(fixture('real/kmsg.log'), 'latin1').split('\n').filter(Boolean);
