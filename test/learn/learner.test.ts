@@ -88,6 +88,32 @@ describe('learning', () => {
     expect(l.names()).toEqual(['exit_group', 'futex', 'read', 'write']);
   });
 
+  it('a record printed after the exit_group that ended its process is still that process\'s: no new process, no other program', () => {
+    // kmsg.log's processes run logrun, which execs busybox: its execve is logged under comm="logrun", and the
+    // life ends as busybox. The kernel may print a record late (kmsg-reordered.log): the execve after the exit_group.
+    const lines = readFixture('real/kmsg.log').split('\n').filter(Boolean);
+    const pidOf = (t: string) => /\bpid=(\d+)/.exec(t)?.[1];
+    const exec = lines.findIndex((t, i) => /comm="logrun"/.test(t) && / syscall=59 /.test(t) && lines.slice(i + 1).some((u) => pidOf(u) === pidOf(t) && /comm="busybox"/.test(u)));
+    expect(exec).toBeGreaterThanOrEqual(0);
+    const pid = pidOf(lines[exec]);
+    const exit = lines.findIndex((t, i) => i > exec && pidOf(t) === pid && / syscall=231 /.test(t));
+    expect(exit).toBeGreaterThan(exec);
+    const late = [...lines.slice(0, exec), ...lines.slice(exec + 1, exit + 1), lines[exec], ...lines.slice(exit + 1)];
+    const learn = (ls: string[]) => {
+      const l = new Learner({ detail: true });
+      const s = new LineSplitter('kmsg.log', l);
+      s.push(Buffer.from(ls.join('\n') + '\n', 'latin1'));
+      s.end();
+      l.finish();
+      return l;
+    };
+    const programs = (l: Learner) => Object.fromEntries(l.programs().map((g) => [g.name, [...g.calls.values()].flatMap((n) => [...n]).sort()]));
+    const [inOrder, printedLate] = [learn(lines), learn(late)];
+    expect(programs(printedLate)).toEqual(programs(inOrder));
+    expect(programs(printedLate).logrun).not.toContain('execve');
+    expect(printedLate.records).toBe(inOrder.records);
+  });
+
   it('tracks a bounded number of processes, and keeps what evicted selected ones did', () => {
     const l = new Learner({ noRuntimeBase: true });
     for (let pid = 1; pid <= 70_000; pid++) l.event(ev(pid, 'w', pid === 1 ? 'read' : 'write', pid === 1 ? 0 : 1));
