@@ -333,7 +333,8 @@ export class Learner implements LineSink, ItemSink {
   private accept(src: SourceState, e: SeccompEvent): void {
     // every source's serials, duplicates included: each source has its own gaps
     // (not ausearch's: it prints only the record types asked for, and the others leave gaps)
-    if (e.trusted && e.serial !== null && this.everyType(e.format, e.file)) this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
+    // (a file of auditd's SECCOMP lines alone, `ausearch -m SECCOMP --raw`, has none either: SerialState.onlySeccomp)
+    if (e.trusted && e.serial !== null && this.everyType(e.format, e.file)) this.sources.observeSerial(src, e.serial, e.time, e.file, e.line, e.format === 'auditd');
     const host = e.host ?? this.node;
     const machine = this.window.machine(host);
     if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
