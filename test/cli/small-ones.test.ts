@@ -79,3 +79,18 @@ describe('journald JSON', () => {
     expect([l.records, l.duplicates]).toEqual([whole.records, whole.duplicates]);
   });
 });
+
+describe('an action that cannot be read', () => {
+  it('a record whose code= cannot be read is said in the report\'s first line, not counted as allowed or denied', () => {
+    const dir = tmpDir();
+    const f = join(dir, 'cut.log');
+    // a real kill record, its code= cut short by a viewer's ellipsis; and the same record closed by a parenthesis
+    const kill = KMSG.find((l) => l.endsWith(' code=0x80000000'))!;
+    const msg = kill.slice(kill.indexOf(';') + 1);
+    writeFileSync(f, `${msg.replace(/code=0x80000000$/, 'code=0x8...')}\n`);
+    const r = cli(['report', '--trust-any-source', f]);
+    expect(r.stdout).toMatch(/^1 process, 1 distinct syscall, 0 denied calls, 1 call of unknown action$/m);
+    writeFileSync(f, `(${msg})\n`);
+    expect(cli(['report', '--trust-any-source', f]).stdout).toMatch(/^1 process, 1 distinct syscall, 1 denied call$/m);
+  });
+});

@@ -692,6 +692,54 @@ describe('numbers read in place', () => {
   });
 });
 
+describe('code= in markup or prose', () => {
+  // the kernel lines of a real i386 recording (KILL_PROCESS, ERRNO and LOG records), their messages as pages quote them
+  const messages = lines('real/dmesg-i386.log')
+    .filter((l) => l.includes(' code=0x'))
+    .map((l) => l.slice(l.indexOf('audit: type=1326')));
+  const wraps: Array<[string, string]> = [
+    ['(', ')'],
+    ['', '.'],
+    ['', ','],
+    ["'", "'"],
+    ['"', '"'],
+    ['[', ']'],
+    ['<pre>', '</pre>'],
+    ['<code>', '</code>'],
+    ['**', '**.'],
+    ['`', '`;'],
+    ['', ':'],
+    ['', '!'],
+    ['', ')</p>'],
+  ];
+
+  it('reads the action from the hex digits up to the markup or punctuation that closes the quote', () => {
+    const actions = new Set<string | null>();
+    for (const m of messages) {
+      const plain = parseLine(m, 't', 1);
+      expect(isEvent(plain) && plain.action, m).toBeTruthy();
+      actions.add(isEvent(plain) ? plain.action : null);
+      for (const [open, close] of wraps) {
+        const r = parseLine(`${open}${m}${close}`, 't', 1);
+        expect(isEvent(r), `${open}...${close}`).toBe(true);
+        expect([(r as SeccompEvent).action, (r as SeccompEvent).nr, (r as SeccompEvent).sig], `${open}...${close}`).toEqual([(plain as SeccompEvent).action, (plain as SeccompEvent).nr, (plain as SeccompEvent).sig]);
+      }
+    }
+    // the recording has kills, denials and logs: each kind of value is read through the markup
+    expect(actions).toEqual(new Set(['KILL_PROCESS', 'ERRNO', 'LOG']));
+  });
+
+  it('reads no action from a value cut short (an ellipsis) or glued to lowercase text: said unknown, never another action', () => {
+    for (const m of messages) {
+      const cut = m.replace(/code=0x([0-9a-f])[0-9a-f]*$/, 'code=0x$1');
+      for (const tail of ['...', '\u2026', 'abc', 'g', '..']) {
+        const r = parseLine(`${cut}${tail}`, 't', 1);
+        expect(isEvent(r) && r.action, `${cut}${tail}`).toBe(null);
+      }
+    }
+  });
+});
+
 describe('hex read in place', () => {
   it('is what parseInt(text, 16) reads for 1 to 8 hex digits, or null: never a partial parse', async () => {
     const { hexIn, hexEnd } = await import('../../src/parse/bytes.js');
