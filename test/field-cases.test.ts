@@ -1,10 +1,10 @@
 // The field cases (../shared/field-cases/): lines from public bug reports and docs,
 // each read as its README says. They are examples of kinds; test/parse/log-formats.test.ts
 // holds the kinds (every prefix, every locale) on the project's real fixtures.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, FIELD_CASES, IN_CI } from './helpers.js';
+import { cli, FIELD_CASES, IN_CI, tmpDir } from './helpers.js';
 
 const here = existsSync(join(FIELD_CASES, 'README.md'));
 if (!here && !IN_CI) console.warn(`skipping the field cases: ${FIELD_CASES} is not beside the repository`);
@@ -198,5 +198,28 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     const t = cli(['--trust-any-source', file('41')]);
     expect(t.stderr).toMatch(/without arch=/);
     expect(t.stderr).toMatch(/no readable code=/);
+  });
+
+  it("41, in the enricher's current klog form (unquoted keys: `pid=234142 syscallID=39`): read as the older form is, the missing arch said as the enricher's", () => {
+    // the published line rewritten as the operator's current release prints it: the message first, keys bare, the same values
+    const old = readFileSync(file('41'), 'utf8').split('\n').find((l) => l.includes('log-enricher'))!;
+    const head = old.slice(0, old.indexOf('log-enricher '));
+    const kv = [...old.matchAll(/"(\w+)"=("(?:[^"\\]|\\.)*"|[^ "]+)/g)].filter((m) => m[1] !== 'msg');
+    const current = `${head}"audit" logger="log-enricher" ${kv.map((m) => `${m[1]}=${m[2]}`).join(' ')}`;
+    expect(current).toMatch(/ pid=234142 .*syscallID=39 syscallName="getpid" timestamp="1670509555\.860:9822782" type="seccomp"$/);
+    const dir = tmpDir();
+    const f = join(dir, 'spo-current.log');
+    writeFileSync(f, `${current}\n`);
+    const evs = cli(['parse', f]).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(evs.map(pick)).toEqual([[234142, null, 'getpid', 39, null, null]]);
+    expect(evs[0]).toMatchObject({ format: 'spo-enricher', trusted: false, serial: 9822782, time: 1670509555.86, exe: '/usr/local/bin/redis-server' });
+    const r = cli([f]);
+    expect(r.stderr).toMatch(/1 record in spo-enricher lines was not learned .*no arch= and no action/);
+    expect(r.stderr).not.toMatch(/no seccomp records/);
+    // taken anyway: a number with no architecture, said as the enricher's lack, not an old kernel's
+    const t = cli(['--trust-any-source', f]);
+    expect(t.stderr).toMatch(/without arch=/);
+    expect(t.stderr).toMatch(/log-enricher/);
+    expect(t.stderr).not.toMatch(/kernel before 3\.16/);
   });
 });

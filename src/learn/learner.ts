@@ -383,8 +383,8 @@ export class Learner implements LineSink, ItemSink {
     }
     const abi = e.arch;
     if (abi === null) {
-      if (life.matched && counted) keepCount(this.noArch, e, NO_ARCH);
-      else if (counted) keepCount(pendingOf(life).noArch, e, NO_ARCH);
+      if (life.matched && counted) keepCount(this.noArch, e, noArchWhy(e));
+      else if (counted) keepCount(pendingOf(life).noArch, e, noArchWhy(e));
     } else if (e.syscall === null) {
       const key = `${abi.name} ${e.nr}`;
       if (!life.unnamed.has(key)) {
@@ -451,7 +451,7 @@ export class Learner implements LineSink, ItemSink {
     }
     if (!counted) return;
     life.ownUsed++;
-    if (e.arch === null) keepCount(ownOf(life).noArch, e, NO_ARCH);
+    if (e.arch === null) keepCount(ownOf(life).noArch, e, noArchWhy(e));
     else countDenial(ownOf(life).denied, e);
   }
 
@@ -661,6 +661,13 @@ export class Learner implements LineSink, ItemSink {
 }
 
 const NO_ARCH = 'no arch=: the syscall number cannot be named';
+/** What the Security Profiles Operator's log-enricher leaves out (its line names the node's call, on an arch it does not give). */
+export const NO_ARCH_ENRICHER = "no arch=: the Security Profiles Operator's log-enricher does not give it, and a syscall's number or name is not one without its architecture";
+
+/** Why a record has no architecture: an old kernel's record, or a tool's line that leaves it out. */
+function noArchWhy(e: SeccompEvent): string {
+  return e.format === 'spo-enricher' ? NO_ARCH_ENRICHER : NO_ARCH;
+}
 
 /** What a life not selected yet would have counted (Life.pending), made on first use. */
 function pendingOf(life: Life): Pending {

@@ -95,9 +95,14 @@ const SNAPPY_LOG = lit('Log: auid=');
 const TIME_ARROW = lit('time->');
 const SNAPPY_SYSCALL = / (-?\d{1,10})\([a-z0-9_]{1,40}\)(?= )/;
 const ENRICHER = lit('log-enricher');
-const ENRICHER_SECCOMP = lit('"type"="seccomp"');
-/** klog's `"key"=value` pairs (a value quoted with JSON's escapes, or a bare word). */
-const KLOG_PAIR = /"(\w+)"=("(?:[^"\\]|\\.)*"|[^ "]+)/g;
+/** The enricher's record type, in either klog form: `"type"="seccomp"` (older), `type="seccomp"` (current). */
+const ENRICHER_SECCOMP = lit('="seccomp"');
+/**
+ * klog's key=value pairs: `"key"=value` (klog before v2.80's structured form) or
+ * `key=value` (current: the enricher's `pid=3723190 syscallID=39`); a value
+ * quoted with JSON's escapes, or a bare word.
+ */
+const KLOG_PAIR = /(?<![\w"])"?(\w+)"?=("(?:[^"\\]|\\.)*"|[^ "]+)/g;
 const STAMP = /^(\d{1,12}\.\d{1,6}):(\d{1,15})$/;
 
 function skip(code: SkipCode, message: string): Skip {
@@ -544,6 +549,7 @@ export class Parser {
   private enricher(t: string, file: string, line: number): LineResult {
     const kv = new Map<string, string>();
     for (const m of t.matchAll(KLOG_PAIR)) kv.set(m[1], m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : m[2]);
+    if (kv.get('type') !== 'seccomp') return null;
     const f = new Fields();
     const pid = kv.get('pid');
     const nr = kv.get('syscallID');

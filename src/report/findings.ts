@@ -4,7 +4,7 @@
 // Learner's counts, used by the stderr summary, `report` (text and --json) and
 // `--strict`; the README's table of finding kinds is tested against FINDING_KINDS.
 import { formatInfo } from '../parse/envelope.js';
-import type { Learner } from '../learn/learner.js';
+import { NO_ARCH_ENRICHER, type Learner } from '../learn/learner.js';
 import { SUSPICIONS } from '../learn/forgery.js';
 import { TABLE_KERNEL_VERSION } from '../syscalls/index.js';
 
@@ -131,7 +131,10 @@ export function findings(l: Learner): Finding[] {
   }
   if (l.noArch.count > 0) {
     const ex = l.noArch.examples[0];
-    add('no-arch', l.noArch.count, ex, 'records without arch= (kernel before 3.16)', `warning: ${plural(l.noArch.count, 'record')} without arch= (kernel before 3.16, first at ${ex.file}:${ex.line}): their syscalls cannot be named and are not in the profile`);
+    // an old kernel's records, or a tool's lines that leave arch= out (its examples say which)
+    const tool = l.noArch.examples.every((x) => x.message === NO_ARCH_ENRICHER);
+    const why = tool ? "the Security Profiles Operator's log-enricher does not give it" : l.noArch.examples.some((x) => x.message === NO_ARCH_ENRICHER) ? "kernel before 3.16, or the Security Profiles Operator's log-enricher, which does not give it" : 'kernel before 3.16';
+    add('no-arch', l.noArch.count, ex, `records without arch= (${why})`, `warning: ${plural(l.noArch.count, 'record')} without arch= (${why}, first at ${ex.file}:${ex.line}): their syscalls cannot be named on one architecture and are not in the profile`);
   }
   for (const [format, c] of sorted(l.untrusted)) {
     const ex = c.examples[0];
