@@ -222,4 +222,26 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     expect(t.stderr).toMatch(/log-enricher/);
     expect(t.stderr).not.toMatch(/kernel before 3\.16/);
   });
+
+  it('39, its Log: lines wrapped by a 120-column terminal: each record counted as incomplete, naming snappy-debug; never "no seccomp records"', () => {
+    const text = readFileSync(file('39'), 'utf8');
+    // what a terminal 120 columns wide shows when the output is copied: each long line cut into 120-byte rows
+    const wrapped = text
+      .split('\n')
+      .flatMap((l) => (l.length <= 120 ? [l] : Array.from({ length: Math.ceil(l.length / 120) }, (_, i) => l.slice(i * 120, (i + 1) * 120))))
+      .join('\n');
+    const dir = tmpDir();
+    const f = join(dir, 'snappy-wrapped.log');
+    writeFileSync(f, wrapped);
+    const logLines = wrapped.split('\n').filter((l) => l.startsWith('Log: '));
+    expect(logLines).toHaveLength(3);
+    expect(logLines.every((l) => !/ \d+\([a-z_0-9]+\) /.test(l))).toBe(true);
+    const r = cli([f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/0 seccomp records and 3 more not learned/);
+    expect(r.stderr).toMatch(/incomplete.*snappy-debug/);
+    expect(r.stderr).not.toMatch(/no seccomp records/);
+    const j = JSON.parse(cli(['report', '--json', f]).stdout);
+    expect(j.findings.find((x: { kind: string }) => x.kind === 'skipped')).toMatchObject({ count: 3, detail: expect.stringMatching(/^incomplete: .*snappy-debug/) });
+  });
 });

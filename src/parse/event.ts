@@ -534,7 +534,8 @@ export class Parser {
     if (has(b, s, e, SNAPPY_LOG)) {
       const t = b.toString('utf8', s + SNAPPY_LOG.length - 5, e);
       const m = SNAPPY_SYSCALL.exec(t);
-      if (m === null) return null;
+      // the line stops before its NUMBER(NAME) and ip= and code=: a terminal wrapped it (the rest, on the next row, holds no marker and is not read)
+      if (m === null) return skip('incomplete', 'a snappy-debug Log: line that stops before its syscall (NUMBER(NAME)): cut short, or wrapped by a terminal? (snappy-debug > FILE keeps lines whole)');
       // the kernel's syscall=N, where snappy-debug printed N(NAME); the number is the kernel's
       const mb = Buffer.from(`SECCOMP ${t.slice(0, m.index)} syscall=${m[1]}${t.slice(m.index + m[0].length)}`, 'utf8');
       const head = this.records.readHead(mb, 0, mb.length);
