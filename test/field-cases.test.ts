@@ -134,6 +134,47 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     expect(p.stdout.trim().split('\n').map((l) => JSON.parse(l)).map(pick)).toEqual([[83658, 'aarch64', 'msync', 227, 'KILL_PROCESS', 31]]);
   });
 
+  it.each(['UTC', 'Australia/Sydney', 'America/Los_Angeles'])('29 reversed (ausearch -i first, then raw), read in TZ=%s: one record at the raw time; the zone assumed for the -i date is said', (tz) => {
+    const env = { ...process.env, TZ: tz };
+    const dir = tmpDir();
+    const f = join(dir, 'reversed.log');
+    const [raw, interpreted] = readFileSync(file('29'), 'utf8').split('\n').filter(Boolean);
+    expect(interpreted).toMatch(/msg=audit\(06\/26\/25 17:24:52\.830:4911\) : /);
+    writeFileSync(f, `${interpreted}\n${raw}\n`);
+    const j = JSON.parse(cli(['report', '--json', f], { env }).stdout);
+    expect(j.totals).toMatchObject({ records: 1, duplicates: 1, denied: 1 });
+    expect([j.processes[0].first, j.processes[0].last]).toEqual([1750922692.83, 1750922692.83]);
+    // the -i date's zone, where its raw twin shows it was not the one read in: the zone it was written in is said
+    const local = j.findings.find((x: { kind: string }) => x.kind === 'local-time');
+    if (tz === 'Australia/Sydney') expect(local).toBeUndefined();
+    else expect(local.detail).toMatch(/ausearch -i form was written at UTC\+10:00, and read as .*UTC[-+]0[07]:00/);
+    // the -i form alone: its time read as local time in the zone this run has, said
+    const alone = join(dir, 'alone.log');
+    writeFileSync(alone, `${interpreted}\n`);
+    const a = JSON.parse(cli(['report', '--json', alone], { env }).stdout);
+    expect(a.processes[0].first).toBe(tz === 'UTC' ? 1750958692.83 : tz === 'Australia/Sydney' ? 1750922692.83 : 1750983892.83);
+    expect(a.findings.find((x: { kind: string }) => x.kind === 'local-time')).toMatchObject({ count: 1, detail: expect.stringMatching(/ausearch -i.*local time/) });
+  });
+
+  it.each(['UTC', 'Australia/Sydney'])('29, learned in two states cut between its raw and -i forms and merged (TZ=%s): one record, no span', (tz) => {
+    const env = { ...process.env, TZ: tz };
+    const dir = tmpDir();
+    const [raw, interpreted] = readFileSync(file('29'), 'utf8').split('\n').filter(Boolean);
+    const states: string[] = [];
+    for (const [name, line] of [['aa', raw], ['ab', interpreted]]) {
+      const f = join(dir, `part-${name}`);
+      writeFileSync(f, `${line}\n`);
+      const st = join(dir, `${name}.json`);
+      expect(cli(['learn', '-q', '--state', st, f], { env }).code).toBe(0);
+      states.push(st);
+    }
+    for (const order of [states, [...states].reverse()]) {
+      const j = JSON.parse(cli(['merge', '--report', '--json', ...order], { env }).stdout);
+      expect(j.processes[0].first).toBe(1750922692.83);
+      expect(j.processes[0].last).toBe(1750922692.83);
+    }
+  });
+
   it('37: OCR-mangled dmesg: record 94 read; record 95 skipped for its pid, its serial still counted: the printk loss, no serial gap', () => {
     expect(parse('37').map(pick)).toEqual([[1516, 'x86_64', 'fchown', 93, 'ERRNO', 0]]);
     const j = JSON.parse(cli(['report', '--json', file('37')]).stdout);

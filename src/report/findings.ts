@@ -24,6 +24,7 @@ export const FINDING_KINDS = [
   'state-conflict',
   'unknown-action',
   'process-cap',
+  'local-time',
   'denied',
 ] as const;
 
@@ -65,6 +66,7 @@ export const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
   'state-conflict': 'warning',
   'unknown-action': 'warning',
   'process-cap': 'note',
+  'local-time': 'note',
   denied: 'note',
 };
 
@@ -178,6 +180,22 @@ export function findings(l: Learner): Finding[] {
   }
   if (l.evicted > 0) {
     add('process-cap', l.evicted, { file: '-', line: 0 }, 'more than 65,536 processes were open at once: the oldest were let go', `note: more than 65,536 processes were open at once; ${plural(l.evicted, 'process', 'processes')} let go early (their calls are kept; a pid they reuse later starts a new process)`);
+  }
+  if (l.localTimes.count > 0 || l.zoneTwins.count > 0 || l.zoneMisread.count > 0) {
+    // ausearch -i dates: local time, no zone; the zone they were read in is said, and the one their raw forms show
+    const local = l.localTimes;
+    const twins = l.zoneTwins;
+    const misread = l.zoneMisread;
+    const ex = [local, twins, misread].find((c) => c.count > 0)!.examples[0];
+    const read = local.count > 0 ? `${plural(local.count, 'record')} in ausearch -i form, whose dates have no zone, ${local.count === 1 ? 'was' : 'were'} timed as local time in ${local.examples[0].message.replace(/^read as local time in /, '')}` : '';
+    const met = twins.count > 0 ? `${plural(twins.count, 'record')} met in ausearch -i form and raw a zone apart ${twins.count === 1 ? 'is' : 'are'} timed by the raw form (${twins.examples[0].message})` : '';
+    const off =
+      misread.count > 0
+        ? `${plural(misread.count, 'record')} read in ausearch -i form before ${misread.count === 1 ? 'its' : 'their'} raw form (an earlier file) ${misread.count === 1 ? 'is' : 'are'} timed a zone off (${misread.examples[0].message}): give the raw log first, or run with TZ set to the zone of the machine ausearch ran on`
+        : '';
+    const advice = local.count > 0 && twins.count > 0 && misread.count === 0 ? ": the others' times may be off by as much; run with TZ set to the zone of the machine ausearch ran on" : '';
+    const detail = [read, met + advice, off].filter(Boolean).join('; ');
+    add('local-time', local.count + twins.count, ex, detail, `note: ${detail}`);
   }
   if (l.denied.size > 0) {
     let count = 0;
