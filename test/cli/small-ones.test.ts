@@ -43,6 +43,17 @@ describe('what a person reads', () => {
     }
   });
 
+  it('one record two states both held is "1 record was held", not "1 records were"', () => {
+    const dir = tmpDir();
+    const f = join(dir, 'one.log');
+    writeFileSync(f, `${KMSG.find((l) => / audit\(\d+\.\d+:\d+\)/.test(l))!}\n`);
+    const states = ['a.json', 'b.json'].map((n) => join(dir, n));
+    for (const st of states) expect(cli(['learn', '-q', '--state', st, f]).code).toBe(0);
+    const r = cli(['merge', ...states]);
+    expect(r.stderr).toMatch(/note: 1 record was held by more than one state/);
+    expect(r.stderr).not.toMatch(/1 records/);
+  });
+
   it('when every record is untrusted, the first line already says they were read and not learned', () => {
     const dir = tmpDir();
     const f = join(dir, 'cat.log');

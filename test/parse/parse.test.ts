@@ -112,6 +112,20 @@ describe('every real format', () => {
     }
   });
 
+  it("reads ausearch -i's signals as the kernel's numbers: SIGSYS as 31, SIG0 (no signal) as 0, on x86_64 and i386", () => {
+    for (const [rawName, name] of [['real/audit-raw.log', 'real/ausearch-i.log'], ['real/audit-raw-i386.log', 'real/ausearch-i-i386.log']]) {
+      const bySerial = new Map(events(rawName).map((e) => [e.serial, e]));
+      const interpreted = events(name);
+      expect(interpreted.length).toBeGreaterThan(20);
+      const sigs = new Set<number | null>();
+      for (const e of interpreted) {
+        expect(e.sig, `${name} serial ${e.serial}`).toBe(bySerial.get(e.serial)!.sig);
+        sigs.add(e.sig);
+      }
+      expect(sigs).toEqual(new Set([0, 31]));
+    }
+  });
+
   it('never makes one record of two run together on a line (pasted, or a shipper\'s message joined): the line is skipped, counted', () => {
     const [a, b] = lines('real/dmesg.log').filter((l) => l.includes('type=1326')).map((l) => l.slice(l.indexOf('audit: ')));
     for (const joined of [`${a} ${b}`, `[ 1316.482539] ${a} ${b}`, JSON.stringify({ MESSAGE: `${a}\n${b}`, _TRANSPORT: 'kernel' }), JSON.stringify({ message: `${a}\n${b}` })]) {
