@@ -361,12 +361,16 @@ export class Learner implements LineSink, ItemSink {
       if (e.action === null) keepCount(this.unknownAction, e, 'code= missing or unreadable: the action is unknown');
     }
 
-    const life = this.lives.get(host, e.pid, e.time ?? NaN);
+    const life = this.lives.get(host, e.pid, e.time ?? NaN, e.serial ?? -1);
+    // a record of a life that has ended, read after its last (Lives.get): it changes neither its program nor its end
+    const late = life.endSerial >= 0;
     if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
     life.firstSeen.add(e, counted);
     if (this.grouped) this.label(life, e, counted);
-    if (e.comm !== null) life.lastComm = e.comm;
-    if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
+    if (!late) {
+      if (e.comm !== null) life.lastComm = e.comm;
+      if (e.exe !== null && e.exe !== '/') life.lastExe = e.exe;
+    }
     if (!life.matched && this.matches(e)) {
       life.matched = true;
       for (const [abi, names] of life.calls) for (const n of names) this.learn(e, abi, n);
@@ -422,7 +426,10 @@ export class Learner implements LineSink, ItemSink {
       countDenial(this.denied, e);
     }
     // the end of a process: its pid may be reused by an unrelated one
-    if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.end(life);
+    if (late) {
+      // (a piece of a life retired: into the same program; a head is kept whole, as it ended)
+      if (!life.head) this.lives.programs.retire(life);
+    } else if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.exit(life, e.serial ?? -1);
   }
 
   /** A life's records without arch= and denied calls, counted (it is selected). */

@@ -52,6 +52,8 @@ export class Life {
   head = false;
   /** The audit time of its first record (seconds), or NaN. */
   firstTime = NaN;
+  /** The audit serial of the record that ended it (exit_group, a kill; see Lives.exit), or -1: open, or ended otherwise. */
+  endSerial = -1;
   /**
    * A head not selected yet: what its records would have counted had it been
    * (a merge counts it when the life an earlier state left open was selected).
@@ -72,6 +74,38 @@ export class Life {
     readonly host: string | null,
     readonly pid: number,
   ) {}
+}
+
+/** A life that ended by its own last call (Lives.exit), as its records read after it need it. */
+interface Gone {
+  /** The life itself, a head (kept whole until endAll()); null: retired into its program. */
+  head: Life | null;
+  endSerial: number;
+  lastTime: number;
+  matched: boolean;
+  lastComm: string | null;
+  lastExe: string | null;
+  labels: string[] | null;
+  runtime: Life['runtime'];
+  notRuntime: string | null | undefined;
+}
+
+/**
+ * A piece of a life retired into its program, for a record of it read after
+ * its end: the life's selection, program, labels and runtime, and nothing
+ * else; the Learner retires it into the same program once the record is in.
+ */
+function pieceOf(host: string | null, pid: number, g: Gone): Life {
+  const p = new Life(host, pid);
+  p.matched = g.matched;
+  p.lastComm = g.lastComm;
+  p.lastExe = g.lastExe;
+  p.lastTime = g.lastTime;
+  p.labels = g.labels && new Set(g.labels);
+  p.runtime = g.runtime;
+  p.notRuntime = g.notRuntime;
+  p.endSerial = g.endSerial;
+  return p;
 }
 
 /** What the records of a head not selected yet would have counted, selected: records without arch=, denied calls (Learner.noArch, Learner.denied). */
@@ -109,6 +143,11 @@ export interface ProgramNewest {
 /** Heads kept at most (open and ended): past that, a pid's first life is not a head (a merge cannot join it to the life before). */
 export const MAX_HEADS = 1 << 10;
 
+/** Lives that ended by their own last call remembered per machine, for the records of theirs read after (Lives.get). */
+const MAX_GONE = 1 << 12;
+/** How far (in audit serials) before a life's last record one of its records may still be read after it. */
+const LATE_SPAN = 1 << 12;
+
 /**
  * The lives being followed, by machine and pid, bounded: past `max` the oldest
  * is let go (retired first: what it did is kept), so memory stays bounded on a
@@ -118,6 +157,8 @@ export const MAX_HEADS = 1 << 10;
  */
 export class Lives {
   private readonly byHost = new Map<string | null, Map<number, Life>>();
+  /** Per machine, the lives that ended by their own last call (Lives.exit), by pid, the oldest first: at most MAX_GONE. */
+  private readonly gone = new Map<string | null, Map<number, Gone>>();
   /** Every open life, oldest first (a Set keeps insertion order). */
   private readonly order = new Set<Life>();
   private lastHost: string | null | undefined = undefined;
@@ -178,12 +219,18 @@ export class Lives {
    * life's latest cannot be the same process's (the same log read again, past
    * what the record window remembers): the life is ended and a new one opened.
    */
-  get(host: string | null, pid: number, time: number): Life {
+  get(host: string | null, pid: number, time: number, serial = -1): Life {
     const m = this.map(host);
     let life = m.get(pid);
     if (life && time < life.lastTime - 1) {
       this.end(life);
       life = undefined;
+    }
+    if (!life && serial >= 0 && this.gone.size > 0) {
+      // a record older than the one that ended its pid's last life (printed late, or the copy of journald's
+      // other transport in a later part) is that life's: it opens no new process
+      const g = this.gone.get(host)?.get(pid);
+      if (g !== undefined && serial < g.endSerial && g.endSerial - serial <= LATE_SPAN && !(time > g.lastTime + 1)) return g.head ?? pieceOf(host, pid, g);
     }
     if (!life) {
       life = new Life(host, pid);
@@ -203,6 +250,24 @@ export class Lives {
     else this.programs.retire(life);
     this.map(life.host).delete(life.pid);
     this.order.delete(life);
+  }
+
+  /**
+   * The life has ended by its own last call, the record of audit serial
+   * `serial` (-1: none): as end(), and its records read after it that are
+   * older (get()) are still its own (Life.endSerial set).
+   */
+  exit(life: Life, serial: number): void {
+    this.end(life);
+    if (serial < 0) return;
+    life.endSerial = serial;
+    let g = this.gone.get(life.host);
+    if (!g) this.gone.set(life.host, (g = new Map<number, Gone>()));
+    g.delete(life.pid);
+    // a head is kept whole (in `ended`): its late records join it; of another life, what its piece needs
+    const { matched, lastComm, lastExe, lastTime, runtime, notRuntime } = life;
+    g.set(life.pid, { head: life.head ? life : null, endSerial: serial, lastTime, matched, lastComm, lastExe, labels: life.labels && [...life.labels], runtime, notRuntime });
+    if (g.size > MAX_GONE) g.delete(g.keys().next().value!);
   }
 
   private evictOldest(): void {
@@ -230,6 +295,7 @@ export class Lives {
     this.ended = [];
     this.order.clear();
     this.byHost.clear();
+    this.gone.clear();
     this.headKeys?.clear();
     this.heads = 0;
     this.lastHost = undefined;

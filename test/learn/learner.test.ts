@@ -4,6 +4,7 @@ import { findArch, findings, Learner, LineSplitter, type SeccompEvent } from '..
 import { truncateComm } from '../../src/learn/learner.js';
 import { REORDER_HOLES, REORDER_SPAN, SerialState } from '../../src/learn/gaps.js';
 import { consistent, ForgeryState, lineSuspicion, MAX_WAITING } from '../../src/learn/forgery.js';
+import { abiOf, archFromToken, nameOf } from '../../src/syscalls/index.js';
 import { readFixture } from '../helpers.js';
 
 function learnFrom(names: string[], selection: { comms?: string[]; exes?: string[]; pids?: number[] } = {}, trustAnySource = false): Learner {
@@ -86,6 +87,32 @@ describe('learning', () => {
     l.event(ev(8, 'app', 'write', 1)); // pid 8's init, then the workload: one process
     l.finish();
     expect(l.names()).toEqual(['exit_group', 'futex', 'read', 'write']);
+  });
+
+  it('a record printed after the exit_group that ended its process is still that process\'s: no new process, no other program', () => {
+    // kmsg.log's processes run logrun, which execs busybox: its execve is logged under comm="logrun", and the
+    // life ends as busybox. The kernel may print a record late (kmsg-reordered.log): the execve after the exit_group.
+    const lines = readFixture('real/kmsg.log').split('\n').filter(Boolean);
+    const pidOf = (t: string) => /\bpid=(\d+)/.exec(t)?.[1];
+    const exec = lines.findIndex((t, i) => /comm="logrun"/.test(t) && / syscall=59 /.test(t) && lines.slice(i + 1).some((u) => pidOf(u) === pidOf(t) && /comm="busybox"/.test(u)));
+    expect(exec).toBeGreaterThanOrEqual(0);
+    const pid = pidOf(lines[exec]);
+    const exit = lines.findIndex((t, i) => i > exec && pidOf(t) === pid && / syscall=231 /.test(t));
+    expect(exit).toBeGreaterThan(exec);
+    const late = [...lines.slice(0, exec), ...lines.slice(exec + 1, exit + 1), lines[exec], ...lines.slice(exit + 1)];
+    const learn = (ls: string[]) => {
+      const l = new Learner({ detail: true });
+      const s = new LineSplitter('kmsg.log', l);
+      s.push(Buffer.from(ls.join('\n') + '\n', 'latin1'));
+      s.end();
+      l.finish();
+      return l;
+    };
+    const programs = (l: Learner) => Object.fromEntries(l.programs().map((g) => [g.name, [...g.calls.values()].flatMap((n) => [...n]).sort()]));
+    const [inOrder, printedLate] = [learn(lines), learn(late)];
+    expect(programs(printedLate)).toEqual(programs(inOrder));
+    expect(programs(printedLate).logrun).not.toContain('execve');
+    expect(printedLate.records).toBe(inOrder.records);
   });
 
   it('tracks a bounded number of processes, and keeps what evicted selected ones did', () => {
@@ -307,5 +334,102 @@ describe('serial gaps and records printed out of order', () => {
     expect(l.records).toBe(serials.length);
     expect([...l.gaps]).toEqual([]);
     expect(findings(l).map((f) => f.kind)).not.toContain('serial-gap');
+  });
+});
+
+describe('a production audit.log: auditd with rules loaded (fixtures/real/audit-full.log)', () => {
+  const NAME = 'real/audit-full.log';
+  const text = readFixture(NAME);
+  const all = text.split('\n').filter((l) => l.length > 0);
+  const typeOf = (l: string) => /^type=(\S+) /.exec(l)![1];
+  /** The kernel's serial of a record line (auditd's own DAEMON_* records number themselves: none). */
+  const serialOf = (l: string) => (l.startsWith('type=DAEMON_') ? null : Number(/^type=\S+ msg=audit\(\d+\.\d+:(\d+)\): /.exec(l)![1]));
+  /**
+   * An independent reading of lines' calls: each line's own arch= and syscall=,
+   * named with the project's table for that arch; by ABI name, sorted.
+   */
+  const callsOf = (ls: string[]) => {
+    const m = new Map<string, Set<string>>();
+    for (const l of ls) {
+      const arch = archFromToken(/ arch=([0-9a-f]+) /.exec(l)![1])!;
+      const nr = Number(/ syscall=(\d+) /.exec(l)![1]);
+      const abi = abiOf(arch, nr);
+      const name = nameOf(abi, nr);
+      expect(name, l).not.toBeNull();
+      if (!m.has(abi.name)) m.set(abi.name, new Set());
+      m.get(abi.name)!.add(name!);
+    }
+    return new Map([...m].map(([a, set]) => [a, [...set].sort()]));
+  };
+  const learned = (l: Learner) => new Map([...l.union].map(([a, set]) => [a.name, [...set].sort()]));
+  const learn = (input: string, opts: { noRuntimeBase?: boolean; pids?: number[] } = {}) => {
+    const l = new Learner({ noRuntimeBase: opts.noRuntimeBase, selection: { pids: opts.pids ?? [] } });
+    const s = new LineSplitter(NAME, l);
+    s.push(Buffer.from(input));
+    s.end();
+    l.finish();
+    return l;
+  };
+  const seccompLines = all.filter((l) => typeOf(l) === 'SECCOMP');
+  const syscallLines = all.filter((l) => typeOf(l) === 'SYSCALL');
+
+  it('holds the records a production audit.log holds, interleaved with the seccomp records', () => {
+    const types = new Set(all.map(typeOf));
+    for (const t of ['SECCOMP', 'SYSCALL', 'EXECVE', 'CWD', 'PATH', 'PROCTITLE', 'CONFIG_CHANGE']) expect(types, t).toContain(t);
+    expect(seccompLines.length).toBeGreaterThan(50);
+    expect(all.length - seccompLines.length).toBeGreaterThan(50);
+  });
+
+  it('learns exactly the calls of its SECCOMP records, and none a SYSCALL record alone names', () => {
+    const l = learn(text, { noRuntimeBase: true });
+    const expected = callsOf(seccompLines);
+    expect(learned(l)).toEqual(expected);
+    expect(l.records).toBe(seccompLines.length);
+    expect(l.used).toBe(seccompLines.length);
+    // calls that only SYSCALL records name: runc's init mounting and pivoting the
+    // root with the workload's pid before its filter was loaded, auditctl's sendto
+    const onlySyscall = [...(callsOf(syscallLines).get('x86_64') ?? [])].filter((n) => !expected.get('x86_64')!.includes(n));
+    expect(onlySyscall).toEqual(expect.arrayContaining(['mount', 'pivot_root', 'sendto']));
+    for (const n of onlySyscall) expect(l.names()).not.toContain(n);
+    // selected by the pid that made them: that process's seccomp records, not its SYSCALL records
+    const init = Number(/ pid=(\d+) /.exec(syscallLines.find((x) => / syscall=165 .*comm="runc:\[2:INIT\]"/.test(x))!)![1]);
+    const own = learn(text, { noRuntimeBase: true, pids: [init] });
+    expect(learned(own)).toEqual(callsOf(seccompLines.filter((x) => x.includes(` pid=${init} `))));
+    expect(own.names()).not.toContain('mount');
+    expect(own.names()).not.toContain('pivot_root');
+  });
+
+  it('finds no serial gap where the file has every serial, and exactly the ones it lacks', () => {
+    const serials = [...new Set(all.map(serialOf).filter((s): s is number => s !== null))].sort((a, b) => a - b);
+    // the file is whole: every serial from its first kernel record to its last
+    expect(serials[serials.length - 1] - serials[0] + 1).toBe(serials.length);
+    const whole = learn(text);
+    expect([...whole.gaps]).toEqual([]);
+    expect(whole.loss.size).toBe(0);
+    expect(findings(whole).map((f) => f.kind)).not.toContain('serial-gap');
+    // one event taken out (runc's first mount: its SYSCALL, CWD, PATH and PROCTITLE lines): one gap of one serial
+    const mount = serialOf(syscallLines.find((x) => / syscall=165 /.test(x))!)!;
+    const without = all.filter((x) => serialOf(x) !== mount);
+    expect(all.length - without.length).toBeGreaterThanOrEqual(4);
+    const cut = learn(without.join('\n') + '\n');
+    expect([...cut.gaps.values()].map((g) => [g.gaps, g.missing, g.first.message])).toEqual([[1, 1, `serial ${mount - 1} then ${mount + 1}`]]);
+    // the SECCOMP lines alone: a gap wherever the other records' serials were
+    const own = seccompLines.map((x) => serialOf(x)!);
+    const jumps = own.slice(1).map((s, i) => s - own[i] - 1).filter((d) => d > 0);
+    expect(jumps.length).toBeGreaterThan(0);
+    const grep = learn(seccompLines.join('\n') + '\n');
+    expect([...grep.gaps.values()].map((g) => [g.gaps, g.missing])).toEqual([[jumps.length, jumps.reduce((a, b) => a + b, 0)]]);
+  });
+
+  it('gives the profile the SECCOMP lines alone give (grep type=SECCOMP)', () => {
+    const grep = all.filter((l) => l.startsWith('type=SECCOMP ')).join('\n') + '\n';
+    for (const noRuntimeBase of [false, true]) {
+      const full = learn(text, { noRuntimeBase });
+      const alone = learn(grep, { noRuntimeBase });
+      expect(full.profile()).toEqual(alone.profile());
+      expect(full.programs().map((p) => [p.exe, [...p.calls].map(([a, set]) => [a.name, [...set].sort()])])).toEqual(
+        alone.programs().map((p) => [p.exe, [...p.calls].map(([a, set]) => [a.name, [...set].sort()])]),
+      );
+    }
   });
 });

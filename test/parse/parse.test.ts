@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Learner, LineSplitter, Parser, parseLine, type LineResult, type SeccompEvent } from '../../src/index.js';
@@ -549,6 +549,39 @@ describe("auditd's lines, read at their fixed place", () => {
     expect(read - seccomp).toBeGreaterThanOrEqual(15);
     // with node= (auditd's name_format) too
     expect(all.filter((l) => l.startsWith('node=') && same(l)).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('reads every line of a production audit.log (rules loaded) at its fixed place but auditd\'s own, each SECCOMP line as a seccomp record', () => {
+    // fixtures/real/audit-full.log: SYSCALL, EXECVE, CWD, PATH, PROCTITLE, CONFIG_CHANGE... between the SECCOMP records
+    const full = lines('real/audit-full.log');
+    const st = blank();
+    let seccomp = 0;
+    for (const line of full) {
+      const own = line.startsWith('type=DAEMON_');
+      expect(same(line), line).toBe(!own);
+      const b = Buffer.from(line);
+      if (own) continue;
+      auditdStamp(b, 0, b.length, st);
+      expect(st.seccomp, line).toBe(line.startsWith('type=SECCOMP '));
+      if (st.seccomp) seccomp++;
+    }
+    expect(seccomp).toBe(full.filter(isSeccompLine).length);
+    expect(full.length - seccomp).toBeGreaterThan(50);
+    // and the parser takes it: the envelope at the fixed place for each SECCOMP line, the general
+    // envelope reader and head only for auditd's own two lines (DAEMON_START, DAEMON_END)
+    const fixed = vi.spyOn(EnvelopeReader.prototype, 'auditdAt');
+    const envelope = vi.spyOn(EnvelopeReader.prototype, 'read');
+    const head = vi.spyOn(RecordReader.prototype, 'readHead');
+    try {
+      const p = new Parser();
+      const results = full.map((l, i) => p.parseText(l, 'real/audit-full.log', i + 1));
+      expect(results.filter(isEvent).length).toBe(seccomp);
+      expect(fixed).toHaveBeenCalledTimes(seccomp);
+      expect(envelope).toHaveBeenCalledTimes(full.filter((l) => l.startsWith('type=DAEMON_')).length);
+      expect(head).toHaveBeenCalledTimes(envelope.mock.calls.length);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('leaves to the general path every line it does not read whole: auditd\'s own records, ausearch -i, odd stamps', () => {

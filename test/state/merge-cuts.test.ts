@@ -232,6 +232,28 @@ describe('merge of states == one run over the parts, on every cut', () => {
   });
 });
 
+describe('journald\'s JSON, cut between a record\'s two transports', () => {
+  it('every cut of journalctl -o json: each program\'s calls are one run\'s (a copy in the later part, read after its process\'s exit_group there, is that process\'s)', () => {
+    // journald gives a batch of records through the audit transport, then the same batch through the kernel's:
+    // a cut inside the batch leaves the first copy of a record in one part and the other copy in the next,
+    // read there after the exit_group of the process (logrun, then busybox after its execve)
+    const lines = readFileSync(fixture('real/journalctl-o-json.log'), 'latin1').split('\n').filter(Boolean);
+    let overlapped = 0;
+    for (let cut = 1; cut < lines.length; cut++) {
+      const parts: Array<[string, string[]]> = [['part0', lines.slice(0, cut)], ['part1', lines.slice(cut)]];
+      const states = parts.map((part) => ({ file: `${part[0]}.json`, state: parseState(serialiseState(toState(learn([part], { detail: true, heads: true }), []))) }));
+      const { learner: merged, overlap } = mergeStates(states);
+      const one = learn(parts, { detail: true });
+      one.finish();
+      expect(programCalls(merged), `cut at ${cut}`).toBe(programCalls(one));
+      const perProgram = (l: Learner) => JSON.stringify(l.programs().map((g) => [g.name, [...g.calls].map(([a, n]) => [a.name, [...n].sort()])]).sort());
+      expect(perProgram(merged), `cut at ${cut}`).toBe(perProgram(one));
+      if (overlap > 0) overlapped++;
+    }
+    expect(overlapped).toBeGreaterThan(10);
+  });
+});
+
 describe('merge --report --json == report --json, through the CLI', () => {
   it('a log cut inside records the kernel printed out of order: no serial gap at the cut, in one run over the parts or in a merge, as in the log uncut', () => {
     const dir = tmpDir();
