@@ -131,6 +131,9 @@ export class Parser {
   parse(b: Buffer, s: number, e: number, file: string, line: number): LineResult {
     this.queue = NO_MESSAGES;
     this.pending = null;
+    // NUL bytes before a line: what a file system leaves in a log where a crash lost the writes before it
+    // (the line after them is whole; what was lost, the serials say)
+    while (b[s] === 0 && s < e) s++;
     if (b[s] === TIME_ARROW[0] && has(b, s, e, TIME_ARROW)) {
       // plain ausearch's header of each event: the records of this file are ausearch's, of the types it was asked for
       this.ausearchFile = file;

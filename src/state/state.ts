@@ -35,13 +35,14 @@ import type { PendingJSON, Suspicion } from '../learn/forgery.js';
 import { loadLoss, saveLoss, type Loss } from '../learn/loss.js';
 import { loadDenied, saveDenied, type Denied } from '../learn/denied.js';
 import { loadRuntimes, saveRuntimes, type RuntimeJSON } from '../learn/runtime.js';
+import { twinKey } from '../learn/receipts.js';
 import { archName, archNamed, byName } from '../learn/saved.js';
 import { SeccompLearnError } from '../core/error.js';
 import { STATE_SCHEMA_JSON } from './schema.js';
 
 
 /** The format's version: a state of another version is refused, never guessed at. */
-export const STATE_VERSION = 6;
+export const STATE_VERSION = 7;
 
 /** What was read of one input file, to read on from there (a file is known by device and inode, or by its first bytes). */
 export interface InputRecord {
@@ -261,7 +262,9 @@ function load(l: Learner, s: LearnState, resume: boolean, file = '', select = fa
   l.lives.load(select ? s.lives.map((j) => selectLife(l, j, file)) : s.lives, s.totals.evicted);
   l.lives.loadEnded(select ? s.heads.map((j) => selectLife(l, j, file)) : s.heads);
   l.sources.load(s.sources, resume);
-  const loaded = l.window.load(s.machines, s.window);
+  // a merge: the records another state holds too, for their receipts (learn/receipts.ts)
+  const twins = resume ? null : (l.twins ??= new Set<string>());
+  const loaded = l.window.load(s.machines, s.window, twins === null ? undefined : (host, serial) => twins.add(twinKey(host, serial)));
   // its ausearch -i records still waiting wait again: in a merge, for every state's records (a raw form may be in another)
   for (const x of s.localWaiting ?? []) {
     if (x.kind !== 'seccomp') throw new SeccompLearnError('state-invalid', `${file}: an ausearch -i record waiting is not a seccomp record`);
@@ -376,6 +379,7 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
   l.sources.joinSerials();
   // a process a state left open goes on in the next part's state, as in one run over the parts
   l.joinParts(parts, opts.open === true);
+  l.twins = null;
   l.duplicates += overlap;
   l.records -= overlap;
   if (opts.open !== true) l.finish();

@@ -811,3 +811,27 @@ describe('hex read in place', () => {
   });
 });
 
+
+describe('NUL bytes before a line (a log after a crash: the file system kept the length, not the writes)', () => {
+  it('the line after them is read as it would be without them: the same record, trusted, the same report', () => {
+    const lines = readFixture('real/syslog-traditional.log').split('\n');
+    const at = lines.findIndex((l) => l.includes(' kernel: ') && l.includes('type=1326'));
+    expect(at).toBeGreaterThan(0);
+    const damaged = [...lines];
+    damaged[at] = '\0'.repeat(4096) + lines[at];
+    const learn = (text: string) => {
+      const l = new Learner({ detail: true });
+      const s = new LineSplitter('syslog', l);
+      s.push(Buffer.from(text, 'latin1'));
+      s.end();
+      l.finish();
+      return l;
+    };
+    const [a, b] = [learn(lines.join('\n')), learn(damaged.join('\n'))];
+    expect(b.records).toBe(a.records);
+    expect(b.profile()).toEqual(a.profile());
+    expect(JSON.stringify([...b.untrusted], null, 1)).toBe(JSON.stringify([...a.untrusted], null, 1));
+    const r = new Parser().parseText(damaged[at], 'syslog', at + 1);
+    expect(r).toMatchObject({ kind: 'seccomp', format: 'syslog', trusted: true });
+  });
+});
