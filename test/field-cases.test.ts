@@ -134,6 +134,47 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     expect(p.stdout.trim().split('\n').map((l) => JSON.parse(l)).map(pick)).toEqual([[83658, 'aarch64', 'msync', 227, 'KILL_PROCESS', 31]]);
   });
 
+  it.each(['UTC', 'Australia/Sydney', 'America/Los_Angeles'])('29 reversed (ausearch -i first, then raw), read in TZ=%s: one record at the raw time; the zone assumed for the -i date is said', (tz) => {
+    const env = { ...process.env, TZ: tz };
+    const dir = tmpDir();
+    const f = join(dir, 'reversed.log');
+    const [raw, interpreted] = readFileSync(file('29'), 'utf8').split('\n').filter(Boolean);
+    expect(interpreted).toMatch(/msg=audit\(06\/26\/25 17:24:52\.830:4911\) : /);
+    writeFileSync(f, `${interpreted}\n${raw}\n`);
+    const j = JSON.parse(cli(['report', '--json', f], { env }).stdout);
+    expect(j.totals).toMatchObject({ records: 1, duplicates: 1, denied: 1 });
+    expect([j.processes[0].first, j.processes[0].last]).toEqual([1750922692.83, 1750922692.83]);
+    // the -i date's zone, where its raw twin shows it was not the one read in: the zone it was written in is said
+    const local = j.findings.find((x: { kind: string }) => x.kind === 'local-time');
+    if (tz === 'Australia/Sydney') expect(local).toBeUndefined();
+    else expect(local.detail).toMatch(/ausearch -i form was written at UTC\+10:00, and read as .*UTC[-+]0[07]:00/);
+    // the -i form alone: its time read as local time in the zone this run has, said
+    const alone = join(dir, 'alone.log');
+    writeFileSync(alone, `${interpreted}\n`);
+    const a = JSON.parse(cli(['report', '--json', alone], { env }).stdout);
+    expect(a.processes[0].first).toBe(tz === 'UTC' ? 1750958692.83 : tz === 'Australia/Sydney' ? 1750922692.83 : 1750983892.83);
+    expect(a.findings.find((x: { kind: string }) => x.kind === 'local-time')).toMatchObject({ count: 1, detail: expect.stringMatching(/ausearch -i.*local time/) });
+  });
+
+  it.each(['UTC', 'Australia/Sydney'])('29, learned in two states cut between its raw and -i forms and merged (TZ=%s): one record, no span', (tz) => {
+    const env = { ...process.env, TZ: tz };
+    const dir = tmpDir();
+    const [raw, interpreted] = readFileSync(file('29'), 'utf8').split('\n').filter(Boolean);
+    const states: string[] = [];
+    for (const [name, line] of [['aa', raw], ['ab', interpreted]]) {
+      const f = join(dir, `part-${name}`);
+      writeFileSync(f, `${line}\n`);
+      const st = join(dir, `${name}.json`);
+      expect(cli(['learn', '-q', '--state', st, f], { env }).code).toBe(0);
+      states.push(st);
+    }
+    for (const order of [states, [...states].reverse()]) {
+      const j = JSON.parse(cli(['merge', '--report', '--json', ...order], { env }).stdout);
+      expect(j.processes[0].first).toBe(1750922692.83);
+      expect(j.processes[0].last).toBe(1750922692.83);
+    }
+  });
+
   it('37: OCR-mangled dmesg: record 94 read; record 95 skipped for its pid, its serial still counted: the printk loss, no serial gap', () => {
     expect(parse('37').map(pick)).toEqual([[1516, 'x86_64', 'fchown', 93, 'ERRNO', 0]]);
     const j = JSON.parse(cli(['report', '--json', file('37')]).stdout);
@@ -198,6 +239,51 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     const t = cli(['--trust-any-source', file('41')]);
     expect(t.stderr).toMatch(/without arch=/);
     expect(t.stderr).toMatch(/no readable code=/);
+  });
+
+  it("41, in the enricher's current klog form (unquoted keys: `pid=234142 syscallID=39`): read as the older form is, the missing arch said as the enricher's", () => {
+    // the published line rewritten as the operator's current release prints it: the message first, keys bare, the same values
+    const old = readFileSync(file('41'), 'utf8').split('\n').find((l) => l.includes('log-enricher'))!;
+    const head = old.slice(0, old.indexOf('log-enricher '));
+    const kv = [...old.matchAll(/"(\w+)"=("(?:[^"\\]|\\.)*"|[^ "]+)/g)].filter((m) => m[1] !== 'msg');
+    const current = `${head}"audit" logger="log-enricher" ${kv.map((m) => `${m[1]}=${m[2]}`).join(' ')}`;
+    expect(current).toMatch(/ pid=234142 .*syscallID=39 syscallName="getpid" timestamp="1670509555\.860:9822782" type="seccomp"$/);
+    const dir = tmpDir();
+    const f = join(dir, 'spo-current.log');
+    writeFileSync(f, `${current}\n`);
+    const evs = cli(['parse', f]).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(evs.map(pick)).toEqual([[234142, null, 'getpid', 39, null, null]]);
+    expect(evs[0]).toMatchObject({ format: 'spo-enricher', trusted: false, serial: 9822782, time: 1670509555.86, exe: '/usr/local/bin/redis-server' });
+    const r = cli([f]);
+    expect(r.stderr).toMatch(/1 record in spo-enricher lines was not learned .*no arch= and no action/);
+    expect(r.stderr).not.toMatch(/no seccomp records/);
+    // taken anyway: a number with no architecture, said as the enricher's lack, not an old kernel's
+    const t = cli(['--trust-any-source', f]);
+    expect(t.stderr).toMatch(/without arch=/);
+    expect(t.stderr).toMatch(/log-enricher/);
+    expect(t.stderr).not.toMatch(/kernel before 3\.16/);
+  });
+
+  it('39, its Log: lines wrapped by a 120-column terminal: each record counted as incomplete, naming snappy-debug; never "no seccomp records"', () => {
+    const text = readFileSync(file('39'), 'utf8');
+    // what a terminal 120 columns wide shows when the output is copied: each long line cut into 120-byte rows
+    const wrapped = text
+      .split('\n')
+      .flatMap((l) => (l.length <= 120 ? [l] : Array.from({ length: Math.ceil(l.length / 120) }, (_, i) => l.slice(i * 120, (i + 1) * 120))))
+      .join('\n');
+    const dir = tmpDir();
+    const f = join(dir, 'snappy-wrapped.log');
+    writeFileSync(f, wrapped);
+    const logLines = wrapped.split('\n').filter((l) => l.startsWith('Log: '));
+    expect(logLines).toHaveLength(3);
+    expect(logLines.every((l) => !/ \d+\([a-z_0-9]+\) /.test(l))).toBe(true);
+    const r = cli([f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/0 seccomp records and 3 more not learned/);
+    expect(r.stderr).toMatch(/incomplete.*snappy-debug/);
+    expect(r.stderr).not.toMatch(/no seccomp records/);
+    const j = JSON.parse(cli(['report', '--json', f]).stdout);
+    expect(j.findings.find((x: { kind: string }) => x.kind === 'skipped')).toMatchObject({ count: 3, detail: expect.stringMatching(/^incomplete: .*snappy-debug/) });
   });
 
   it("41, hostile: an enricher value with Go's escapes (\\x1b) among kernel lines: counted as the enricher's, the run goes on to a profile", () => {

@@ -46,6 +46,14 @@ export class RecordWindow {
   private lastHost: string | null | undefined = undefined;
   private lastMachine = 0;
 
+  /**
+   * After check() said 'duplicate' or 'elsewhere': the time the record was read
+   * with before, less this one's, in ms (0: the same time; a whole number of
+   * quarter hours: one of them an `ausearch -i` date read in another zone than
+   * it was written in). Meaningless after another answer.
+   */
+  apart = 0;
+
   /** The small number check() takes for the machine `host` names (null: the unnamed one, the kernel log's and audit.log's). */
   machine(host: string | null): number {
     if (host === this.lastHost) return this.lastMachine;
@@ -64,12 +72,14 @@ export class RecordWindow {
    * that claims another call or another process is a conflict.
    */
   check(e: SeccompEvent, machine: number): Seen {
+    this.apart = 0;
     if (e.serial === null || e.time === null || e.serial < 0 || e.serial >= 0xffffffff) return 'new';
     const sig = (Math.imul(e.pid, 0x9e3779b1) ^ Math.imul(e.nr + 1, 0x85ebca6b) ^ (e.arch ? e.arch.audit + e.arch.base : 0)) & 0xffffff;
     const ms = Math.round(e.time * 1000) >>> 0;
     const i = e.serial % DEDUP_WINDOW;
     const m = machine & 0xff;
     const same = this.times[i] === ms;
+    if (this.serials[i] === e.serial + 1 && !same && zoneApart(this.times[i], ms)) this.apart = (this.times[i] - ms) | 0;
     if (this.serials[i] === e.serial + 1 && (same || zoneApart(this.times[i], ms))) {
       const had = this.sigs[i];
       const hadMachine = had >>> 24;

@@ -133,6 +133,11 @@ export interface SerialsJSON {
   settled: boolean;
   /** The files these serials were read from, in reading order (a log and the one it goes on in). */
   files: string[];
+  /**
+   * Whether every serial was a SECCOMP record in auditd's own form (no other record type, no other log form):
+   * `ausearch -m SECCOMP --raw` or grep output, whose holes are the types left out (absent in states before it: false).
+   */
+  onlySeccomp?: boolean;
 }
 
 /**
@@ -161,6 +166,14 @@ export class SerialState {
   settled: boolean;
   /** The files read, in reading order. */
   files: string[] = [];
+  /**
+   * Every serial so far was a SECCOMP record in auditd's own form: the output of
+   * `ausearch -m SECCOMP --raw` (audit.log's lines, no header) or of a grep of
+   * audit.log, never a log as auditd writes it, which holds other record types
+   * (DAEMON_START, CONFIG_CHANGE, SYSCALL, USER_* ...). Its holes are those types'
+   * serials, left out: no gap, as for ausearch's other forms.
+   */
+  onlySeccomp = true;
 
   /** `keepWindow`: keep the first SERIAL_WINDOW serials (for a state: a merge reads them again, continueWith); without, none is kept. */
   constructor(keepWindow = true) {
@@ -169,8 +182,9 @@ export class SerialState {
     this.settled = !keepWindow;
   }
 
-  /** The gaps so far (null: none): the final ones and the jumps still open. */
+  /** The gaps so far (null: none, or serials of SECCOMP records alone: see onlySeccomp): the final ones and the jumps still open. */
   get gap(): Gap | null {
+    if (this.onlySeccomp) return null;
     let f = joinFinals(joinFinals(null, this.head), this.tail);
     for (const j of this.jumps) f = addFinal(f, 1, j.holes.length, j.key, j.example, j.from, j.to);
     return f && { gaps: f.gaps, missing: f.missing, from: f.from, to: f.to, first: f.first };
@@ -197,8 +211,12 @@ export class SerialState {
     return this.window()[0]?.[1] ?? null;
   }
 
-  /** A serial read at file:line: opens, grows, shrinks or closes the source's gaps. */
-  observe(serial: number, time: number | null, file: string, line: number): void {
+  /**
+   * A serial read at file:line: opens, grows, shrinks or closes the source's gaps.
+   * `seccompLine`: it is a SECCOMP record in auditd's own form (see onlySeccomp); any other serial is not.
+   */
+  observe(serial: number, time: number | null, file: string, line: number, seccompLine = false): void {
+    if (!seccompLine) this.onlySeccomp = false;
     const files = this.files;
     if (files.length === 0 || files[files.length - 1] !== file) this.noteFile(file);
     const early = this.early;
@@ -283,7 +301,9 @@ export class SerialState {
   continueWith(next: SerialState): void {
     const epoch = this.epoch;
     const shift = epoch * EPOCH;
-    for (const [serial, time, file, line] of next.window()) this.observe(serial, time, file, line);
+    const only = this.onlySeccomp && next.onlySeccomp;
+    for (const [serial, time, file, line] of next.window()) this.observe(serial, time, file, line, true);
+    this.onlySeccomp = only;
     for (const f of next.files) if (!this.files.includes(f)) this.files.push(f);
     if (!next.settled) return;
     if (this.early !== null) {
@@ -323,6 +343,7 @@ export class SerialState {
       early: this.earlyWhole ? this.window().map(([serial, time, file, line]): [number, number | null, number, number] => [serial, time, this.files.indexOf(file), line]) : null,
       settled: this.settled,
       files: [...this.files],
+      onlySeccomp: this.onlySeccomp,
     };
   }
 
@@ -344,6 +365,7 @@ export class SerialState {
     this.early = saved.settled ? null : early;
     this.earlyKept = saved.settled ? early : [];
     this.files = [...saved.files];
+    this.onlySeccomp = saved.onlySeccomp ?? false;
   }
 
   /** Jumps too far behind the last serial are final. */

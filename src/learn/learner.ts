@@ -126,6 +126,16 @@ export class Learner implements LineSink, ItemSink {
   readonly noArch: Counted = { count: 0, examples: [] };
   /** Records whose code= could not be read: the action the filter took is unknown. */
   readonly unknownAction: Counted = { count: 0, examples: [] };
+  /** Records counted in `ausearch -i` form: their dates have no zone and were read as local time (each example names the zone). */
+  readonly localTimes: Counted = { count: 0, examples: [] };
+  /**
+   * Records met in `ausearch -i` form and raw, at times a whole number of quarter
+   * hours apart: the raw one's time is the record's; each example names the
+   * zone the -i date was written in and the one it was read in.
+   */
+  readonly zoneTwins: Counted = { count: 0, examples: [] };
+  /** As zoneTwins, but the -i form came first (an earlier file) and was counted: its time is its date read in the wrong zone. */
+  readonly zoneMisread: Counted = { count: 0, examples: [] };
   /** OCI runtimes whose init was seen in a selected process, with the ABIs it ran on. */
   readonly runtimes = new Map<RuntimeBase, Set<Arch>>();
   /** The union of what every selected process did, by ABI. */
@@ -301,6 +311,13 @@ export class Learner implements LineSink, ItemSink {
    * would wait for its next). Call after each chunk of a followed stream.
    */
   settle(): void {
+    // the ausearch -i records of the file that ended: their raw forms, if any, were read
+    if (this.heldLocal.length > 0) for (const x of this.heldLocal.splice(0)) this.takeLocal(x);
+    this.settleKernel();
+  }
+
+  /** settle() for the kernel lines alone (a merge judges each state's as it loads them; its ausearch -i records wait for every state's). */
+  settleKernel(): void {
     for (const src of this.sources.all()) while (src.forgery.waiting > 0) this.judgeOldest(src, true);
   }
 
@@ -322,9 +339,33 @@ export class Learner implements LineSink, ItemSink {
     countLoss(this.loss, n.reason, n.count, { file, line, message: text });
   }
 
+  /**
+   * `ausearch -i` records not taken yet, oldest first (copies): their date has no
+   * zone, so each waits until its file ends (or the stream pauses) for its raw
+   * form, whose time is the record's, to come first (a paste of both forms, the
+   * -i one above); then it is taken, a duplicate if its raw form came.
+   */
+  private readonly heldLocal: SeccompEvent[] = [];
+
+  /** Hold an `ausearch -i` record (a copy) until settle(); past MAX_HELD_LOCAL waiting, the older half is taken. */
+  holdLocal(e: SeccompEvent): void {
+    this.heldLocal.push({ ...e });
+    if (this.heldLocal.length > MAX_HELD_LOCAL) for (const x of this.heldLocal.splice(0, MAX_HELD_LOCAL / 2)) this.takeLocal(x);
+  }
+
+  /** The `ausearch -i` records waiting (copies, oldest first), as a state saves them. */
+  get localWaiting(): readonly SeccompEvent[] {
+    return this.heldLocal;
+  }
+
+  private takeLocal(e: SeccompEvent): void {
+    this.accept(this.sources.get(e.file, e.host ?? this.node), e);
+  }
+
   /** One parsed record. An untrusted one is only counted, unless LearnOptions.trustAnySource. */
   event(e: SeccompEvent): void {
     if (!e.trusted && !this.opts.trustAnySource) return this.untrustedRecord(e, null);
+    if (e.format === 'ausearch-i' && e.serial !== null && e.time !== null) return this.holdLocal(e);
     const src = this.sources.get(e.file, e.host ?? this.node);
     if (!this.opts.trustAnySource && judged(e) && !this.judgeLine(src, e, e.pid, e.tagPid)) return;
     this.accept(src, e);
@@ -334,7 +375,8 @@ export class Learner implements LineSink, ItemSink {
   private accept(src: SourceState, e: SeccompEvent): void {
     // every source's serials, duplicates included: each source has its own gaps
     // (not ausearch's: it prints only the record types asked for, and the others leave gaps)
-    if (e.trusted && e.serial !== null && this.everyType(e.format, e.file)) this.sources.observeSerial(src, e.serial, e.time, e.file, e.line);
+    // (a file of auditd's SECCOMP lines alone, `ausearch -m SECCOMP --raw`, has none either: SerialState.onlySeccomp)
+    if (e.trusted && e.serial !== null && this.everyType(e.format, e.file)) this.sources.observeSerial(src, e.serial, e.time, e.file, e.line, e.format === 'auditd');
     const host = e.host ?? this.node;
     const machine = this.window.machine(host);
     if (e.trusted && (e.format === 'journal' || kernelTransport(e)) && src.pairs.paired(e)) {
@@ -344,6 +386,8 @@ export class Learner implements LineSink, ItemSink {
       return;
     }
     const seen = this.window.check(e, machine);
+    // one record in ausearch -i form and raw, a zone apart: the raw time is the record's (the one counted, or taken below)
+    if ((seen === 'duplicate' || seen === 'elsewhere') && (this.window.apart >= ZONE_STEP_MS || this.window.apart <= -ZONE_STEP_MS)) this.zoneTwin(e, this.window.apart);
     if (seen === 'duplicate') {
       this.duplicates++;
       return;
@@ -360,6 +404,7 @@ export class Learner implements LineSink, ItemSink {
     if (counted) {
       this.labels.count(e.comm ?? e.exe ?? '(null)');
       if (e.action === null) keepCount(this.unknownAction, e, 'code= missing or unreadable: the action is unknown');
+      if (e.format === 'ausearch-i' && e.time !== null) keepCount(this.localTimes, e, `read as local time in ${zoneAt(e.time)}`);
     }
 
     const life = this.lives.get(host, e.pid, e.time ?? NaN, e.serial ?? -1);
@@ -388,8 +433,8 @@ export class Learner implements LineSink, ItemSink {
     }
     const abi = e.arch;
     if (abi === null) {
-      if (life.matched && counted) keepCount(this.noArch, e, NO_ARCH);
-      else if (counted) keepCount(pendingOf(life).noArch, e, NO_ARCH);
+      if (life.matched && counted) keepCount(this.noArch, e, noArchWhy(e));
+      else if (counted) keepCount(pendingOf(life).noArch, e, noArchWhy(e));
     } else if (e.syscall === null) {
       const key = `${abi.name} ${e.nr}`;
       if (!life.unnamed.has(key)) {
@@ -438,6 +483,19 @@ export class Learner implements LineSink, ItemSink {
     } else if (e.syscall === 'exit_group' || e.action === 'KILL_PROCESS') this.lives.exit(life, e.serial ?? -1);
   }
 
+  /**
+   * A record read again a zone apart (`apart` ms: the earlier read's time less
+   * this one's): one of the two was an `ausearch -i` date, written in another
+   * zone than the one it was read in; which zone it was written in is said.
+   */
+  private zoneTwin(e: SeccompEvent, apart: number): void {
+    // the -i date is the later read (held until its file ended) or, pasted after its raw form in another file, the earlier one
+    const local = e.format === 'ausearch-i' ? e.time! : e.time! + apart / 1000;
+    const raw = e.format === 'ausearch-i' ? e.time! + apart / 1000 : e.time!;
+    // the -i form counted first (its file read before the raw one's): its time stands, a zone off
+    keepCount(e.format === 'ausearch-i' ? this.zoneTwins : this.zoneMisread, e, `audit(${raw.toFixed(3)}:${e.serial}) in ausearch -i form was written at ${offsetText(offsetAt(local) + (local - raw))}, and read as ${zoneAt(local)}`);
+  }
+
   /** A life's records without arch= and denied calls, counted (it is selected). */
   private countPending(p: Pending | null): void {
     if (!p) return;
@@ -456,7 +514,7 @@ export class Learner implements LineSink, ItemSink {
     }
     if (!counted) return;
     life.ownUsed++;
-    if (e.arch === null) keepCount(ownOf(life).noArch, e, NO_ARCH);
+    if (e.arch === null) keepCount(ownOf(life).noArch, e, noArchWhy(e));
     else countDenial(ownOf(life).denied, e);
   }
 
@@ -744,6 +802,39 @@ export class Learner implements LineSink, ItemSink {
 }
 
 const NO_ARCH = 'no arch=: the syscall number cannot be named';
+/** At most this many `ausearch -i` records wait for their raw forms (Learner.holdLocal). */
+export const MAX_HELD_LOCAL = 4096;
+/** Zones are whole quarter hours apart: two reads of one record this far apart or more are a zone apart. */
+const ZONE_STEP_MS = 15 * 60 * 1000;
+
+/** The offset from UTC (seconds) of the zone this process runs in (TZ), at `time` (seconds since the epoch). */
+function offsetAt(time: number): number {
+  return -new Date(time * 1000).getTimezoneOffset() * 60;
+}
+
+/** `UTC+10:00`, `UTC-07:00`, `UTC+05:30`. */
+export function offsetText(seconds: number): string {
+  const m = Math.round(Math.abs(seconds) / 60);
+  return `UTC${seconds < 0 ? '-' : '+'}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/** The zone this process runs in, named, with its offset at `time`: `Australia/Sydney (UTC+10:00)`. */
+function zoneAt(time: number): string {
+  let name = '';
+  try {
+    name = Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+  } catch {
+    name = '';
+  }
+  return `${name || process.env.TZ || 'the local zone'} (${offsetText(offsetAt(time))})`;
+}
+/** What the Security Profiles Operator's log-enricher leaves out (its line names the node's call, on an arch it does not give). */
+export const NO_ARCH_ENRICHER = "no arch=: the Security Profiles Operator's log-enricher does not give it, and a syscall's number or name is not one without its architecture";
+
+/** Why a record has no architecture: an old kernel's record, or a tool's line that leaves it out. */
+function noArchWhy(e: SeccompEvent): string {
+  return e.format === 'spo-enricher' ? NO_ARCH_ENRICHER : NO_ARCH;
+}
 
 /** What a life not selected yet would have counted (Life.pending), made on first use. */
 function pendingOf(life: Life): Pending {

@@ -99,9 +99,10 @@ export class SourceStates {
    * An audit serial read from `src` at file:line: its gaps open, grow, shrink or
    * close (SerialState.observe). A source's first serial that goes on from the
    * last one read from another file of its machine (SerialState.continues: a log
-   * rotated, a log read in parts) goes on in that file's serials.
+   * rotated, a log read in parts) goes on in that file's serials. `seccompLine`:
+   * the serial is a SECCOMP record's in auditd's own form (SerialState.onlySeccomp).
    */
-  observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number): void {
+  observeSerial(src: SourceState, serial: number, time: number | null, file: string, line: number, seccompLine = false): void {
     if (src !== this.lastObserved) {
       if (!this.joining && src.lastSerial < 0 && src.serials.last < 0) {
         const p = this.latest.get(src.host);
@@ -110,7 +111,7 @@ export class SourceStates {
       this.latest.set(src.host, src);
       this.lastObserved = src;
     }
-    src.serials.observe(serial, time, file, line);
+    src.serials.observe(serial, time, file, line, seccompLine);
     src.lastSerial = serial;
   }
 

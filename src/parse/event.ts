@@ -96,9 +96,14 @@ const SNAPPY_LOG = lit('Log: auid=');
 const TIME_ARROW = lit('time->');
 const SNAPPY_SYSCALL = / (-?\d{1,10})\([a-z0-9_]{1,40}\)(?= )/;
 const ENRICHER = lit('log-enricher');
-const ENRICHER_SECCOMP = lit('"type"="seccomp"');
-/** klog's `"key"=value` pairs (a value quoted with JSON's escapes, or a bare word). */
-const KLOG_PAIR = /"(\w+)"=("(?:[^"\\]|\\.)*"|[^ "]+)/g;
+/** The enricher's record type, in either klog form: `"type"="seccomp"` (older), `type="seccomp"` (current). */
+const ENRICHER_SECCOMP = lit('="seccomp"');
+/**
+ * klog's key=value pairs: `"key"=value` (klog before v2.80's structured form) or
+ * `key=value` (current: the enricher's `pid=3723190 syscallID=39`); a value
+ * quoted with JSON's escapes, or a bare word.
+ */
+const KLOG_PAIR = /(?<![\w"])"?(\w+)"?=("(?:[^"\\]|\\.)*"|[^ "]+)/g;
 const STAMP = /^(\d{1,12}\.\d{1,6}):(\d{1,15})$/;
 
 function skip(code: SkipCode, message: string): Skip {
@@ -533,7 +538,8 @@ export class Parser {
     if (has(b, s, e, SNAPPY_LOG)) {
       const t = b.toString('utf8', s + SNAPPY_LOG.length - 5, e);
       const m = SNAPPY_SYSCALL.exec(t);
-      if (m === null) return null;
+      // the line stops before its NUMBER(NAME) and ip= and code=: a terminal wrapped it (the rest, on the next row, holds no marker and is not read)
+      if (m === null) return skip('incomplete', 'a snappy-debug Log: line that stops before its syscall (NUMBER(NAME)): cut short, or wrapped by a terminal? (snappy-debug > FILE keeps lines whole)');
       // the kernel's syscall=N, where snappy-debug printed N(NAME); the number is the kernel's
       const mb = Buffer.from(`SECCOMP ${t.slice(0, m.index)} syscall=${m[1]}${t.slice(m.index + m[0].length)}`, 'utf8');
       const head = this.records.readHead(mb, 0, mb.length);
@@ -549,6 +555,7 @@ export class Parser {
     const kv = new Map<string, string>();
     // a quoted value is Go's (strconv.Quote: `\x1b`, `\a`), not JSON's; one Go cannot have written is kept as it stands
     for (const m of t.matchAll(KLOG_PAIR)) kv.set(m[1], m[2].startsWith('"') ? (goUnquote(m[2]) ?? m[2].slice(1, -1)) : m[2]);
+    if (kv.get('type') !== 'seccomp') return null;
     const f = new Fields();
     const pid = kv.get('pid');
     const nr = kv.get('syscallID');

@@ -295,9 +295,13 @@ function leadingInt(b: Buffer, i: number, end: number): number | null {
 /**
  * code= as the kernel writes it (`0x%x`, an unsigned 32-bit action), or null.
  * The hex digits are read up to the first byte that is not one; what may
- * follow them: the value's end, a quote or comma (a JSON string it sat in), or
- * an uppercase KEY= glued on where auditd's ENRICHED separator (0x1D) was lost
+ * follow them: the value's end; ASCII punctuation or markup that closes the
+ * quote the record sat in (a JSON string's `"` or `,`, `)`, `.`, `'`, `]`,
+ * `</pre>`, `**.`: the kernel writes nothing but the digits there); or an
+ * uppercase KEY= glued on where auditd's ENRICHED separator (0x1D) was lost
  * (`0x80000000AUID="unset"`: the A is AUID's, since the kernel writes lowercase).
+ * Not after a value cut short: `..` or a byte past ASCII (`…`) after the
+ * digits, or a lowercase letter (the digits may go on), give null.
  */
 export function codeIn(b: Buffer, v: number, vEnd: number): number | null {
   if (b[v] !== Ch.Zero || b[v + 1] !== Ch.LowerX) return null;
@@ -309,6 +313,9 @@ export function codeIn(b: Buffer, v: number, vEnd: number): number | null {
       // the end of a JSON string value
     } else if (markupTo(b, h, vEnd)) {
       // markup closed right after the record (`code=0x0**`, a backtick): the value ends before it
+    } else if (closesQuote(c)) {
+      // punctuation or a tag after the record (`code=0x0)`, `code=0x0.`, `code=0x0</pre>`), not an ellipsis (`0x0...`: cut short)
+      if (c === Ch.Dot && h + 1 < vEnd && b[h + 1] === Ch.Dot) return null;
     } else if ((c >= Ch.UpperA && c <= Ch.UpperZ) || c === Ch.Underscore) {
       let k = h;
       while (k > s && b[k - 1] >= Ch.UpperA && b[k - 1] <= Ch.UpperF) k--;
@@ -321,6 +328,11 @@ export function codeIn(b: Buffer, v: number, vEnd: number): number | null {
     }
   }
   return hexIn(b, s, h);
+}
+
+/** Whether `c` is ASCII punctuation (not a letter, digit, `_`, space or control byte): what closes a quote around a record. */
+function closesQuote(c: number): boolean {
+  return c > Ch.Space && c < 0x7f && !(c >= Ch.Zero && c <= Ch.Nine) && !(c >= Ch.UpperA && c <= Ch.UpperZ) && !(c >= Ch.LowerA && c <= Ch.LowerZ) && c !== Ch.Underscore;
 }
 
 /** Whether [s, e) is only markdown markup (`*`, `` ` ``, `_`, `~`): what a page wraps a pasted record in. */

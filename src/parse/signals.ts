@@ -17,12 +17,14 @@ const TABLES = { generic: table(GENERIC), mips: table(MIPS), parisc: table(PARIS
 /**
  * The number of a signal name (`SIGSYS`, `SYS`, any case) on the architecture
  * of a record (null arch: the generic numbering), or null when it is not a name
- * Linux has there. `0` reads as 0.
+ * Linux has there. `0`, and `SIG0` (what ausearch -i prints for the kernel's
+ * `sig=0`: no signal), read as 0.
  */
 export function signalNumber(name: string, arch: Arch | null): number | null {
   if (name === '0') return 0;
   let n = name.toUpperCase();
   if (n.startsWith('SIG')) n = n.slice(3);
+  if (n === '0') return 0;
   n = ALIASES[n] ?? n;
   const family = arch?.column === 'mips' || arch?.column === 'mips64' || arch?.column === 'mips64n32' ? 'mips' : arch?.column === 'parisc' || arch?.column === 'parisc64' ? 'parisc' : 'generic';
   return TABLES[family].get(n) ?? null;

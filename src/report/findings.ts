@@ -4,7 +4,7 @@
 // Learner's counts, used by the stderr summary, `report` (text and --json) and
 // `--strict`; the README's table of finding kinds is tested against FINDING_KINDS.
 import { formatInfo } from '../parse/envelope.js';
-import type { Learner } from '../learn/learner.js';
+import { NO_ARCH_ENRICHER, type Learner } from '../learn/learner.js';
 import { SUSPICIONS } from '../learn/forgery.js';
 import { TABLE_KERNEL_VERSION } from '../syscalls/index.js';
 
@@ -24,6 +24,7 @@ export const FINDING_KINDS = [
   'state-conflict',
   'unknown-action',
   'process-cap',
+  'local-time',
   'denied',
 ] as const;
 
@@ -65,6 +66,7 @@ export const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
   'state-conflict': 'warning',
   'unknown-action': 'warning',
   'process-cap': 'note',
+  'local-time': 'note',
   denied: 'note',
 };
 
@@ -132,7 +134,10 @@ export function findings(l: Learner): Finding[] {
   }
   if (l.noArch.count > 0) {
     const ex = l.noArch.examples[0];
-    add('no-arch', l.noArch.count, ex, 'records without arch= (kernel before 3.16)', `warning: ${plural(l.noArch.count, 'record')} without arch= (kernel before 3.16, first at ${ex.file}:${ex.line}): their syscalls cannot be named and are not in the profile`);
+    // an old kernel's records, or a tool's lines that leave arch= out (its examples say which)
+    const tool = l.noArch.examples.every((x) => x.message === NO_ARCH_ENRICHER);
+    const why = tool ? "the Security Profiles Operator's log-enricher does not give it" : l.noArch.examples.some((x) => x.message === NO_ARCH_ENRICHER) ? "kernel before 3.16, or the Security Profiles Operator's log-enricher, which does not give it" : 'kernel before 3.16';
+    add('no-arch', l.noArch.count, ex, `records without arch= (${why})`, `warning: ${plural(l.noArch.count, 'record')} without arch= (${why}, first at ${ex.file}:${ex.line}): their syscalls cannot be named on one architecture and are not in the profile`);
   }
   for (const [format, c] of sorted(l.untrusted)) {
     const ex = c.examples[0];
@@ -176,6 +181,22 @@ export function findings(l: Learner): Finding[] {
   }
   if (l.evicted > 0) {
     add('process-cap', l.evicted, { file: '-', line: 0 }, 'more than 65,536 processes were open at once: the oldest were let go', `note: more than 65,536 processes were open at once; ${plural(l.evicted, 'process', 'processes')} let go early (their calls are kept; a pid they reuse later starts a new process)`);
+  }
+  if (l.localTimes.count > 0 || l.zoneTwins.count > 0 || l.zoneMisread.count > 0) {
+    // ausearch -i dates: local time, no zone; the zone they were read in is said, and the one their raw forms show
+    const local = l.localTimes;
+    const twins = l.zoneTwins;
+    const misread = l.zoneMisread;
+    const ex = [local, twins, misread].find((c) => c.count > 0)!.examples[0];
+    const read = local.count > 0 ? `${plural(local.count, 'record')} in ausearch -i form, whose dates have no zone, ${local.count === 1 ? 'was' : 'were'} timed as local time in ${local.examples[0].message.replace(/^read as local time in /, '')}` : '';
+    const met = twins.count > 0 ? `${plural(twins.count, 'record')} met in ausearch -i form and raw a zone apart ${twins.count === 1 ? 'is' : 'are'} timed by the raw form (${twins.examples[0].message})` : '';
+    const off =
+      misread.count > 0
+        ? `${plural(misread.count, 'record')} read in ausearch -i form before ${misread.count === 1 ? 'its' : 'their'} raw form (an earlier file) ${misread.count === 1 ? 'is' : 'are'} timed a zone off (${misread.examples[0].message}): give the raw log first, or run with TZ set to the zone of the machine ausearch ran on`
+        : '';
+    const advice = local.count > 0 && twins.count > 0 && misread.count === 0 ? ": the others' times may be off by as much; run with TZ set to the zone of the machine ausearch ran on" : '';
+    const detail = [read, met + advice, off].filter(Boolean).join('; ');
+    add('local-time', local.count + twins.count, ex, detail, `note: ${detail}`);
   }
   if (l.denied.size > 0) {
     let count = 0;

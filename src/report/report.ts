@@ -226,7 +226,11 @@ export function renderReport(r: Report, width = 80, deniedOnly = false): string 
   const w = Math.max(60, width);
   const lines: string[] = [];
   const t = r.totals;
-  lines.push(fit(`${t.processes} ${t.processes === 1 ? 'process' : 'processes'}, ${t.syscalls} distinct ${t.syscalls === 1 ? 'syscall' : 'syscalls'}, ${t.denied} denied ${t.denied === 1 ? 'call' : 'calls'}`, w));
+  // records whose code= could not be read: neither allowed nor denied, said beside the denials
+  let unread = 0;
+  for (const p of r.processes) for (const c of p.syscalls) if (c.action === null) unread += c.count;
+  const unknownText = unread > 0 ? `, ${unread} ${unread === 1 ? 'call' : 'calls'} of unknown action` : '';
+  lines.push(fit(`${t.processes} ${t.processes === 1 ? 'process' : 'processes'}, ${t.syscalls} distinct ${t.syscalls === 1 ? 'syscall' : 'syscalls'}, ${t.denied} denied ${t.denied === 1 ? 'call' : 'calls'}${unknownText}`, w));
   lines.push(fit(`${t.records} seccomp ${t.records === 1 ? 'record' : 'records'} (${t.used} of them selected, ${t.duplicates} read twice) in ${t.lines} ${t.lines === 1 ? 'line' : 'lines'}`, w));
   if (deniedOnly && r.processes.length === 0) {
     const unknown = r.findings.find((f) => f.kind === 'unknown-action');

@@ -31,12 +31,12 @@ import { loadCalls, saveCalls, type CallsJSON } from '../learn/calls.js';
 import type { GroupJSON, LifeJSON, ProgramJSON } from '../learn/lives.js';
 import type { SourceJSON } from '../learn/source-state.js';
 import type { WindowJSON } from '../learn/duplicates.js';
-import type { Suspicion } from '../learn/forgery.js';
+import type { PendingJSON, Suspicion } from '../learn/forgery.js';
 import { loadLoss, saveLoss, type Loss } from '../learn/loss.js';
 import { loadDenied, saveDenied, type Denied } from '../learn/denied.js';
 import { loadRuntimes, saveRuntimes, type RuntimeJSON } from '../learn/runtime.js';
 import { twinKey } from '../learn/receipts.js';
-import { byName } from '../learn/saved.js';
+import { archName, archNamed, byName } from '../learn/saved.js';
 import { SeccompLearnError } from '../core/error.js';
 import { STATE_SCHEMA_JSON } from './schema.js';
 
@@ -81,6 +81,14 @@ export interface LearnState {
   denied: Denied[];
   noArch: Counted;
   unknownAction: Counted;
+  /** Records counted in `ausearch -i` form, read as local time (each example names the zone); absent: none. */
+  localTimes?: Counted;
+  /** Records met in `ausearch -i` form and raw a zone apart (each example names both zones); absent: none. */
+  zoneTwins?: Counted;
+  /** As zoneTwins, the -i form read first and timed by its date (a zone off); absent: none. */
+  zoneMisread?: Counted;
+  /** `ausearch -i` records not taken yet: they wait for their raw forms (taken by the next run, or a merge once every state is in); absent: none. */
+  localWaiting?: PendingJSON[];
   runtimes: RuntimeJSON[];
   union: CallsJSON;
   seen: Record<string, number>;
@@ -123,6 +131,10 @@ export function toState(l: Learner, inputs: readonly InputRecord[]): LearnState 
     denied: saveDenied(l.denied),
     noArch: l.noArch,
     unknownAction: l.unknownAction,
+    ...(l.localTimes.count > 0 ? { localTimes: l.localTimes } : {}),
+    ...(l.zoneTwins.count > 0 ? { zoneTwins: l.zoneTwins } : {}),
+    ...(l.zoneMisread.count > 0 ? { zoneMisread: l.zoneMisread } : {}),
+    ...(l.localWaiting.length > 0 ? { localWaiting: l.localWaiting.map((e) => ({ ...e, arch: archName(e.arch) })) } : {}),
     runtimes: saveRuntimes(l.runtimes),
     union: saveCalls(l.union),
     seen: l.labels.save(),
@@ -230,6 +242,9 @@ function load(l: Learner, s: LearnState, resume: boolean, file = '', select = fa
   loadCounts(l.skipped, s.skipped);
   loadLoss(l.loss, s.loss);
   mergeCounted(l.unknownAction, s.unknownAction);
+  if (s.localTimes) mergeCounted(l.localTimes, s.localTimes);
+  if (s.zoneTwins) mergeCounted(l.zoneTwins, s.zoneTwins);
+  if (s.zoneMisread) mergeCounted(l.zoneMisread, s.zoneMisread);
   l.labels.load(s.seen);
   if (select) selectFrom(l, s, file);
   else {
@@ -250,9 +265,14 @@ function load(l: Learner, s: LearnState, resume: boolean, file = '', select = fa
   // a merge: the records another state holds too, for their receipts (learn/receipts.ts)
   const twins = resume ? null : (l.twins ??= new Set<string>());
   const loaded = l.window.load(s.machines, s.window, twins === null ? undefined : (host, serial) => twins.add(twinKey(host, serial)));
+  // its ausearch -i records still waiting wait again: in a merge, for every state's records (a raw form may be in another)
+  for (const x of s.localWaiting ?? []) {
+    if (x.kind !== 'seccomp') throw new SeccompLearnError('state-invalid', `${file}: an ausearch -i record waiting is not a seccomp record`);
+    l.holdLocal({ ...x, arch: x.arch === null ? null : archNamed(x.arch, 'localWaiting') });
+  }
   // a merge: the kernel lines still waiting are judged with what the state
   // knows (as the end of its last file would have), into the processes they belong to
-  if (!resume) l.settle();
+  if (!resume) l.settleKernel();
   if (loaded.first !== null) {
     l.stateConflicts.count += loaded.conflicts;
     keepExample(l.stateConflicts.examples, { file, line: 0, message: `the record of audit serial ${loaded.first.serial} is held by another state, at the same time, with other content` });

@@ -43,6 +43,17 @@ describe('what a person reads', () => {
     }
   });
 
+  it('one record two states both held is "1 record was held", not "1 records were"', () => {
+    const dir = tmpDir();
+    const f = join(dir, 'one.log');
+    writeFileSync(f, `${KMSG.find((l) => / audit\(\d+\.\d+:\d+\)/.test(l))!}\n`);
+    const states = ['a.json', 'b.json'].map((n) => join(dir, n));
+    for (const st of states) expect(cli(['learn', '-q', '--state', st, f]).code).toBe(0);
+    const r = cli(['merge', ...states]);
+    expect(r.stderr).toMatch(/note: 1 record was held by more than one state/);
+    expect(r.stderr).not.toMatch(/1 records/);
+  });
+
   it('when every record is untrusted, the first line already says they were read and not learned', () => {
     const dir = tmpDir();
     const f = join(dir, 'cat.log');
@@ -93,5 +104,20 @@ describe('journald JSON', () => {
     lines.forEach((x, i) => whole.lineText(x, 'j', i + 1));
     whole.finish();
     expect([l.records, l.duplicates]).toEqual([whole.records, whole.duplicates]);
+  });
+});
+
+describe('an action that cannot be read', () => {
+  it('a record whose code= cannot be read is said in the report\'s first line, not counted as allowed or denied', () => {
+    const dir = tmpDir();
+    const f = join(dir, 'cut.log');
+    // a real kill record, its code= cut short by a viewer's ellipsis; and the same record closed by a parenthesis
+    const kill = KMSG.find((l) => l.endsWith(' code=0x80000000'))!;
+    const msg = kill.slice(kill.indexOf(';') + 1);
+    writeFileSync(f, `${msg.replace(/code=0x80000000$/, 'code=0x8...')}\n`);
+    const r = cli(['report', '--trust-any-source', f]);
+    expect(r.stdout).toMatch(/^1 process, 1 distinct syscall, 0 denied calls, 1 call of unknown action$/m);
+    writeFileSync(f, `(${msg})\n`);
+    expect(cli(['report', '--trust-any-source', f]).stdout).toMatch(/^1 process, 1 distinct syscall, 1 denied call$/m);
   });
 });

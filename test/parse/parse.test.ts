@@ -112,6 +112,20 @@ describe('every real format', () => {
     }
   });
 
+  it("reads ausearch -i's signals as the kernel's numbers: SIGSYS as 31, SIG0 (no signal) as 0, on x86_64 and i386", () => {
+    for (const [rawName, name] of [['real/audit-raw.log', 'real/ausearch-i.log'], ['real/audit-raw-i386.log', 'real/ausearch-i-i386.log']]) {
+      const bySerial = new Map(events(rawName).map((e) => [e.serial, e]));
+      const interpreted = events(name);
+      expect(interpreted.length).toBeGreaterThan(20);
+      const sigs = new Set<number | null>();
+      for (const e of interpreted) {
+        expect(e.sig, `${name} serial ${e.serial}`).toBe(bySerial.get(e.serial)!.sig);
+        sigs.add(e.sig);
+      }
+      expect(sigs).toEqual(new Set([0, 31]));
+    }
+  });
+
   it('never makes one record of two run together on a line (pasted, or a shipper\'s message joined): the line is skipped, counted', () => {
     const [a, b] = lines('real/dmesg.log').filter((l) => l.includes('type=1326')).map((l) => l.slice(l.indexOf('audit: ')));
     for (const joined of [`${a} ${b}`, `[ 1316.482539] ${a} ${b}`, JSON.stringify({ MESSAGE: `${a}\n${b}`, _TRANSPORT: 'kernel' }), JSON.stringify({ message: `${a}\n${b}` })]) {
@@ -689,6 +703,54 @@ describe('numbers read in place', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('code= in markup or prose', () => {
+  // the kernel lines of a real i386 recording (KILL_PROCESS, ERRNO and LOG records), their messages as pages quote them
+  const messages = lines('real/dmesg-i386.log')
+    .filter((l) => l.includes(' code=0x'))
+    .map((l) => l.slice(l.indexOf('audit: type=1326')));
+  const wraps: Array<[string, string]> = [
+    ['(', ')'],
+    ['', '.'],
+    ['', ','],
+    ["'", "'"],
+    ['"', '"'],
+    ['[', ']'],
+    ['<pre>', '</pre>'],
+    ['<code>', '</code>'],
+    ['**', '**.'],
+    ['`', '`;'],
+    ['', ':'],
+    ['', '!'],
+    ['', ')</p>'],
+  ];
+
+  it('reads the action from the hex digits up to the markup or punctuation that closes the quote', () => {
+    const actions = new Set<string | null>();
+    for (const m of messages) {
+      const plain = parseLine(m, 't', 1);
+      expect(isEvent(plain) && plain.action, m).toBeTruthy();
+      actions.add(isEvent(plain) ? plain.action : null);
+      for (const [open, close] of wraps) {
+        const r = parseLine(`${open}${m}${close}`, 't', 1);
+        expect(isEvent(r), `${open}...${close}`).toBe(true);
+        expect([(r as SeccompEvent).action, (r as SeccompEvent).nr, (r as SeccompEvent).sig], `${open}...${close}`).toEqual([(plain as SeccompEvent).action, (plain as SeccompEvent).nr, (plain as SeccompEvent).sig]);
+      }
+    }
+    // the recording has kills, denials and logs: each kind of value is read through the markup
+    expect(actions).toEqual(new Set(['KILL_PROCESS', 'ERRNO', 'LOG']));
+  });
+
+  it('reads no action from a value cut short (an ellipsis) or glued to lowercase text: said unknown, never another action', () => {
+    for (const m of messages) {
+      const cut = m.replace(/code=0x([0-9a-f])[0-9a-f]*$/, 'code=0x$1');
+      for (const tail of ['...', '\u2026', 'abc', 'g', '..']) {
+        const r = parseLine(`${cut}${tail}`, 't', 1);
+        expect(isEvent(r) && r.action, `${cut}${tail}`).toBe(null);
+      }
+    }
   });
 });
 
