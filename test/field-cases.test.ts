@@ -1,10 +1,10 @@
 // The field cases (../shared/field-cases/): lines from public bug reports and docs,
 // each read as its README says. They are examples of kinds; test/parse/log-formats.test.ts
 // holds the kinds (every prefix, every locale) on the project's real fixtures.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, FIELD_CASES, IN_CI } from './helpers.js';
+import { cli, FIELD_CASES, IN_CI, tmpDir } from './helpers.js';
 
 const here = existsSync(join(FIELD_CASES, 'README.md'));
 if (!here && !IN_CI) console.warn(`skipping the field cases: ${FIELD_CASES} is not beside the repository`);
@@ -186,6 +186,24 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     const r = cli([file('40')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/1 record in auditbeat lines was not learned .*auditbeat document/);
+  });
+
+  it('40, where auditbeat documents are stored: inside an Elasticsearch _search response and elasticdump\'s lines, read as the document alone is', () => {
+    const doc = JSON.parse(readFileSync(file('40'), 'utf8').trim()) as Record<string, unknown>;
+    const alone = parse('40');
+    const dir = tmpDir();
+    const write = (name: string, text: string) => {
+      const f = join(dir, name);
+      writeFileSync(f, `${text}\n`);
+      return f;
+    };
+    const hit = { _index: '.ds-auditbeat-7.15.1-2021.11.09-000001', _id: 'Xq2aB30BX', _score: 1.0, _source: doc };
+    const search = { took: 5, timed_out: false, hits: { total: { value: 1, relation: 'eq' }, max_score: 1.0, hits: [hit] } };
+    for (const f of [write('search.json', JSON.stringify(search)), write('elasticdump.json', JSON.stringify(hit))]) {
+      const evs = cli(['parse', f]).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      expect(evs.map(pick), f).toEqual(alone.map(pick));
+      expect(evs[0]).toMatchObject({ format: 'auditbeat', trusted: false, serial: 12522, time: 1636484857.325, host: 'host1' });
+    }
   });
 
   it('41: a log-enricher line: pid 234142 getpid (39), serial 9822782; no arch and no action, said, never guessed', () => {
