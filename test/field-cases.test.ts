@@ -188,7 +188,7 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     expect(r.stderr).toMatch(/1 record in auditbeat lines was not learned .*auditbeat document/);
   });
 
-  it('40, where auditbeat documents are stored: inside an Elasticsearch _search response and elasticdump\'s lines, read as the document alone is', () => {
+  it('40, where auditbeat documents are stored: inside an Elasticsearch _search response and elasticdump\'s lines, read as the document alone is; pretty-printed over lines, counted as skipped with the reason', () => {
     const doc = JSON.parse(readFileSync(file('40'), 'utf8').trim()) as Record<string, unknown>;
     const alone = parse('40');
     const dir = tmpDir();
@@ -203,6 +203,12 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
       const evs = cli(['parse', f]).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
       expect(evs.map(pick), f).toEqual(alone.map(pick));
       expect(evs[0]).toMatchObject({ format: 'auditbeat', trusted: false, serial: 12522, time: 1636484857.325, host: 'host1' });
+    }
+    for (const f of [write('pretty.json', JSON.stringify(doc, null, 2)), write('search-pretty.json', JSON.stringify(search, null, 2))]) {
+      const r = cli(['report', '--json', f]);
+      const skipped = JSON.parse(r.stdout).findings.filter((x: { kind: string }) => x.kind === 'skipped');
+      expect(skipped, f).toEqual([expect.objectContaining({ count: 1, detail: expect.stringMatching(/pretty-printed/) })]);
+      expect(cli([f]).stderr).not.toMatch(/no seccomp records/);
     }
   });
 

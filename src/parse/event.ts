@@ -9,7 +9,7 @@
 // Pure: no I/O, no exceptions; its caches live in the Parser that reads.
 import { Ch, decimalIn, findSeq, has, intIn, lit, text } from './bytes.js';
 import { EnvelopeReader, type Envelope, type LogFormat } from './envelope.js';
-import { readJsonLine, readJsonString, startsJson, type JsonMessage, type JsonRead } from './json.js';
+import { isPrettyAuditbeatSeccomp, readJsonLine, readJsonString, startsJson, type JsonMessage, type JsonRead } from './json.js';
 import { auditdStamp, Fields, RecordReader, showSafely, type AuditdStamp, type Head } from './record.js';
 import { ACTIONS, blankEvent, blankMark, type Action, type AuditMark, type LineResult, type SeccompEvent, type Skip, type SkipCode } from './results.js';
 import { signalNumber } from './signals.js';
@@ -21,13 +21,15 @@ export { blankEvent, type Action, type AuditMark, type LineResult, type LossNoti
 /**
  * Every line a Parser can return something for holds one of these byte
  * strings: seccomp records (`audit(`, journald's `SECCOMP ...`), other audit
- * records, the kernel's loss notices (`kauditd_printk_skb`, `audit: audit_lost=`)
- * and journald's (`Suppressed N messages`). The line splitter skips the others
+ * records, the kernel's loss notices (`kauditd_printk_skb`, `audit: audit_lost=`),
+ * journald's (`Suppressed N messages`) and the line of a pretty-printed auditbeat
+ * document that says it is a seccomp record (`"message_type": "seccomp"`, counted
+ * as skipped: isPrettyAuditbeatSeccomp). The line splitter skips the others
  * without decoding them. A test holds every fixture line to this.
  * `Suppr`, not `Suppressed`: Buffer.indexOf finds the short one at 30 us a MiB
  * and the long one at 450 (V8's search for it is slow on this text; bench).
  */
-export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr', 'Log: a', 'time->'];
+export const MARKERS: readonly string[] = ['audit', 'SECCOMP', 'Suppr', 'Log: a', 'time->', '"secc'];
 
 /** Each action's SECCOMP_RET_* value (linux/seccomp.h): its action bits. */
 const ACTION_VALUES: Readonly<Record<Action, number>> = {
@@ -558,6 +560,9 @@ export class Parser {
    * arch, no action). Both untrusted: programs' output.
    */
   private toolLine(b: Buffer, s: number, e: number, file: string, line: number): LineResult {
+    if (isPrettyAuditbeatSeccomp(b, s, e)) {
+      return skip('bad-json', 'an auditbeat seccomp document pretty-printed over several lines: its fields stand on other lines; give one document per line (jq -c, Elasticsearch without ?pretty)');
+    }
     if (has(b, s, e, SNAPPY_LOG)) {
       const t = b.toString('utf8', s + SNAPPY_LOG.length - 5, e);
       const m = SNAPPY_SYSCALL.exec(t);

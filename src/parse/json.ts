@@ -480,6 +480,18 @@ export function readJsonString(b: Buffer, s: number, at: number, e: number): Jso
   return { kind: 'messages', messages: [message(t, key === 'log' && findSeq(b, lit('"stream"'), open, e) >= 0 ? 'docker-json' : 'json')] };
 }
 
+const PRETTY_SECCOMP_TYPE = /^[ \t]*"message_type"[ \t]*:[ \t]*"seccomp"[ \t]*,?[ \t\r]*$/;
+
+/**
+ * Whether [s, e) is the line of an auditbeat seccomp document pretty-printed
+ * over lines (`jq .`, an Elasticsearch `?pretty` answer): `"message_type":
+ * "seccomp",` alone. The record's fields stand on other lines, so it cannot be
+ * read; the line is where it is counted.
+ */
+export function isPrettyAuditbeatSeccomp(b: Buffer, s: number, e: number): boolean {
+  return e - s < 64 && PRETTY_SECCOMP_TYPE.test(b.toString('latin1', s, e));
+}
+
 /** Whether [s, e) begins a JSON document: `{`, or an array of documents (`[` and then `{`; a `[[` is dmesg's stamp as often). */
 export function startsJson(b: Buffer, s: number, e: number): boolean {
   if (s >= e) return false;
