@@ -147,11 +147,11 @@ const MAX_NESTING = 64;
  * are. `host`: the nearest host an enclosing object names. Past MAX_NESTING,
  * a subtree that holds a record string is one `skip` message.
  */
-function walk(v: unknown, out: JsonMessage[], depth: number, scope: number, host: string | null): void {
+function walk(v: unknown, out: JsonMessage[], depth: number, scope: Scope, host: string | null): void {
   if (typeof v === 'string') {
     if (!holdsRecord(v)) return;
     const m = message(v, 'json', { host });
-    for (let i = scope; i < out.length; i++) if (out[i].text === m.text) return;
+    if (metBefore(out, scope, m.text)) return;
     out.push(m);
     return;
   }
@@ -161,16 +161,37 @@ function walk(v: unknown, out: JsonMessage[], depth: number, scope: number, host
     return;
   }
   if (Array.isArray(v)) {
-    for (const x of v) walk(x, out, depth + 1, out.length, host);
+    for (const x of v) walk(x, out, depth + 1, { start: out.length, seen: null }, host);
     return;
   }
   const beat = auditbeat(v as Obj);
   if (beat) {
-    out.push(...beat);
+    for (const m of beat) out.push(m);
     return;
   }
   const h = hostOf(v as Obj) ?? host;
   for (const k in v as Obj) walk((v as Obj)[k], out, depth + 1, scope, h);
+}
+
+/** The messages of one element of an array (or of a whole document), from `start` in the walk's output; `seen` their texts, once they are many. */
+interface Scope {
+  start: number;
+  seen: Set<string> | null;
+}
+
+/** Whether `text` is already among the scope's messages (by a look along them while they are few: a hit holds two or three). */
+function metBefore(out: JsonMessage[], scope: Scope, text: string): boolean {
+  if (scope.seen === null) {
+    if (out.length - scope.start < 16) {
+      for (let i = scope.start; i < out.length; i++) if (out[i].text === text) return true;
+      return false;
+    }
+    scope.seen = new Set();
+    for (let i = scope.start; i < out.length; i++) scope.seen.add(out[i].text);
+  }
+  if (scope.seen.has(text)) return true;
+  scope.seen.add(text);
+  return false;
 }
 
 /** Whether a value holds a string that holds a record, at any depth (no recursion: a hostile document nests 100,000 deep). */
@@ -273,7 +294,7 @@ function fromValue(v: unknown, vouching: boolean): JsonMessage[] {
     // an array of documents (Fluent Bit's json output, a CloudWatch export); what else it holds is walked
     for (const x of v) {
       if (isObj(x)) for (const m of fromValue(x, vouching)) out.push(m);
-      else walk(x, out, 2, out.length, null);
+      else walk(x, out, 2, { start: out.length, seen: null }, null);
     }
     return out;
   }
@@ -285,7 +306,7 @@ function fromValue(v: unknown, vouching: boolean): JsonMessage[] {
   if (streams) return loki(streams);
   if (typeof v.log === 'string' && ('stream' in v || 'time' in v)) return holdsRecord(v.log) ? [message(v.log, 'docker-json', { time: rfc3339(v.time) })] : [];
   const out: JsonMessage[] = [];
-  walk(v, out, 1, 0, null);
+  walk(v, out, 1, { start: 0, seen: null }, null);
   return out;
 }
 

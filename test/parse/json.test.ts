@@ -282,5 +282,8 @@ describe('JSON in envelopes and in JSON strings: every record string read', () =
     expect(read([JSON.stringify({ hits: { hits } })])).toHaveLength(3);
     expect(read([JSON.stringify({ logEvents: [0, 1, 2].map((i) => ({ id: String(i), message: msg })) })])).toHaveLength(3);
     expect(read([JSON.stringify(hits[0])])).toHaveLength(1);
+    // one object of many strings (past the few a look along them serves): each distinct one once
+    const many = Object.fromEntries(RECORDS.flatMap((k, i) => [[`m${i}`, k.msg], [`o${i}`, k.msg]]));
+    expect(read([JSON.stringify(many)]).map(named)).toEqual(RECORDS.map(plain));
   });
 });
