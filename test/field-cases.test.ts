@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, FIELD_CASES, IN_CI, tmpDir } from './helpers.js';
+import { cli, FIELD_CASES, fixture, IN_CI, readFixture, tmpDir } from './helpers.js';
 
 const here = existsSync(join(FIELD_CASES, 'README.md'));
 if (!here && !IN_CI) console.warn(`skipping the field cases: ${FIELD_CASES} is not beside the repository`);
@@ -222,5 +222,28 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     const t = cli(['--trust-any-source', file('41')]);
     expect(t.stderr).toMatch(/without arch=/);
     expect(t.stderr).toMatch(/no readable code=/);
+  });
+
+  it("41, hostile: an enricher value with Go's escapes (\\x1b) among kernel lines: counted as the enricher's, the run goes on to a profile", () => {
+    const dir = tmpDir();
+    const enricher = readFileSync(file('41'), 'utf8').trim().replace('redis-server', 'redis\\x1bserver');
+    expect(enricher).toContain('redis\\x1bserver');
+    const kmsg = readFixture('real/kmsg.log').split('\n').filter(Boolean);
+    const text = [...kmsg.slice(0, 3), enricher, ...kmsg.slice(3)].join('\n') + '\n';
+    const log = join(dir, 'kmsg-and-enricher.log');
+    writeFileSync(log, text);
+    const evs = cli(['parse', '--all', log]).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(evs.filter((e) => e.format === 'spo-enricher')).toEqual([expect.objectContaining({ pid: 234142, nr: 39, exe: expect.stringContaining('redis') })]);
+    const out = join(dir, 'p.json');
+    const r = cli(['-o', out, log]);
+    expect(r.stderr).not.toMatch(/Bad escaped|internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/1 record in spo-enricher lines was not learned/);
+    const whole = cli(['-o', join(dir, 'q.json'), fixture('real/kmsg.log')]);
+    expect(whole.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(dir, 'q.json'), 'utf8'));
+    const piped = cli(['-q'], { input: text });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe(readFileSync(out, 'utf8'));
   });
 });

@@ -41,6 +41,12 @@ export interface Placed {
   start: number;
   lines: number;
   record: InputRecord;
+  /**
+   * Whether a last line with no newline is read as a line (else held, to be read
+   * when it ends): a gzip file is whole, and a file whose size has not changed
+   * since the run that held its last line will not end it.
+   */
+  final: boolean;
 }
 
 export class InputLog {
@@ -69,17 +75,18 @@ export class InputLog {
       if (r.fingerprintBytes > size || r.offset > size) continue;
       if (r.fingerprintBytes > 0 && fp(r.fingerprintBytes) !== r.fingerprint) continue;
       if (r.fingerprintBytes === 0 && (r.dev !== dev || r.ino !== ino)) continue;
+      const final = compressed || (r.size === size && r.offset < size);
       r.dev = dev;
       r.ino = ino;
       r.compressed = compressed;
       r.size = Number.isFinite(size) ? size : -1;
-      return { source: r.name, start: r.offset, lines: r.lines, record: r };
+      return { source: r.name, start: r.offset, lines: r.lines, record: r, final };
     }
     const n = Math.min(FINGERPRINT_BYTES, Number.isFinite(size) ? size : FINGERPRINT_BYTES);
     const head = headOf(path, n, compressed);
     const record: InputRecord = { name, dev, ino, offset: 0, lines: 0, fingerprint: fingerprint(head), fingerprintBytes: head.length, compressed, size: Number.isFinite(size) ? size : -1, lastSerials: [] };
     this.records.push(record);
-    return { source: name, start: 0, lines: 0, record };
+    return { source: name, start: 0, lines: 0, record, final: compressed };
   }
 
   /** After reading: how far the input was read. */

@@ -201,6 +201,8 @@ export interface ReadOptions {
 export interface ReadResult {
   lines: number;
   bytes: number;
+  /** Bytes of a last line with no newline, held unread (`holdPartial`): 0 when none. */
+  held: number;
 }
 
 /** Read one input to its end, line by line. Rejects with a SeccompLearnError 'input-unreadable' naming the input. */
@@ -242,7 +244,7 @@ async function readFile(file: FileHandle, source: string, sink: LineSink, opts: 
   // stopped: a line cut by the stop is not a line (it would read as a truncated record)
   splitter.end(opts.holdPartial || opts.signal?.aborted);
   opts.onChunk?.();
-  return { lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed };
+  return { lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed, held: opts.holdPartial && !opts.signal?.aborted ? pos - bytes : 0 };
 }
 
 const YIELD_EVERY = 16;
@@ -275,6 +277,7 @@ function readStream(stream: Readable, source: string, sink: LineSink, opts: Read
         onData(text);
       }
       const bytes = start + splitter.consumed;
+      const pending = splitter.pushedBytes - splitter.consumed;
       // stopped: a line its writer has not ended is not a line
       splitter.end(opts.holdPartial || stopped);
       opts.onChunk?.();
@@ -286,7 +289,7 @@ function readStream(stream: Readable, source: string, sink: LineSink, opts: Read
       }
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) reject(err instanceof SeccompLearnError ? err : unreadableInput(source, describe(err as NodeJS.ErrnoException)));
-      else resolve({ lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed });
+      else resolve({ lines: splitter.lines, bytes: opts.holdPartial ? bytes : start + splitter.consumed, held: opts.holdPartial && !stopped ? pending : 0 });
     };
     const onData = (chunk: Buffer | string): void => {
       let b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

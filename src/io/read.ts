@@ -73,6 +73,11 @@ export interface ReadAllResult {
    * followed run ends, not a part.
    */
   partial: boolean;
+  /**
+   * Last lines with no newline, held unread (`learn --state`: a log being
+   * written may not have ended its last line yet): where, and how many bytes.
+   */
+  held: { source: string; line: number; bytes: number }[];
 }
 
 const TTY_HINT =
@@ -110,6 +115,7 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
   );
   const tick = bar && (() => bar.update(meters.reduce((n, m) => n + m.read, 0)));
   let partial = false;
+  const held: ReadAllResult['held'] = [];
   try {
     if (jobs > 1 && !log && 'result' in sink && inputs.every(({ input }) => input.kind === 'file')) {
       const ranged: RangedFile[] = [];
@@ -118,7 +124,7 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
       if (workers > 1) {
         await readParallel(ranged, sink, { jobs: workers, maxLength, markers: MARKERS, signal: stop.signal, onProgress: bar && ((bytes) => bar.update(bytes)) });
         // files only: a stop is always before their end
-        return { stoppedBy: stop.signal.aborted ? (stop.signal.reason as StopReason) : null, partial: stop.signal.aborted };
+        return { stoppedBy: stop.signal.aborted ? (stop.signal.reason as StopReason) : null, partial: stop.signal.aborted, held };
       }
     }
     for (let i = 0; i < inputs.length; i++) {
@@ -135,8 +141,9 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
       const placed = log && path !== '-' ? await log.place(path, name, input, input.kind === 'stream' && !input.live) : null;
       const serials = (): InputRecord['lastSerials'] => (placed && 'lastSerials' in sink ? (sink as Learner).lastSerials(placed.source) : []);
       const before = serials();
-      const r = await readLines(input, placed?.source ?? name, sink, { maxLength, onChunk: live ? flush : tick, signal: stop.signal, markers: MARKERS, start: placed?.start, linesBefore: placed?.lines, holdPartial: placed !== null });
+      const r = await readLines(input, placed?.source ?? name, sink, { maxLength, onChunk: live ? flush : tick, signal: stop.signal, markers: MARKERS, start: placed?.start, linesBefore: placed?.lines, holdPartial: placed !== null && !placed.final });
       if (placed) log!.update(placed, r, before, serials());
+      if (r.held > 0 && placed) held.push({ source: placed.source, line: r.lines + 1, bytes: r.held });
       if (stop.signal.aborted) {
         partial = !(live && i === inputs.length - 1);
         break;
@@ -148,5 +155,5 @@ export async function readAll(files: string[], io: Io, sink: LineSink | (LineSin
     for (const { input } of inputs) closeInput(input, io.stdin);
   }
   if (failure) throw failure.err;
-  return { stoppedBy: stop.signal.aborted ? (stop.signal.reason as StopReason) : null, partial };
+  return { stoppedBy: stop.signal.aborted ? (stop.signal.reason as StopReason) : null, partial, held };
 }

@@ -59,6 +59,14 @@ export function addDetail(d: Detail, e: SeccompEvent, counted: boolean): void {
   } else d.calls.set(key, { abi: e.arch, nr: e.nr, name: e.syscall, action: e.action, sig: e.sig, count: counted ? 1 : 0, file: e.file, line: e.line });
 }
 
+/** One record counted by addDetail taken back out (a merge found it counted in an earlier part too); a call left with none goes. */
+export function uncountDetail(d: Detail, r: Pick<SeccompEvent, 'arch' | 'nr' | 'action'>): void {
+  const key = `${r.arch?.name} ${r.nr} ${r.action}`;
+  const c = d.calls.get(key);
+  if (!c) return;
+  if (--c.count <= 0) d.calls.delete(key);
+}
+
 export function mergeDetail(into: Detail, from: Detail): void {
   for (const c of from.comms) into.comms.add(c);
   for (const p of from.pids) into.pids.add(p);

@@ -34,6 +34,14 @@ export function countDenied(m: Map<string, Denied>, comm: string, syscall: strin
   else m.set(k, { comm, syscall, action, ...(strict ? { strict: true as const } : {}), count: 1, first: { file, line, message: `${syscall} (${strict ? 'strict mode' : action})` } });
 }
 
+/** One record counted by countDenied taken back out (a merge found it counted in an earlier part too); a call left with none goes. */
+export function uncountDenied(m: Map<string, Denied>, comm: string, syscall: string, action: Action, strict = false): void {
+  const k = keyOf(comm, syscall, action, strict || undefined);
+  const d = m.get(k);
+  if (!d) return;
+  if (--d.count <= 0) m.delete(k);
+}
+
 /** Whether a record is a kill by seccomp's strict mode (SECCOMP_MODE_STRICT: SIGKILL, logged as KILL_THREAD), not by a filter. */
 export function strictModeKill(action: Action | null, sig: number | null): boolean {
   return action === 'KILL_THREAD' && sig === 9;

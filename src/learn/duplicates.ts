@@ -132,7 +132,7 @@ export class RecordWindow {
    * many, and the first one's serial and time in ms). Throws a SeccompLearnError 'state-invalid' when
    * the records do not unpack.
    */
-  load(machines: ReadonlyArray<string | null>, saved: WindowJSON): { both: number; conflicts: number; first: { serial: number; ms: number } | null } {
+  load(machines: ReadonlyArray<string | null>, saved: WindowJSON, onBoth?: (host: string | null, serial: number) => void): { both: number; conflicts: number; first: { serial: number; ms: number } | null } {
     const mine = machines.map((host) => this.machine(host));
     const [serials, times, sigs] = unpack(saved.data, saved.count, 3);
     let both = 0;
@@ -149,6 +149,7 @@ export class RecordWindow {
         (this.times[i] === times[k] || (zoneApart(this.times[i], times[k]) && this.oneMachine(this.sigs[i] >>> 24, sig >>> 24)))
       ) {
         both++;
+        onBoth?.(machines[from] ?? null, serial);
         continue;
       }
       if (this.serials[i] === serial + 1 && this.times[i] === times[k]) {

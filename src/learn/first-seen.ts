@@ -196,6 +196,29 @@ export class FirstSeen {
     this.counts = out;
   }
 
+  /**
+   * One counted record at `time` (null: untimed) taken back out (a merge found
+   * it counted in an earlier part too, at the same time): its count, not its
+   * call's first record or the first and last times, which the earlier part's
+   * copy holds as well.
+   */
+  uncount(time: number | null): void {
+    if (this.records === 0) return;
+    this.records--;
+    if (time === null) {
+      if (this.untimed > 0) this.untimed--;
+      return;
+    }
+    const i = Math.floor(time * this.perSecond) - this.lo;
+    if (i >= 0 && i < this.counts.length && this.counts[i] > 0) this.counts[i]--;
+    // counts[0] and the last are never 0
+    while (this.counts.length > 0 && this.counts[0] === 0) {
+      this.counts.shift();
+      this.lo++;
+    }
+    while (this.counts.length > 0 && this.counts[this.counts.length - 1] === 0) this.counts.pop();
+  }
+
   /** Add what `from` holds (a life retired into its program, or a saved piece): the same as if its records had come here. */
   merge(from: FirstSeen): void {
     for (const [abi, m] of from.calls) for (const [nr, c] of m) seeAt(this.call(abi, nr, c.name), c.time, c.serial);

@@ -22,6 +22,12 @@ export class LabelCounts {
     this.lastCounter.n++;
   }
 
+  /** One record of `label` taken back out (a merge found it counted in an earlier part too). */
+  uncount(label: string): void {
+    const c = this.counters.get(label);
+    if (c && c.n > 0) c.n--;
+  }
+
   /** Each label with its count, in the order first seen. */
   counts(): Map<string, number> {
     return new Map([...this.counters].map(([k, c]) => [k, c.n]));

@@ -14,7 +14,7 @@ import { blankEvent, Parser } from '../parse/event.js';
 import { showsEveryType, type LogFormat } from '../parse/envelope.js';
 import { countIn, keepExample, mergeCounted, type Counted } from './examples.js';
 import type { Gap } from './gaps.js';
-import { addCall, addDetail, newDetail, type Calls } from './calls.js';
+import { addCall, addDetail, newDetail, uncountDetail, type Calls } from './calls.js';
 import { joinLife, joinPending, Lives, MAX_LABELS, type Life, type Pending, type Program } from './lives.js';
 import { kernelTransport } from './pairing.js';
 import { buildProfile, type BuildOptions, type Profile } from '../profile/model.js';
@@ -26,7 +26,8 @@ import type { Arch } from '../syscalls/index.js';
 import { judged, lineSuspicion, MAX_WAITING, SUSPICIONS, type Suspicion } from './forgery.js';
 import { RecordWindow } from './duplicates.js';
 import { countLoss, type Loss } from './loss.js';
-import { countDenied, loadDenied, strictModeKill, type Denied } from './denied.js';
+import { countDenied, loadDenied, strictModeKill, uncountDenied, type Denied } from './denied.js';
+import { RECEIPT_RECORDS, receiptOf, twinKey, type Receipt } from './receipts.js';
 import { LabelCounts } from './labels.js';
 import type { ItemSink } from '../parse/wire.js';
 
@@ -365,6 +366,11 @@ export class Learner implements LineSink, ItemSink {
     // a record of a life that has ended, read after its last (Lives.get): it changes neither its program nor its end
     const late = life.endSerial >= 0;
     if (this.opts.detail) addDetail((life.detail ??= newDetail()), e, counted);
+    // what a state's first records counted, for a merge to take back a copy an earlier part counted too (receipts.ts)
+    if (counted && e.serial !== null) {
+      if (e.serial > life.maxSerial) life.maxSerial = e.serial;
+      if (life.head && this.opts.heads === true && this.records <= RECEIPT_RECORDS) (life.receipts ??= []).push(receiptOf(e));
+    }
     life.firstSeen.add(e, counted);
     if (this.grouped) this.label(life, e, counted);
     if (!late) {
@@ -539,8 +545,24 @@ export class Learner implements LineSink, ItemSink {
       for (const slots of m.values()) {
         slots.sort((a, b) => place[a.part] - place[b.part]);
         let carried: Life | null = null;
+        // a head that ended in its part, kept one part longer: the next part may hold copies of its records
+        let endedHead: Life | null = null;
         for (const [k, s] of slots.entries()) {
           const h = s.head;
+          if (h !== null && carried === null && endedHead !== null && this.copiesOnly(endedHead, h)) {
+            // every record of this head is a copy of one the part before held (journald's other transport,
+            // a few lines later): one run took them as the ended process's own late records (Lives.get)
+            this.join(endedHead, h);
+            // (copies to the end of the part: the process stays ended, for copies in the parts after)
+            if (s.open !== null && s.open !== h) {
+              end(endedHead);
+              endedHead = null;
+              carried = s.open;
+            }
+            continue;
+          }
+          if (endedHead !== null) end(endedHead);
+          endedHead = null;
           if (h !== null) {
             if (carried !== null && !(h.firstTime < carried.lastTime - 1)) this.join(carried, h);
             else {
@@ -551,7 +573,7 @@ export class Learner implements LineSink, ItemSink {
             }
             // the head went on to the end of its part: so does the joined life
             if (h === s.open) continue;
-            end(carried);
+            endedHead = carried;
             carried = null;
           } else if (carried !== null) {
             end(carried);
@@ -559,6 +581,7 @@ export class Learner implements LineSink, ItemSink {
           }
           if (s.open !== null) carried = s.open;
         }
+        if (endedHead !== null) end(endedHead);
         if (carried !== null) {
           if (keep) open.push(carried);
           else this.lives.programs.retire(carried);
@@ -567,8 +590,69 @@ export class Learner implements LineSink, ItemSink {
     if (keep) this.lives.restore(open, ended);
   }
 
+  /**
+   * Records two merged states both hold (LearnState.window), by twinKey: set
+   * while states are merged (state/state.ts), null otherwise.
+   */
+  twins: Set<string> | null = null;
+  /** Records two merged states both held whose later copy was taken back out of what it counted (a merge). */
+  twinsTaken = 0;
+
+  /**
+   * What `later`'s records that an earlier part also held counted, taken back
+   * out: one run over both parts counted only the earlier copy (a cut between
+   * journald's two copies of one record). By `later`'s receipts.
+   */
+  private takeBackTwins(life: Life, later: Life): number {
+    const twins = this.twins;
+    if (twins === null || later.receipts === null) return 0;
+    let taken = 0;
+    const kept: Receipt[] = [];
+    for (const r of later.receipts) {
+      // a copy of one `life` counted: held by another state, and not past `life`'s records (else it is the first copy)
+      if (r.serial === null || r.serial > life.maxSerial || !twins.delete(twinKey(later.host, r.serial))) {
+        kept.push(r);
+        continue;
+      }
+      taken++;
+      this.twinsTaken++;
+      if (later.detail) uncountDetail(later.detail, r);
+      later.firstSeen.uncount(r.time);
+      this.labels.uncount(r.comm ?? r.exe ?? '(null)');
+      if (r.action === null && this.unknownAction.count > 0) this.unknownAction.count--;
+      const denial = r.action !== null && r.action !== 'LOG' && r.action !== 'ALLOW' && r.syscall !== null;
+      const takeFrom = (noArch: Counted, denied: Map<string, Denied>) => {
+        if (r.arch === null) noArch.count = Math.max(0, noArch.count - 1);
+        else if (denial) uncountDenied(denied, r.comm ?? r.exe ?? '(null)', r.syscall!, r.action!, strictModeKill(r.action, r.sig));
+      };
+      if (later.ownUsed > 0) later.ownUsed--;
+      if (later.own) takeFrom(later.own.noArch, later.own.denied);
+      if (later.matched) {
+        this.used--;
+        takeFrom(this.noArch, this.denied);
+      } else {
+        if (later.before > 0) later.before--;
+        if (later.pending) takeFrom(later.pending.noArch, later.pending.denied);
+      }
+    }
+    later.receipts = kept.length > 0 ? kept : null;
+    return taken;
+  }
+
+  /** Whether every record `head` counted is a copy of one `ended` counted (all have receipts, all are held by another state, none past `ended`'s records). */
+  private copiesOnly(ended: Life, head: Life): boolean {
+    const twins = this.twins;
+    const r = head.receipts;
+    if (twins === null || r === null || r.length === 0 || r.length !== head.firstSeen.records) return false;
+    return r.every((x) => x.serial !== null && x.serial <= ended.maxSerial && twins.has(twinKey(head.host, x.serial)));
+  }
+
   /** `later` (a head) goes on from `life`: `life` becomes both, and the Learner counts what being one process changes. */
   private join(life: Life, later: Life): void {
+    // a later head of copies only (every record counted by `life` already): one run read them as duplicates, and nothing else of them
+    if (this.takeBackTwins(life, later) > 0 && later.firstSeen.records === 0) return;
+    // the joined process keeps the receipts of both (a merged state merged again: merge --format state)
+    if (later.receipts !== null) life.receipts = life.receipts === null ? later.receipts : [...life.receipts, ...later.receipts];
     const [was, wasLater] = [life.matched, later.matched];
     if (was && !wasLater) this.selectedLate(later, life);
     else if (!was && wasLater) this.selectedLate(life, later);

@@ -23,6 +23,7 @@ import { loadDenied, saveDenied, type Denied } from './denied.js';
 import { mergeCounted, loadTallies, saveTallies, type Counted } from './examples.js';
 import { FirstSeen, type FirstSeenJSON, type Newest } from './first-seen.js';
 import { loadRuntimes, runtimeBaseNamed, saveRuntimes, type RuntimeBase, type RuntimeJSON } from './runtime.js';
+import { loadReceipt, saveReceipt, type Receipt, type ReceiptJSON } from './receipts.js';
 import { archNamed, byName } from './saved.js';
 import type { Arch } from '../syscalls/index.js';
 
@@ -70,6 +71,10 @@ export class Life {
   ownUsed = 0;
   /** Its records without arch= and its denied calls (kept with `labels`): what selecting it adds. */
   own: Pending | null = null;
+  /** What its first records counted, for a head among a state's first RECEIPT_RECORDS records (see receipts.ts); null: none. */
+  receipts: Receipt[] | null = null;
+  /** The highest audit serial among its records counted, or -1 (a merge: a later part's copy of a record can only be of one this life counted up to it). */
+  maxSerial = -1;
   constructor(
     readonly host: string | null,
     readonly pid: number,
@@ -408,6 +413,10 @@ export interface LifeJSON {
   labels: string[] | null;
   ownUsed: number;
   own: { noArch: Counted; denied: Denied[] } | null;
+  /** What its first records counted, a head's among the state's first records (see learn/receipts.ts). */
+  receipts: ReceiptJSON[];
+  /** The highest audit serial among its records counted (-1: none). */
+  maxSerial: number;
 }
 
 function saveLife(life: Life): LifeJSON {
@@ -430,6 +439,8 @@ function saveLife(life: Life): LifeJSON {
     labels: life.labels && [...life.labels].sort(),
     ownUsed: life.ownUsed,
     own: life.own && { noArch: life.own.noArch, denied: saveDenied(life.own.denied) },
+    receipts: (life.receipts ?? []).map(saveReceipt),
+    maxSerial: life.maxSerial,
   };
 }
 
@@ -451,6 +462,8 @@ function loadLife(j: LifeJSON): Life {
   life.labels = j.labels && new Set(j.labels);
   life.ownUsed = j.ownUsed;
   life.own = loadPending(j.own);
+  life.maxSerial = j.maxSerial;
+  if (j.receipts.length > 0) life.receipts = j.receipts.map((r) => loadReceipt(r, j.pid));
   return life;
 }
 
@@ -482,6 +495,7 @@ export function joinLife(life: Life, later: Life): void {
   if (later.lastComm !== null) life.lastComm = later.lastComm;
   if (later.lastExe !== null) life.lastExe = later.lastExe;
   if (!Number.isNaN(later.lastTime) && !(later.lastTime <= life.lastTime)) life.lastTime = later.lastTime;
+  if (later.maxSerial > life.maxSerial) life.maxSerial = later.maxSerial;
   if (later.detail) mergeDetail((life.detail ??= newDetail()), later.detail);
   life.firstSeen.merge(later.firstSeen);
   life.before += later.before;

@@ -8,6 +8,7 @@
 // this parser does not know is still read, and reported as not trusted.
 // Pure: no I/O, no exceptions; its caches live in the Parser that reads.
 import { Ch, decimalIn, findSeq, has, intIn, lit, text } from './bytes.js';
+import { goUnquote } from './go-quote.js';
 import { EnvelopeReader, type Envelope, type LogFormat } from './envelope.js';
 import { isPrettyAuditbeatSeccomp, readJsonLine, readJsonString, startsJson, type JsonMessage, type JsonRead } from './json.js';
 import { auditdStamp, Fields, RecordReader, showSafely, type AuditdStamp, type Head } from './record.js';
@@ -580,7 +581,8 @@ export class Parser {
   /** A Security Profiles Operator log-enricher line (klog's `"key"=value` pairs). */
   private enricher(t: string, file: string, line: number): LineResult {
     const kv = new Map<string, string>();
-    for (const m of t.matchAll(KLOG_PAIR)) kv.set(m[1], m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : m[2]);
+    // a quoted value is Go's (strconv.Quote: `\x1b`, `\a`), not JSON's; one Go cannot have written is kept as it stands
+    for (const m of t.matchAll(KLOG_PAIR)) kv.set(m[1], m[2].startsWith('"') ? (goUnquote(m[2]) ?? m[2].slice(1, -1)) : m[2]);
     const f = new Fields();
     const pid = kv.get('pid');
     const nr = kv.get('syscallID');

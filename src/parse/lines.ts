@@ -145,6 +145,11 @@ export class LineSplitter {
     this.emitRange(this.carry, 0, n);
   }
 
+  /** Bytes pushed so far. */
+  get pushedBytes(): number {
+    return this.pushed;
+  }
+
   /** Bytes pushed so far up to the end of the last whole line (the rest is a line not yet ended). */
   get consumed(): number {
     return this.pushed - (this.skipping ? this.skippedBytes : this.pendingBytes);

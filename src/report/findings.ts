@@ -117,7 +117,8 @@ export function findings(l: Learner): Finding[] {
   }
   for (const [code, c] of sorted(l.skipped)) {
     const ex = c.examples[0];
-    add('skipped', c.count, ex, `${code}: ${ex.message}`, `skipped ${plural(c.count, 'line')}: ${code}; ${c.examples.map((e) => `${e.file}:${e.line}: ${e.message}`).join('; ')}`);
+    const hint = code === 'line-too-long' ? ' (--max-line-length BYTES reads longer lines)' : '';
+    add('skipped', c.count, ex, `${code}: ${ex.message}`, `skipped ${plural(c.count, 'line')}: ${code}; ${c.examples.map((e) => `${e.file}:${e.line}: ${e.message}`).join('; ')}${hint}`);
   }
   if (l.unnamed.size > 0) {
     const first = [...l.unnamed.keys()].sort();

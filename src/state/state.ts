@@ -35,13 +35,14 @@ import type { Suspicion } from '../learn/forgery.js';
 import { loadLoss, saveLoss, type Loss } from '../learn/loss.js';
 import { loadDenied, saveDenied, type Denied } from '../learn/denied.js';
 import { loadRuntimes, saveRuntimes, type RuntimeJSON } from '../learn/runtime.js';
+import { twinKey } from '../learn/receipts.js';
 import { byName } from '../learn/saved.js';
 import { SeccompLearnError } from '../core/error.js';
 import { STATE_SCHEMA_JSON } from './schema.js';
 
 
 /** The format's version: a state of another version is refused, never guessed at. */
-export const STATE_VERSION = 6;
+export const STATE_VERSION = 7;
 
 /** What was read of one input file, to read on from there (a file is known by device and inode, or by its first bytes). */
 export interface InputRecord {
@@ -246,7 +247,9 @@ function load(l: Learner, s: LearnState, resume: boolean, file = '', select = fa
   l.lives.load(select ? s.lives.map((j) => selectLife(l, j, file)) : s.lives, s.totals.evicted);
   l.lives.loadEnded(select ? s.heads.map((j) => selectLife(l, j, file)) : s.heads);
   l.sources.load(s.sources, resume);
-  const loaded = l.window.load(s.machines, s.window);
+  // a merge: the records another state holds too, for their receipts (learn/receipts.ts)
+  const twins = resume ? null : (l.twins ??= new Set<string>());
+  const loaded = l.window.load(s.machines, s.window, twins === null ? undefined : (host, serial) => twins.add(twinKey(host, serial)));
   // a merge: the kernel lines still waiting are judged with what the state
   // knows (as the end of its last file would have), into the processes they belong to
   if (!resume) l.settle();
@@ -356,6 +359,7 @@ export function mergeStates(states: ReadonlyArray<{ file: string; state: LearnSt
   l.sources.joinSerials();
   // a process a state left open goes on in the next part's state, as in one run over the parts
   l.joinParts(parts, opts.open === true);
+  l.twins = null;
   l.duplicates += overlap;
   l.records -= overlap;
   if (opts.open !== true) l.finish();

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Learner, Parser, type SeccompEvent } from '../../src/index.js';
 import { findings } from '../../src/report/findings.js';
-import { cli, readFixture, tmpDir } from '../helpers.js';
+import { cli, fixture, readFixture, tmpDir } from '../helpers.js';
 
 const KMSG = readFixture('real/kmsg.log').split('\n').filter((l) => l.includes('audit: type=1326 '));
 
@@ -25,6 +25,22 @@ describe('what a person reads', () => {
     writeFileSync(gap, `${a}\n${b.replace(/:(\d+)\)/, `:${serial + 2})`)}\n`);
     const j = JSON.parse(cli(['report', '--json', gap]).stdout);
     expect(j.findings.find((x: { kind: string }) => x.kind === 'serial-gap').detail).toMatch(/^up to 1 audit record may be missing/);
+  });
+
+  it('a line past the cap names the option that reads it; merge, check and diff given a log say it is a log, not a syntax error', () => {
+    const dir = tmpDir();
+    const f = join(dir, 'long.log');
+    writeFileSync(f, `${KMSG[0]}\n${KMSG[1]}\n`);
+    const r = cli(['--max-line-length', String(Math.min(KMSG[0].length, KMSG[1].length) - 1), f]);
+    expect(r.stderr).toMatch(/skipped 2 lines: line-too-long; .*long\.log:1: .*long\.log:2: .*\(--max-line-length BYTES reads longer lines\)/);
+    for (const log of ['real/kmsg.log', 'real/journal-json.log', 'real/audit-raw.log']) {
+      for (const args of [['merge'], ['check'], ['diff', fixture(log)]]) {
+        const m = cli([...args, fixture(log)]);
+        expect(m.code, m.stderr).toBe(2);
+        expect(m.stderr).toContain(`${fixture(log)}: a log of audit records, not a profile: logs are learned`);
+        expect(m.stderr).not.toMatch(/syntax error/i);
+      }
+    }
   });
 
   it('when every record is untrusted, the first line already says they were read and not learned', () => {

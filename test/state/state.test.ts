@@ -57,6 +57,40 @@ describe('learn --state, read on in pieces', () => {
     );
   });
 
+  it('a last line with no newline is held and said; read as it stands by the next run if the file has not changed, at once in a gzip file', () => {
+    const dir = tmpDir();
+    // the real log up to a seccomp record of a call no record before it makes
+    const all = readFixture('real/kmsg.log').split('\n');
+    const at = all.findIndex((l) => / comm="busybox" .* syscall=217 /.test(l));
+    expect(at).toBeGreaterThan(0);
+    expect(all.slice(0, at).some((l) => / comm="busybox" .* syscall=217 /.test(l))).toBe(false);
+    const text = all.slice(0, at + 1).join('\n');
+    const lastLine = at + 1;
+    const log = join(dir, 'log');
+    writeFileSync(log, text);
+    writeFileSync(join(dir, 'whole.log'), text + '\n');
+    const whole = outputs([join(dir, 'whole.log')]);
+    const state = join(dir, 'state.json');
+    const first = cli(['learn', '--no-runtime-base', '--state', state, log]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`${log}:${lastLine} has no newline yet`);
+    expect(merged([state]).profile).not.toContain('getdents64');
+    expect(whole.profile).toContain('getdents64');
+    // nothing appended since: the line is as its writer left it
+    const second = cli(['learn', '--no-runtime-base', '--state', state, log]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain('no newline yet');
+    expect(second.stderr).toMatch(/this run read 1 new line \(1 new seccomp record\)/);
+    expect(merged([state])).toEqual(whole);
+    // a gzip file is whole: its last line is read in the first run
+    const gz = join(dir, 'log.gz');
+    writeFileSync(gz, gzipSync(Buffer.from(text)));
+    const zstate = join(dir, 'z.json');
+    const z = cli(['learn', '--no-runtime-base', '--state', zstate, gz]);
+    expect(z.stderr).not.toContain('no newline yet');
+    expect(merged([zstate]).profile).toBe(whole.profile);
+  });
+
   it('a record printed out of order, read in the next run, still fills the hole it left (the holes are in the state)', () => {
     const text = readFileSync(fixture('real/kmsg-reordered.log'), 'latin1');
     const lines = text.split('\n').filter(Boolean);

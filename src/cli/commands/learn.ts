@@ -155,6 +155,7 @@ export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<numb
   }
   if (!quiet) {
     summary(learner, found, say);
+    for (const h of read.held) say(`seccomp-learn: ${h.source}:${h.line} has no newline yet (${h.bytes} ${h.bytes === 1 ? 'byte' : 'bytes'}): held, not read, as a log's line being written; the next learn --state ${a.state} reads it when it has ended, or as it stands if the file has not changed by then`);
     if (learner.union.size > 0) {
       if (binaries) rootSummary(unexercisedOf(learner.programs(), (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? learner.union : undefined);
       else noRootNote(say);

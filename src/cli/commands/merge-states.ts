@@ -65,7 +65,13 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
       // one profile: what another program was seen to make is not added again
       rootSummary(unexercisedOf(programs.filter((g) => g.calls.size > 0), (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? written : undefined);
     }
-    if (overlap > 0) say(`seccomp-learn: note: ${overlap} records were held by more than one state (the same log read for both): counted once in the records read (the records used count them in each state); the profile is the same`);
+    if (overlap > 0) {
+      // the copies of a log cut between journald's two lines of a record: counted once, as one run does
+      const still = overlap - learner.twinsTaken;
+      const held = `${overlap} ${overlap === 1 ? 'record was' : 'records were'} held by more than one state`;
+      if (still <= 0) say(`seccomp-learn: note: ${held} (a log cut between its two copies of a record): each counted once, as one run over the parts counts it`);
+      else say(`seccomp-learn: note: ${held} (the same log read for both, or a copy of a record far from its twin): counted once in the records read; ${still} of them count in each state in the records used; the profile is the same`);
+    }
   }
   if (a.format === 'state') {
     if (a.output !== undefined) writeAtomic(a.output, stateText);

@@ -86,14 +86,29 @@ export function detectKind(text: string, file: string): { kind: InputKind; json:
   return { kind: 'spo', json: null };
 }
 
+/** What a line of an audit log holds and no profile does: a record's stamp, or its type. */
+const AUDIT_RECORD = /\baudit\(\d+\.\d+:\d+\)|\btype=(?:1326|SECCOMP)\b/;
+const isLog = (text: string) => AUDIT_RECORD.test(text.slice(0, 65536));
+const logNotProfile = (file: string) =>
+  new SeccompLearnError('profile-invalid', 'a log of audit records, not a profile: logs are learned (seccomp-learn FILE..., or learn --state STATE FILE... then merge STATE...)', { source: file });
+
 /**
  * Read a profile of any format from its text. Throws a SeccompLearnError naming
  * the file (and line, for a syntax error): 'profile-invalid' when it is not a
  * profile, 'profile-is-state' when it is a learn state.
  */
 export function parseProfile(text: string, file: string): LoadedProfile {
-  const { kind, json } = detectKind(text, file);
+  // a log given where a profile goes (merge LOG): said so, not a JSON or YAML syntax error
+  let detected: ReturnType<typeof detectKind>;
+  try {
+    detected = detectKind(text, file);
+  } catch (err) {
+    if (isLog(text)) throw logNotProfile(file);
+    throw err;
+  }
+  const { kind, json } = detected;
   if (kind === 'state') throw new SeccompLearnError('profile-is-state', 'a seccomp-learn state, not a profile', { source: file });
+  if (kind === 'spo' && json === null && isLog(text)) throw logNotProfile(file);
   let profile: Profile;
   let name: string | null = null;
   let groups: string[] = [];
