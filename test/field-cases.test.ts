@@ -229,6 +229,30 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     expect(r.stderr).toMatch(/1 record in auditbeat lines was not learned .*auditbeat document/);
   });
 
+  it('40, where auditbeat documents are stored: inside an Elasticsearch _search response and elasticdump\'s lines, read as the document alone is; pretty-printed over lines, counted as skipped with the reason', () => {
+    const doc = JSON.parse(readFileSync(file('40'), 'utf8').trim()) as Record<string, unknown>;
+    const alone = parse('40');
+    const dir = tmpDir();
+    const write = (name: string, text: string) => {
+      const f = join(dir, name);
+      writeFileSync(f, `${text}\n`);
+      return f;
+    };
+    const hit = { _index: '.ds-auditbeat-7.15.1-2021.11.09-000001', _id: 'Xq2aB30BX', _score: 1.0, _source: doc };
+    const search = { took: 5, timed_out: false, hits: { total: { value: 1, relation: 'eq' }, max_score: 1.0, hits: [hit] } };
+    for (const f of [write('search.json', JSON.stringify(search)), write('elasticdump.json', JSON.stringify(hit))]) {
+      const evs = cli(['parse', f]).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      expect(evs.map(pick), f).toEqual(alone.map(pick));
+      expect(evs[0]).toMatchObject({ format: 'auditbeat', trusted: false, serial: 12522, time: 1636484857.325, host: 'host1' });
+    }
+    for (const f of [write('pretty.json', JSON.stringify(doc, null, 2)), write('search-pretty.json', JSON.stringify(search, null, 2))]) {
+      const r = cli(['report', '--json', f]);
+      const skipped = JSON.parse(r.stdout).findings.filter((x: { kind: string }) => x.kind === 'skipped');
+      expect(skipped, f).toEqual([expect.objectContaining({ count: 1, detail: expect.stringMatching(/pretty-printed/) })]);
+      expect(cli([f]).stderr).not.toMatch(/no seccomp records/);
+    }
+  });
+
   it('41: a log-enricher line: pid 234142 getpid (39), serial 9822782; no arch and no action, said, never guessed', () => {
     const evs = parse('41');
     expect(evs.map(pick)).toEqual([[234142, null, 'getpid', 39, null, null]]);

@@ -45,6 +45,7 @@ export const enum Ch {
   LowerX = 120,
   LowerZ = 122,
   OpenBrace = 123,
+  CloseBrace = 125,
   OpenParen = 40,
   CloseParen = 41,
 }

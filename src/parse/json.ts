@@ -47,6 +47,11 @@ export interface JsonMessage {
   auditTransport: boolean;
   /** An auditbeat document's record, as fields (it has no text of the record). */
   fields: AuditbeatRecord | null;
+  /**
+   * Not a message but why strings of the document that hold a record were not
+   * read (nested past MAX_NESTING): the parser counts it as a skipped line.
+   */
+  skip: string | null;
 }
 
 /** An auditbeat seccomp document's record: the kernel's fields, some interpreted by auditbeat. */
@@ -85,7 +90,7 @@ function message(text: string, format: LogFormat, over: Partial<JsonMessage> = {
   // a container's line keeps its newline (Docker's `log`); a record ends before it
   let end = text.length;
   while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
-  return { text: end === text.length ? text : text.slice(0, end), format, vouched: false, time: null, printk: null, host: null, serial: null, auditTransport: false, fields: null, ...over };
+  return { text: end === text.length ? text : text.slice(0, end), format, vouched: false, time: null, printk: null, host: null, serial: null, auditTransport: false, fields: null, skip: null, ...over };
 }
 
 type Obj = Record<string, unknown>;
@@ -129,35 +134,90 @@ function hostOf(o: Obj, labels?: Obj): string | null {
   return null;
 }
 
-/** How deep recordStrings looks into a document, and how many strings it keeps. */
-const MAX_NESTING = 16;
-const MAX_STRINGS = 4096;
+/** How deep the walk of a document goes (JSON.parse reads any depth; this reader recurses). */
+const MAX_NESTING = 64;
 
 /**
- * The strings of a document that hold a record, depth first in document order;
- * a string met twice (an export's `message` and `event.original`) once.
+ * The records of a document of no form known at its head (Vector, CloudWatch,
+ * an Elasticsearch `_search` response or export): its strings that hold a
+ * record, depth first in document order, and the auditbeat documents in it
+ * (an `_source`), each where it stands. A string met twice within one element
+ * of an array (a hit's `message` and `event.original`) is read once; the same
+ * string in two elements (two hits, two events) is two records, as two lines
+ * are. `host`: the nearest host an enclosing object names. Past MAX_NESTING,
+ * a subtree that holds a record string is one `skip` message.
  */
-function recordStrings(v: unknown, out: string[], depth = 0): void {
-  if (depth > MAX_NESTING || out.length > MAX_STRINGS) return;
+function walk(v: unknown, out: JsonMessage[], depth: number, scope: Scope, host: string | null): void {
   if (typeof v === 'string') {
-    if (holdsRecord(v) && !out.includes(v)) out.push(v);
-  } else if (Array.isArray(v)) {
-    for (const x of v) recordStrings(x, out, depth + 1);
-  } else if (isObj(v)) {
-    for (const k in v) recordStrings(v[k], out, depth + 1);
+    if (!holdsRecord(v)) return;
+    const m = message(v, 'json', { host });
+    if (metBefore(out, scope, m.text)) return;
+    out.push(m);
+    return;
   }
+  if (typeof v !== 'object' || v === null) return;
+  if (depth >= MAX_NESTING) {
+    if (holdsRecordDeep(v)) out.push(message('', 'json', { skip: `a JSON document nested deeper than ${MAX_NESTING} levels: the records below that are not looked for` }));
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const x of v) walk(x, out, depth + 1, { start: out.length, seen: null }, host);
+    return;
+  }
+  const beat = auditbeat(v as Obj);
+  if (beat) {
+    for (const m of beat) out.push(m);
+    return;
+  }
+  const h = hostOf(v as Obj) ?? host;
+  for (const k in v as Obj) walk((v as Obj)[k], out, depth + 1, scope, h);
 }
 
-/** journalctl -o json: MESSAGE, and the fields journald set. */
-function journal(o: Obj): JsonMessage[] {
+/** The messages of one element of an array (or of a whole document), from `start` in the walk's output; `seen` their texts, once they are many. */
+interface Scope {
+  start: number;
+  seen: Set<string> | null;
+}
+
+/** Whether `text` is already among the scope's messages (by a look along them while they are few: a hit holds two or three). */
+function metBefore(out: JsonMessage[], scope: Scope, text: string): boolean {
+  if (scope.seen === null) {
+    if (out.length - scope.start < 16) {
+      for (let i = scope.start; i < out.length; i++) if (out[i].text === text) return true;
+      return false;
+    }
+    scope.seen = new Set();
+    for (let i = scope.start; i < out.length; i++) scope.seen.add(out[i].text);
+  }
+  if (scope.seen.has(text)) return true;
+  scope.seen.add(text);
+  return false;
+}
+
+/** Whether a value holds a string that holds a record, at any depth (no recursion: a hostile document nests 100,000 deep). */
+function holdsRecordDeep(v: unknown): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === 'string') {
+      if (holdsRecord(x)) return true;
+    } else if (Array.isArray(x)) for (const y of x as unknown[]) stack.push(y);
+    else if (isObj(x)) for (const k in x) stack.push(x[k]);
+  }
+  return false;
+}
+
+/** journalctl -o json: MESSAGE, and the fields journald set; `vouching`: the document begins the line (see fromValue). */
+function journal(o: Obj, vouching: boolean): JsonMessage[] {
   const text = str(o.MESSAGE);
   if (text === null) return [];
   const transport = str(o._TRANSPORT);
   // the record's own time, else when journald received it (both in microseconds)
   const usec = int(str(o._SOURCE_REALTIME_TIMESTAMP)) ?? int(str(o.__REALTIME_TIMESTAMP));
   return [
-    message(text, 'journal-json', {
-      vouched: transport === 'audit' || transport === 'kernel',
+    // a journald document inside another line is that line's message: a shipper's JSON
+    message(text, vouching ? 'journal-json' : 'json', {
+      vouched: vouching && (transport === 'audit' || transport === 'kernel'),
       time: usec === null ? null : Math.floor(usec / 1000) / 1000,
       host: str(o._HOSTNAME),
       serial: int(str(o._AUDIT_ID)),
@@ -230,56 +290,101 @@ function auditbeat(o: Obj): JsonMessage[] | null {
 function fromValue(v: unknown, vouching: boolean): JsonMessage[] {
   if (!isObj(v)) {
     const out: JsonMessage[] = [];
-    if (Array.isArray(v)) {
-      // an array of documents (Fluent Bit's json output, a CloudWatch export)
-      for (const x of v) out.push(...fromValue(x, vouching));
-      return out;
+    if (!Array.isArray(v)) return out;
+    // an array of documents (Fluent Bit's json output, a CloudWatch export); what else it holds is walked
+    for (const x of v) {
+      if (isObj(x)) for (const m of fromValue(x, vouching)) out.push(m);
+      else walk(x, out, 2, { start: out.length, seen: null }, null);
     }
     return out;
   }
-  if ('MESSAGE' in v) return journal(v);
+  if ('MESSAGE' in v) return journal(v, vouching);
   if (isFluentKmsg(v)) return [fluentKmsg(v, vouching)];
   const beat = auditbeat(v);
   if (beat) return beat;
   const streams = lokiStreams(v);
   if (streams) return loki(streams);
   if (typeof v.log === 'string' && ('stream' in v || 'time' in v)) return holdsRecord(v.log) ? [message(v.log, 'docker-json', { time: rfc3339(v.time) })] : [];
-  const strings: string[] = [];
-  recordStrings(v, strings);
-  const host = hostOf(v);
-  return strings.map((t) => message(t, 'json', { host }));
+  const out: JsonMessage[] = [];
+  walk(v, out, 1, { start: 0, seen: null }, null);
+  return out;
 }
 
 /**
- * A JSON document on one line, [s, e) of `b`, starting with `{` or `[`: the
- * strings in it that hold a record, with their envelope. `atLineStart`: nothing
- * but what tools put before log lines stands before it; a document inside
- * another log line (`host fluent-bit[9]: {...}`) is that line's message, and
- * vouches for nothing.
+ * The JSON on one line, [s, e) of `b`, starting with `{` or `[`: the strings
+ * in it that hold a record, with their envelope. One document, or several one
+ * after another (Fluent Bit's `json_stream`: nothing between them). `atLineStart`:
+ * nothing but what tools put before log lines stands before it; a document
+ * inside another log line (`host fluent-bit[9]: {...}`) is that line's
+ * message, and vouches for nothing.
  */
 export function readJsonLine(b: Buffer, s: number, e: number, atLineStart: boolean): JsonRead | null {
   if (!hasRecordBytes(b, s, e)) return null;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(b.toString('utf8', s, e));
-  } catch {
-    return { kind: 'bad', message: 'a JSON document that does not parse: cut short, or not one document per line?' };
-  }
-  const messages = fromValue(doc, atLineStart);
-  // the bytes of a record are there, but no string was looked at that holds them: past the bounds of recordStrings
-  if (messages.length === 0 && beyondBounds(doc, 0, { strings: 0 })) {
-    return { kind: 'bad', message: `a JSON document nested deeper than ${MAX_NESTING} levels, or with more than ${MAX_STRINGS} strings: its records are not looked for` };
-  }
+  const docs = parseDocuments(b, s, e);
+  if (docs === null) return { kind: 'bad', message: 'a JSON document that does not parse: cut short, or not one document per line?' };
+  if (docs.length === 1) return { kind: 'messages', messages: fromValue(docs[0], atLineStart) };
+  const messages: JsonMessage[] = [];
+  for (const d of docs) for (const m of fromValue(d, atLineStart)) messages.push(m);
   return { kind: 'messages', messages };
 }
 
-/** Whether a document is nested deeper, or holds more strings, than recordStrings looks. */
-function beyondBounds(v: unknown, depth: number, seen: { strings: number }): boolean {
-  if (depth > MAX_NESTING) return true;
-  if (typeof v === 'string') return ++seen.strings > MAX_STRINGS;
-  if (Array.isArray(v)) return v.some((x) => beyondBounds(x, depth + 1, seen));
-  if (isObj(v)) return Object.values(v).some((x) => beyondBounds(x, depth + 1, seen));
-  return false;
+/** The JSON values of [s, e): one document, or documents one after another (only white space between them); null when it is neither. */
+function parseDocuments(b: Buffer, s: number, e: number): unknown[] | null {
+  try {
+    return [JSON.parse(b.toString('utf8', s, e)) as unknown];
+  } catch {
+    // documents one after another: each ends where its first bracket closes
+  }
+  const out: unknown[] = [];
+  let i = s;
+  while (i < e) {
+    const end = documentEnd(b, i, e);
+    if (end < 0) return null;
+    try {
+      out.push(JSON.parse(b.toString('utf8', i, end)));
+    } catch {
+      return null;
+    }
+    i = end;
+    while (i < e && (b[i] === Ch.Space || b[i] === Ch.Tab || b[i] === Ch.CR)) i++;
+  }
+  return out.length > 1 ? out : null;
+}
+
+/** Where the JSON object or array that opens at `s` ends (after its closing bracket), or -1 when it does not close on the line. */
+function documentEnd(b: Buffer, s: number, e: number): number {
+  if (b[s] !== Ch.OpenBrace && b[s] !== Ch.OpenBracket) return -1;
+  let depth = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c === Ch.Quote) {
+      for (i++; i < e && b[i] !== Ch.Quote; i++) if (b[i] === Ch.Backslash) i++;
+    } else if (c === Ch.OpenBrace || c === Ch.OpenBracket) depth++;
+    else if ((c === Ch.CloseBrace || c === Ch.CloseBracket) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * The JSON document that holds the JSON string opening at `open`, when the
+ * document stands inside a log line after its envelope (a CRI line
+ * `TIME stdout F [{...}]`, syslog's `host fluent-bit[9]: {...}`): every record
+ * string in it, as readJsonLine reads a document inside a line. Null when no
+ * document that parses to the line's end (or a json_stream of them) begins
+ * before `open`; the caller then reads the one string.
+ */
+export function readJsonAround(b: Buffer, s: number, open: number, e: number): JsonRead | null {
+  for (let p = s; p < open; p++) {
+    const c = b[p];
+    if (c !== Ch.OpenBrace && c !== Ch.OpenBracket) continue;
+    if (!startsJson(b, p, e)) continue;
+    // the first place a document can start: one try (a line of many braces costs one parse)
+    let end = e;
+    while (end > p && (b[end - 1] === Ch.Space || b[end - 1] === Ch.Tab)) end--;
+    const r = readJsonLine(b, p, end, false);
+    return r !== null && r.kind === 'messages' ? r : null;
+  }
+  return null;
 }
 
 /**
@@ -368,15 +473,20 @@ const FLUENT_NUMBER = /"(priority|sequence|sec|usec)"(?:=>|:) ?(\d{1,20})[,}]/g;
 
 /**
  * The message around a record that sits inside a JSON string of a line that is
- * not one JSON document: a pretty-printed document's line (`"msg": "..."`), a
- * document after another log's envelope, Fluent Bit's stdout print of a record
- * (`"msg"=>"..."`). Never vouched for. Null when the record is in no JSON
+ * not one JSON document: a pretty-printed document's line (`"msg": "..."`),
+ * Fluent Bit's stdout print of a record (`"msg"=>"..."`); a document after
+ * another log's envelope gives all its records (readJsonAround). Never vouched for. Null when the record is in no JSON
  * string; `bad` when the string does not close on the line.
  */
 export function readJsonString(b: Buffer, s: number, at: number, e: number): JsonRead | null {
   const open = stringAround(b, s, at);
   if (open < 0) return null;
   const msgpack = b[open - 1] === Ch.Gt || (b[open - 1] === Ch.Space && b[open - 2] === Ch.Gt);
+  // a whole document after another log's envelope: every record string in it, not only this one
+  if (!msgpack) {
+    const doc = readJsonAround(b, s, open, e);
+    if (doc !== null) return doc;
+  }
   const t = stringAt(b, open, e, msgpack);
   if (t === null) return { kind: 'bad', message: 'a record in a JSON string that does not close on its line: cut short?' };
   // journalctl -o json-pretty's MESSAGE (its key's quotes garbled too: MESSAGE anywhere before)
@@ -389,6 +499,18 @@ export function readJsonString(b: Buffer, s: number, at: number, e: number): Jso
     return { kind: 'messages', messages: [message(t, 'fluent-bit-kmsg', { printk: nums.sec + nums.usec / 1e6 })] };
   }
   return { kind: 'messages', messages: [message(t, key === 'log' && findSeq(b, lit('"stream"'), open, e) >= 0 ? 'docker-json' : 'json')] };
+}
+
+const PRETTY_SECCOMP_TYPE = /^[ \t]*"message_type"[ \t]*:[ \t]*"seccomp"[ \t]*,?[ \t\r]*$/;
+
+/**
+ * Whether [s, e) is the line of an auditbeat seccomp document pretty-printed
+ * over lines (`jq .`, an Elasticsearch `?pretty` answer): `"message_type":
+ * "seccomp",` alone. The record's fields stand on other lines, so it cannot be
+ * read; the line is where it is counted.
+ */
+export function isPrettyAuditbeatSeccomp(b: Buffer, s: number, e: number): boolean {
+  return e - s < 64 && PRETTY_SECCOMP_TYPE.test(b.toString('latin1', s, e));
 }
 
 /** Whether [s, e) begins a JSON document: `{`, or an array of documents (`[` and then `{`; a `[[` is dmesg's stamp as often). */

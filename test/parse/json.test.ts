@@ -141,10 +141,13 @@ describe('records inside JSON', () => {
   it('a record nested deeper than the reader looks is counted as skipped (bad-json), never dropped', () => {
     const rec = readFixture('real/kmsg.log').split('\n').find((l) => l.includes('type=1326'))!;
     let doc: unknown = { message: rec.slice(rec.indexOf('audit: ')) };
-    for (let i = 0; i < 17; i++) doc = { a: doc };
+    for (let i = 0; i < 70; i++) doc = { a: doc };
     const r = new Parser().parseText(JSON.stringify(doc), 'f', 1);
     expect(r).toMatchObject({ kind: 'skip', code: 'bad-json' });
-    expect(r?.kind === 'skip' && r.message).toMatch(/nested deeper than 16 levels/);
+    expect(r?.kind === 'skip' && r.message).toMatch(/nested deeper than 64 levels/);
+    // beside records the reader does read: those read, and the line counted as skipped too
+    const rec2 = { message: rec.slice(rec.indexOf('audit: ')) };
+    expect(all(JSON.stringify({ near: rec2, far: doc })).map((x) => x.kind)).toEqual(['seccomp', 'skip']);
   });
 
   it('a JSON line that holds a record but does not parse is counted as skipped (bad-json), never dropped', () => {
@@ -184,5 +187,103 @@ describe('records inside JSON', () => {
   it('a quoted record outside JSON is not taken for a JSON string', () => {
     const b = Buffer.from(`msg="${RECORDS[0].msg.replace(/"/g, '')}"`);
     expect(stringAround(b, 0, 5)).toBe(-1);
+  });
+});
+
+// JSON that stands inside another envelope, or inside a JSON string, and
+// documents of many records: every record string of every document is read,
+// and one that is not read is counted with its reason (the JSON faults of the
+// issue 20 hostile test). Each form is built from the kernel's real lines:
+// Fluent Bit's stdout output with `format json` (flb_pack_msgpack_to_json_format:
+// one JSON array of the records of a flush, `date` first) and `json_stream`
+// (the same documents one after the other, nothing between them); a
+// container runtime's CRI log line (`TIME stdout F MESSAGE`); syslog's line of
+// a program; journald's JSON of a program's stdout; Vector's `{message,
+// source_type}`; an Elasticsearch `_search` response and elasticdump's lines.
+describe('JSON in envelopes and in JSON strings: every record string read', () => {
+  const fbDoc = (k: (typeof KMSG)[number]) => ({ date: 1795935716.123, priority: k.pri & 7, sequence: k.seq, sec: Math.floor(k.usec / 1e6), usec: k.usec % 1e6, msg: k.msg });
+  const fbArray = (ks: typeof KMSG) => JSON.stringify(ks.map(fbDoc));
+  const fbStream = (ks: typeof KMSG) => ks.map((k) => JSON.stringify(fbDoc(k))).join('');
+  const cri = (t: string) => `2026-11-29T07:01:56.123456789Z stdout F ${t}`;
+  const syslog = (t: string) => `Nov 29 07:01:56 vm fluent-bit[812]: ${t}`;
+  const journald = (t: string) => JSON.stringify({ _TRANSPORT: 'stdout', SYSLOG_IDENTIFIER: 'fluent-bit', _PID: '812', _HOSTNAME: 'vm', __REALTIME_TIMESTAMP: '1795935716123456', MESSAGE: t });
+  const vector = (t: string) => JSON.stringify({ message: t, source_type: 'docker_logs', host: 'vm' });
+  const loki = (t: string) => JSON.stringify({ streams: [{ stream: { job: 'vector' }, values: [['1795935716000000000', t]] }] });
+  /** KMSG's lines in flushes of 10, as Fluent Bit prints them. */
+  const batches = (print: (ks: typeof KMSG) => string) => {
+    const out: string[] = [];
+    for (let i = 0; i < KMSG.length; i += 10) out.push(print(KMSG.slice(i, i + 10)));
+    return out;
+  };
+  const read = (lines: string[]) => lines.flatMap((l) => all(l)).filter((r) => r.kind !== 'mark') as SeccompEvent[];
+
+  it.each([
+    ['an array at the line head', (t: string) => t, 'fluent-bit-kmsg'],
+    ['an array in a CRI line', cri, 'fluent-bit-kmsg'],
+    ["an array in Docker's json-file", docker, 'docker-json'],
+    ['an array in a syslog line', syslog, 'fluent-bit-kmsg'],
+    ["an array in journald's JSON (a program's stdout)", journald, 'journal-json'],
+  ])("Fluent Bit's stdout `format json`, %s: each record of the array read, in order", (_, wrap, format) => {
+    const got = read(batches(fbArray).map(wrap));
+    expect(got.map(named)).toEqual(RECORDS.map(plain));
+    for (const e of got) expect(e.format).toBe(format);
+    if (wrap(fbArray(RECORDS)) !== fbArray(RECORDS)) for (const e of got) expect(e.trusted).toBe(false);
+  });
+
+  it.each([
+    ['at the line head', (t: string) => t],
+    ['in a CRI line', cri],
+    ["in Docker's json-file", docker],
+  ])("Fluent Bit's stdout `json_stream` (documents one after another), %s: each record read", (_, wrap) => {
+    const got = read(batches(fbStream).map(wrap));
+    expect(got.map(named)).toEqual(RECORDS.map(plain));
+  });
+
+  it('a Fluent Bit array in a CRI line, through the learner and the CLI: as many records as /dev/kmsg gives', () => {
+    const dir = tmpDir();
+    const f = join(dir, 'fb-cri.log');
+    writeFileSync(f, batches(fbArray).map(cri).join('\n') + '\n');
+    const kmsg = join(dir, 'kmsg.log');
+    writeFileSync(kmsg, KMSG.map((k) => `${k.pri},${k.seq},${k.usec},-;${k.msg}`).join('\n') + '\n');
+    const total = (file: string) => JSON.parse(cli(['report', '--json', '--trust-any-source', file]).stdout).totals;
+    expect(total(f).records).toBe(total(kmsg).records);
+    expect(cli(['parse', f]).stdout.trim().split('\n')).toHaveLength(RECORDS.length);
+  });
+
+  it('journald JSON in Docker in Vector in Loki (4 documents deep), and under an Elasticsearch hit (5): read, unescaped, not trusted, the outer format', () => {
+    const journalLine = (k: (typeof KMSG)[number]) => JSON.stringify({ _TRANSPORT: 'kernel', _HOSTNAME: 'vm', __REALTIME_TIMESTAMP: '1795935716372620', MESSAGE: k.msg });
+    const four = RECORDS.map((k) => loki(vector(docker(journalLine(k)))));
+    const got = read(four);
+    expect(got.map(named)).toEqual(RECORDS.map(plain));
+    for (const e of got) expect(e).toMatchObject({ format: 'loki', trusted: false });
+    const five = RECORDS.map((k) => JSON.stringify({ _index: 'x', _id: '0', _source: { message: loki(vector(docker(journalLine(k)))) } }));
+    expect(read(five).map(named)).toEqual(RECORDS.map(plain));
+  });
+
+  it('JSON in JSON strings deeper than the reader goes: the line counted as skipped, the reason naming the depth', () => {
+    let t = RECORDS[0].msg;
+    for (let i = 0; i < 12; i++) t = JSON.stringify({ message: t });
+    const r = all(t);
+    expect(r).toEqual([expect.objectContaining({ kind: 'skip', code: 'bad-json' })]);
+    expect(r[0].kind === 'skip' && r[0].message).toMatch(/\d+ documents deep/);
+  });
+
+  it('a document of 5000 record strings (an Elasticsearch _search of 5000 hits): all 5000 read', () => {
+    const hits = Array.from({ length: 5000 }, (_, i) => ({ _index: 'filebeat', _id: String(i), _source: { message: RECORDS[i % RECORDS.length].msg } }));
+    const got = read([JSON.stringify({ took: 9, hits: { total: { value: 5000 }, hits } })]);
+    expect(got).toHaveLength(5000);
+    expect(got.slice(0, RECORDS.length).map(named)).toEqual(RECORDS.map(plain));
+  });
+
+  it('identical record strings in separate hits of one document count each (as separate lines do); one hit that holds a string twice (message, event.original) counts it once', () => {
+    const msg = JSON.parse(readFixture('real/journal-json.log').split('\n')[0]).MESSAGE as string;
+    expect(msg).toMatch(/^SECCOMP /);
+    const hits = [0, 1, 2].map((i) => ({ _index: 'filebeat', _id: String(i), _source: { message: msg, event: { original: msg } } }));
+    expect(read([JSON.stringify({ hits: { hits } })])).toHaveLength(3);
+    expect(read([JSON.stringify({ logEvents: [0, 1, 2].map((i) => ({ id: String(i), message: msg })) })])).toHaveLength(3);
+    expect(read([JSON.stringify(hits[0])])).toHaveLength(1);
+    // one object of many strings (past the few a look along them serves): each distinct one once
+    const many = Object.fromEntries(RECORDS.flatMap((k, i) => [[`m${i}`, k.msg], [`o${i}`, k.msg]]));
+    expect(read([JSON.stringify(many)]).map(named)).toEqual(RECORDS.map(plain));
   });
 });
