@@ -184,6 +184,20 @@ describe.skipIf(!here && !IN_CI)('field cases, as their README reads them', () =
     expect(j.findings.find((f: { kind: string }) => f.kind === 'skipped')).toMatchObject({ line: 7, detail: expect.stringMatching(/pid=/) });
   });
 
+  it('37, damaged further: a seccomp record whose type= OCR broke (type-1326, type=l326, type=I326) is counted as skipped with its reason, never passed over', () => {
+    const dir = tmpDir();
+    const text = readFileSync(file('37'), 'utf8');
+    for (const damaged of ['type-1326', 'type=l326', 'type=I326', 'tyqe=1326']) {
+      const f = join(dir, `${damaged.replace(/[^a-z0-9]/gi, '_')}.log`);
+      writeFileSync(f, text.replaceAll('type=1326', damaged));
+      const j = JSON.parse(cli(['report', '--json', f]).stdout);
+      const skipped = j.findings.filter((x: { kind: string }) => x.kind === 'skipped');
+      expect(skipped.map((x: { detail: string }) => x.detail).join(' '), damaged).toMatch(/type= is not readable, with a seccomp record's fields/);
+      // both records: the one read before and the one skipped for its pid
+      expect(skipped.reduce((n: number, x: { count: number }) => n + x.count, 0), damaged).toBe(2);
+    }
+  });
+
   it('43: ausearch -m seccomp output: 4 records, no serial-gap loss (it shows only the types asked for); --strict exits 0', () => {
     const evs = parse('43');
     expect(evs.map(pick)).toEqual([

@@ -144,6 +144,9 @@ function readHeadInto(b: Buffer, start: number, end: number, out: Head & { kind:
   i = typeEnd + 1;
   const at = has(b, i, end, MSG_AUDIT_PAREN) ? i + MSG_AUDIT_PAREN.length : has(b, i, end, AUDIT_PAREN) ? i + AUDIT_PAREN.length : -1;
   if (!seccomp) {
+    // the kernel's `audit: type=l326`: a damaged type on a seccomp record's fields is said, not taken for another
+    // record (auditd's lines keep their fixed-place reading: parse/record.ts auditdStamp)
+    if (audit && !typeReadable(b, t, typeEnd) && seccompFields(b, typeEnd, end)) return UNREADABLE_TYPE;
     if (at < 0) return audit ? OTHER_NO_STAMP : NO_HEAD;
     // Another audit record: its serial still counts for gaps. auditd's own
     // DAEMON_* records (1200-1299) carry auditd's serials, not the kernel's.
@@ -285,7 +288,34 @@ function lossHead(b: Buffer, i: number, end: number): Head {
   if (has(b, i, end, BACKLOG_EXCEEDED)) return { kind: 'loss', reason: 'backlog', count: null };
   if (has(b, i, end, RATE_EXCEEDED)) return { kind: 'loss', reason: 'rate-limit', count: null };
   if (has(b, i, end, HOLD_OVERFLOW)) return { kind: 'loss', reason: 'hold-queue', count: null };
-  return OTHER_NO_STAMP;
+  // `type-1326`, `tyqe=1326`: a seccomp record whose type= is damaged (OCR, a retyped paste) is said, not passed over
+  return seccompFields(b, i, end) ? UNREADABLE_TYPE : OTHER_NO_STAMP;
+}
+
+const UNREADABLE_TYPE: Head = { kind: 'malformed', message: "a record whose type= is not readable, with a seccomp record's fields (sig=, syscall=, code=): damaged (OCR, retyped)?" };
+const SIG_EQ = lit(' sig=');
+const SYSCALL_EQ = lit(' syscall=');
+const CODE_EQ = lit(' code=');
+
+/** Whether [i, end) holds the fields only a seccomp record has together: sig=, syscall= and code=. */
+function seccompFields(b: Buffer, i: number, end: number): boolean {
+  return findSeq(b, SYSCALL_EQ, i, end) >= 0 && findSeq(b, CODE_EQ, i, end) >= 0 && findSeq(b, SIG_EQ, i, end) >= 0;
+}
+
+/** Whether the type token [t, e) is one the kernel or auditd writes: digits (the kernel's), or A-Z and _ with UNKNOWN[N]'s number (auditd's names). */
+function typeReadable(b: Buffer, t: number, e: number): boolean {
+  let digits = 0;
+  let k = t;
+  for (; k < e && b[k] !== 0x5b; k++) {
+    const c = b[k];
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (!((c >= 0x41 && c <= 0x5a) || c === 0x5f)) return false;
+  }
+  if (digits > 0 && digits !== k - t) return false;
+  if (k === e) return true;
+  // [N]
+  for (k++; k < e - 1; k++) if (b[k] < 0x30 || b[k] > 0x39) return false;
+  return b[e - 1] === 0x5d;
 }
 
 function leadingInt(b: Buffer, i: number, end: number): number | null {
