@@ -1,18 +1,31 @@
 // Learn state files as the commands meet them: telling one from a profile,
 // reading one (learn --state, merge STATE...), and saying what it was learned with.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { SeccompLearnError } from '../core/error.js';
 import { describe } from '../io/input.js';
 import { parseState, type LearnState } from '../state/state.js';
 
-/** Whether FILE holds a learn state (a JSON object with "seccompLearnState"), judged by its first bytes. */
+/** Whether FILE, a regular file, holds a learn state (a JSON object with "seccompLearnState"), judged by its first 4 KB (a FIFO or device is not read). */
 export function isStateFile(file: string): boolean {
+  let fd = -1;
   try {
-    const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096);
+    if (!statSync(file).isFile()) return false;
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(4096);
+    const head = buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
     return /^\s*\{[^]*"seccompLearnState"\s*:/.test(head);
   } catch {
     return false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
+}
+
+/** A learn state given where logs go (learn, report, check): a SeccompLearnError 'usage' saying what reads it. */
+export function refuseStatesAsLogs(files: readonly string[], command: string): void {
+  const state = files.find((f) => f !== '-' && isStateFile(f));
+  if (state !== undefined)
+    throw new SeccompLearnError('usage', `${state} is a seccomp-learn state, not a log: ${command} reads logs; \`learn --state ${state} LOG...\` reads on from it, \`merge ${state}\` writes its profile (--report: its report)`);
 }
 
 /**

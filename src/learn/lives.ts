@@ -23,7 +23,7 @@ import { loadDenied, saveDenied, type Denied } from './denied.js';
 import { mergeCounted, loadTallies, saveTallies, type Counted } from './examples.js';
 import { FirstSeen, type FirstSeenJSON, type Newest } from './first-seen.js';
 import { loadRuntimes, runtimeBaseNamed, saveRuntimes, type RuntimeBase, type RuntimeJSON } from './runtime.js';
-import { loadReceipt, saveReceipt, type Receipt, type ReceiptJSON } from './receipts.js';
+import { loadReceipts, saveReceipts, type Receipt, type ReceiptJSON } from './receipts.js';
 import { archNamed, byName } from './saved.js';
 import type { Arch } from '../syscalls/index.js';
 
@@ -439,7 +439,7 @@ function saveLife(life: Life): LifeJSON {
     labels: life.labels && [...life.labels].sort(),
     ownUsed: life.ownUsed,
     own: life.own && { noArch: life.own.noArch, denied: saveDenied(life.own.denied) },
-    receipts: (life.receipts ?? []).map(saveReceipt),
+    receipts: saveReceipts(life.receipts ?? []),
     maxSerial: life.maxSerial,
   };
 }
@@ -463,7 +463,7 @@ function loadLife(j: LifeJSON): Life {
   life.ownUsed = j.ownUsed;
   life.own = loadPending(j.own);
   life.maxSerial = j.maxSerial;
-  if (j.receipts.length > 0) life.receipts = j.receipts.map((r) => loadReceipt(r, j.pid));
+  if (j.receipts.length > 0) life.receipts = loadReceipts(j.receipts, j.pid);
   return life;
 }
 

@@ -12,43 +12,51 @@
 
 import type { Action, SeccompEvent } from '../parse/event.js';
 import { archName, archNamed } from './saved.js';
+import { SeccompLearnError } from '../core/error.js';
+import { nameOf } from '../syscalls/index.js';
 
 /**
  * How many of a state's first counted records keep a receipt. A record's two
  * copies lie a few lines apart (17 at most in the journald fixtures); a copy
  * past this in the later part is counted twice by a merge, as before.
  */
-export const RECEIPT_RECORDS = 2048;
+export const RECEIPT_RECORDS = 512;
 
 /** What one counted record added to its process and to the Learner's counts: the fields they are keyed by. */
 export type Receipt = Pick<SeccompEvent, 'serial' | 'time' | 'arch' | 'nr' | 'syscall' | 'action' | 'sig' | 'comm' | 'exe' | 'pid' | 'file' | 'line'>;
 
-// A receipt as a state saves it (LifeJSON.receipts): the architecture by name; pid, file and line are the life's, or unneeded.
+// Receipts as a state saves them (LifeJSON.receipts): one tuple each, `[serial, time, abi, nr, name, action, sig, comm, exe]`,
+// the architecture by name; abi, comm and exe are `true` where they are the receipt before's (a process's stay the
+// same), and name is null where it is the table's name for abi and nr.
 /** @internal */
-export interface ReceiptJSON {
-  serial: number;
-  time: number | null;
-  abi: string | null;
-  nr: number;
-  name: string | null;
-  action: Action | null;
-  sig: number | null;
-  comm: string | null;
-  exe: string | null;
-}
+export type ReceiptJSON = [number, number | null, string | null | true, number, string | null, Action | null, number | null, string | null | true, string | null | true];
 
 /** The receipt of `e`, a record with a serial. */
 export function receiptOf(e: SeccompEvent): Receipt {
   return { serial: e.serial, time: e.time, arch: e.arch, nr: e.nr, syscall: e.syscall, action: e.action, sig: e.sig, comm: e.comm, exe: e.exe, pid: e.pid, file: e.file, line: e.line };
 }
 
-export function saveReceipt(r: Receipt): ReceiptJSON {
-  return { serial: r.serial ?? -1, time: r.time, abi: archName(r.arch), nr: r.nr, name: r.syscall, action: r.action, sig: r.sig, comm: r.comm, exe: r.exe };
+/** A life's receipts as a state saves them. */
+export function saveReceipts(rs: readonly Receipt[]): ReceiptJSON[] {
+  return rs.map((r, i) => {
+    const before = i > 0 ? rs[i - 1] : null;
+    const same = <T>(a: T | undefined, b: T): T | true => (before !== null && a === b ? true : b);
+    const name = r.arch !== null && r.syscall === nameOf(r.arch, r.nr) ? null : r.syscall;
+    return [r.serial ?? -1, r.time, same(before?.arch, r.arch) === true ? true : archName(r.arch), r.nr, name, r.action, r.sig, same(before?.comm, r.comm), same(before?.exe, r.exe)];
+  });
 }
 
-/** A saved receipt of process `pid`; throws a SeccompLearnError 'state-invalid' for an architecture this version does not know. */
-export function loadReceipt(j: ReceiptJSON, pid: number): Receipt {
-  return { serial: j.serial, time: j.time, arch: j.abi === null ? null : archNamed(j.abi, 'receipts'), nr: j.nr, syscall: j.name, action: j.action, sig: j.sig, comm: j.comm, exe: j.exe, pid, file: '', line: 0 };
+/** Saved receipts of process `pid`; throws a SeccompLearnError 'state-invalid' for an architecture this version does not know, or a `true` with no receipt before it. */
+export function loadReceipts(js: readonly ReceiptJSON[], pid: number): Receipt[] {
+  const out: Receipt[] = [];
+  for (const [serial, time, abi, nr, name, action, sig, comm, exe] of js) {
+    const before = out.length > 0 ? out[out.length - 1] : null;
+    if ((abi === true || comm === true || exe === true) && before === null) throw new SeccompLearnError('state-invalid', 'receipts: the first names no arch, comm or exe');
+    const arch = abi === true ? before!.arch : abi === null ? null : archNamed(abi, 'receipts');
+    const syscall = name === null && arch !== null ? nameOf(arch, nr) : name;
+    out.push({ serial, time, arch, nr, syscall, action, sig, comm: comm === true ? before!.comm : comm, exe: exe === true ? before!.exe : exe, pid, file: '', line: 0 });
+  }
+  return out;
 }
 
 /** The key of a record in a merge's set of records two states both hold: its machine (host, null: unnamed) and serial. */

@@ -480,6 +480,8 @@ export class Parser {
       if (m) {
         // unknown-syscall(N), or a number where a raw record was written as ausearch -i writes its stamp
         nr = Number(m[1] || m[2]);
+        // auparse names x86_64 for an x32 call (its number has __X32_SYSCALL_BIT) and has no name for it: the ABI is the number's
+        if (arch) arch = abiOf(arch, nr);
         syscall = arch ? nameOf(arch, nr) : null;
       } else {
         const name = (arch && numberOf(arch, name0) === undefined && AUDIT_NAMES[name0]) || name0;

@@ -231,8 +231,17 @@ function isFluentKmsg(o: Obj): boolean {
   return typeof o.msg === 'string' && 'priority' in o && 'sequence' in o && int(o.sec) !== null && int(o.usec) !== null;
 }
 
+/**
+ * Keys a container's log line brings (Docker's json-file and CRI's `stream`,
+ * `log`, `_p`; the Kubernetes filter's `kubernetes`): a document in kmsg's
+ * shape that has one is a program's output (Fluent Bit's tail input with
+ * Merge_Log), never the kmsg input's.
+ */
+const CONTAINER_KEYS = ['stream', 'log', '_p', 'kubernetes', 'docker', 'container_id', 'container_name'] as const;
+
 function fluentKmsg(o: Obj, vouched: boolean): JsonMessage {
-  return message(o.msg as string, 'fluent-bit-kmsg', { vouched, printk: int(o.sec)! + int(o.usec)! / 1e6, host: hostOf(o) });
+  const container = CONTAINER_KEYS.some((k) => k in o);
+  return message(o.msg as string, 'fluent-bit-kmsg', { vouched: vouched && !container, printk: int(o.sec)! + int(o.usec)! / 1e6, host: hostOf(o) });
 }
 
 /** Loki: `{"stream":{labels},"values":[["NS","LINE"],...]}`, in a push body's `streams` or a query's `data.result`. */

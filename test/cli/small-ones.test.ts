@@ -54,6 +54,23 @@ describe('what a person reads', () => {
     expect(r.stderr).not.toMatch(/1 records/);
   });
 
+  it('a learn state given where a log or a profile goes is named as a state, with the command that reads it; a log given to --merge is named as a log', () => {
+    const dir = tmpDir();
+    const state = join(dir, 'st.json');
+    expect(cli(['learn', '-q', '--state', state, fixture('real/kmsg.log')]).code).toBe(0);
+    for (const cmd of [[], ['report'], ['learn', '-o', join(dir, 'p.json')]]) {
+      const r = cli([...cmd, state]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${state} is a seccomp-learn state, not a log`);
+      expect(r.stderr).toContain(`\`merge ${state}\` writes its profile`);
+    }
+    const m = cli(['--merge', state, fixture('real/kmsg.log')]);
+    expect(m.stderr).toContain(`--merge ${state}: a seccomp-learn state, not a profile`);
+    const l = cli(['--merge', fixture('real/dmesg.log'), fixture('real/kmsg.log')]);
+    expect(l.stderr).toContain(`--merge ${fixture('real/dmesg.log')}: a log of audit records, not a profile`);
+    expect(l.stderr).not.toMatch(/JSON at position/);
+  });
+
   it('when every record is untrusted, the first line already says they were read and not learned', () => {
     const dir = tmpDir();
     const f = join(dir, 'cat.log');

@@ -60,6 +60,18 @@ describe('records inside JSON', () => {
     expect(e.trusted).toBe(false);
   });
 
+  it("a kmsg-shaped document with a container log's keys (Fluent Bit's tail input, Kubernetes filter, Merge_Log: a program printed it) is read, and not trusted", () => {
+    for (const k of RECORDS.slice(0, 3)) {
+      const doc = JSON.parse(fluentJson(k)) as Record<string, unknown>;
+      for (const extra of [{ stream: 'stdout', _p: 'F' }, { kubernetes: { pod_name: 'p', namespace_name: 'default' } }, { log: 'x' }]) {
+        const e = one(JSON.stringify({ time: '2026-11-29T02:49:41.482539Z', ...extra, ...doc }));
+        expect(named(e)).toEqual(plain(k));
+        expect(e.trusted, JSON.stringify(extra)).toBe(false);
+      }
+      expect(one(JSON.stringify({ ...doc, hostname: 'node1' })).trusted).toBe(true);
+    }
+  });
+
   it('Fluent Bit kmsg through a whole log: learned as /dev/kmsg is; a line whose stamps the kernel lines around it deny is likely forged', () => {
     const learn = (lines: string[]) => {
       const l = new Learner();

@@ -835,3 +835,18 @@ describe('NUL bytes before a line (a log after a crash: the file system kept the
     expect(r).toMatchObject({ kind: 'seccomp', format: 'syslog', trusted: true });
   });
 });
+
+describe('ausearch -i of an x32 call', () => {
+  it('auparse names x86_64 and prints unknown-syscall(N) with the x32 bit: read on the x32 ABI, as the raw form of the same record is', () => {
+    const i = readFixture('real/ausearch-i.log').split('\n').find((l) => l.includes('type=SECCOMP') && l.includes(' syscall=execve '))!;
+    const raw = readFixture('real/audit-raw.log').split('\n').find((l) => l.includes('type=SECCOMP') && l.includes(' syscall=59 '))!;
+    expect(i).toBeTruthy();
+    expect(raw).toBeTruthy();
+    // the same call made through the x32 ABI: write (x32 1) with __X32_SYSCALL_BIT
+    const nr = 0x40000000 + 1;
+    const a = new Parser().parseText(i.replace(' syscall=execve ', ` syscall=unknown-syscall(${nr}) `), 'i', 1) as SeccompEvent;
+    const b = new Parser().parseText(raw.replace(' syscall=59 ', ` syscall=${nr} `), 'raw', 1) as SeccompEvent;
+    expect([a.arch?.name, a.nr, a.syscall]).toEqual(['x32', nr, 'write']);
+    expect([b.arch?.name, b.nr, b.syscall]).toEqual(['x32', nr, 'write']);
+  });
+});

@@ -75,6 +75,8 @@ describe('learn --state, read on in pieces', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(`${log}:${lastLine} has no newline yet`);
     expect(merged([state]).profile).not.toContain('getdents64');
+    // and a merge of the state says what it does not hold
+    expect(cli(['merge', state]).stderr).toContain(`warning: ${state} holds ${log} up to line ${lastLine - 1} only: its last ${all[at].length} bytes had no newline`);
     expect(whole.profile).toContain('getdents64');
     // nothing appended since: the line is as its writer left it
     const second = cli(['learn', '--no-runtime-base', '--state', state, log]);
@@ -82,6 +84,7 @@ describe('learn --state, read on in pieces', () => {
     expect(second.stderr).not.toContain('no newline yet');
     expect(second.stderr).toMatch(/this run read 1 new line \(1 new seccomp record\)/);
     expect(merged([state])).toEqual(whole);
+    expect(cli(['merge', state]).stderr).not.toContain('had no newline');
     // a gzip file is whole: its last line is read in the first run
     const gz = join(dir, 'log.gz');
     writeFileSync(gz, gzipSync(Buffer.from(text)));

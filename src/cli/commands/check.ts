@@ -1,5 +1,6 @@
 // `seccomp-learn check PROFILE [FILE...]`: would PROFILE (any format) let the
 // recorded processes run? The calls it would not allow, per process; exit 1 if any.
+import { refuseStatesAsLogs } from '../state-file.js';
 import { Learner } from '../../learn/learner.js';
 import { KIND_NAMES } from '../../profile/formats/index.js';
 import { Policy } from '../../profile/policy.js';
@@ -16,6 +17,7 @@ import { nothingLearned } from '../summary.js';
 export async function checkCommand(a: CheckArgs, io: Io, say: Say): Promise<number> {
   const loaded = loadFor(a.profile, 'check');
   if (a.root !== undefined) checkRoot(a.root);
+  refuseStatesAsLogs(a.files, 'check');
   const learner = new Learner({ ...selectionOf(a), detail: true });
   // an unreadable log: exit 2 here, where exit 1 means "something would be denied" (cli/exit.ts)
   const read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs: a.jobs, count: () => learner.records, say });

@@ -5,6 +5,7 @@ import { SeccompLearnError } from '../../core/error.js';
 import { findings } from '../../report/findings.js';
 import { fullSelection, Learner, truncateComm } from '../../learn/learner.js';
 import { buildProfile, checkProfile, mergeProfile, type BuildOptions, type Profile } from '../../profile/model.js';
+import { isLog } from '../../profile/formats/index.js';
 import type { SeccompEvent } from '../../parse/event.js';
 import type { Arch } from '../../syscalls/index.js';
 import { fromState, sameOptions, serialiseState, toState } from '../../state/state.js';
@@ -20,12 +21,13 @@ import type { LearnArgs } from '../options.js';
 import { podSnippet } from '../pod.js';
 import { LearnedRenderer, programOf, writeProgramProfiles } from '../program-profiles.js';
 import { selectionOf } from '../select.js';
-import { describeOptions, readStateFile } from '../state-file.js';
+import { describeOptions, isStateFile, readStateFile, refuseStatesAsLogs } from '../state-file.js';
 import { noRootNote, nothingLearned, rootSummary, strictCode, summary } from '../summary.js';
 import { QuietNotes } from '../quiet-notes.js';
 
 export async function learnCommand(a: LearnArgs, io: Io, say: Say): Promise<number> {
   for (const o of ['node', 'state-every'] as const) if (a[o] !== undefined && a.state === undefined) throw new SeccompLearnError('usage', `--${o} goes with --state FILE (it is about the saved state)`);
+  refuseStatesAsLogs(a.files, 'learn');
   const quiet = a.quiet;
   if (a['trust-any-source']) say('seccomp-learn: warning: --trust-any-source: learning records from any source, including lines any local user can write to syslog');
   for (const c of a.comm) {
@@ -220,8 +222,11 @@ function profileOf(calls: Calls, build: BuildOptions): Profile {
 
 /** --merge's profile (OCI), read whole before anything else: a failure is said as --merge's. */
 function readMergeBase(file: string): Profile {
+  if (isStateFile(file)) throw new SeccompLearnError('profile-is-state', `--merge ${file}: a seccomp-learn state, not a profile: \`merge ${file}\` writes its profile`);
   try {
-    return checkProfile(JSON.parse(readFileSync(file, 'utf8')), file);
+    const text = readFileSync(file, 'utf8');
+    if (isLog(text)) throw new SeccompLearnError('profile-invalid', 'a log of audit records, not a profile: logs are learned (give it as a FILE)');
+    return checkProfile(JSON.parse(text), file);
   } catch (err) {
     // checkProfile's reason without the file, JSON's syntax error, or why the file cannot be read
     if (err instanceof SeccompLearnError) throw new SeccompLearnError(err.code, `--merge ${file}: ${err.reason}`, undefined, { cause: err });

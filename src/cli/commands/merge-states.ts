@@ -65,6 +65,11 @@ export function mergeStatesCommand(a: MergeArgs, io: Io, say: Say): number {
       // one profile: what another program was seen to make is not added again
       rootSummary(unexercisedOf(programs.filter((g) => g.calls.size > 0), (exe) => binaries.of(exe)), binaries.root, include !== undefined, say, a['out-dir'] === undefined ? written : undefined);
     }
+    // a last line with no newline that learn --state held (a line being written, or a part cut by bytes): not in the state
+    for (const s of states)
+      for (const r of s.state.inputs)
+        if (!r.compressed && r.size > r.offset)
+          say(`seccomp-learn: warning: ${s.file} holds ${r.name} up to line ${r.lines} only: its last ${r.size - r.offset} ${r.size - r.offset === 1 ? 'byte' : 'bytes'} had no newline when it was read (held as a line being written); learn --state ${s.file} ${r.name} again reads them`);
     if (overlap > 0) {
       // the copies of a log cut between journald's two lines of a record: counted once, as one run does
       const still = overlap - learner.twinsTaken;

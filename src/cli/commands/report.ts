@@ -1,5 +1,6 @@
 // `seccomp-learn report [FILE...]`: for people, per process, each syscall with its
 // count and action, denied first; lost and forged records.
+import { refuseStatesAsLogs } from '../state-file.js';
 import { Learner } from '../../learn/learner.js';
 import { buildReport, renderReport } from '../../report/report.js';
 import { Binaries, checkRoot } from '../../io/binaries.js';
@@ -10,6 +11,7 @@ import { selectionOf } from '../select.js';
 
 export async function reportCommand(a: ReportArgs, io: Io, say: Say): Promise<number> {
   if (a.root !== undefined) checkRoot(a.root);
+  refuseStatesAsLogs(a.files, 'report');
   const learner = new Learner({ ...selectionOf(a), detail: true });
   const read = await readAll(a.files, io, learner, { maxLength: a['max-line-length'], jobs: a.jobs, count: () => learner.records, say });
   learner.finish();

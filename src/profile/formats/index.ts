@@ -88,7 +88,8 @@ export function detectKind(text: string, file: string): { kind: InputKind; json:
 
 /** What a line of an audit log holds and no profile does: a record's stamp, or its type. */
 const AUDIT_RECORD = /\baudit\(\d+\.\d+:\d+\)|\btype=(?:1326|SECCOMP)\b/;
-const isLog = (text: string) => AUDIT_RECORD.test(text.slice(0, 65536));
+/** Whether a file's text (its first 64 KB) holds audit records: a log, given where a profile goes. */
+export const isLog = (text: string): boolean => AUDIT_RECORD.test(text.slice(0, 65536));
 const logNotProfile = (file: string) =>
   new SeccompLearnError('profile-invalid', 'a log of audit records, not a profile: logs are learned (seccomp-learn FILE..., or learn --state STATE FILE... then merge STATE...)', { source: file });
 
