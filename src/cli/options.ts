@@ -158,7 +158,7 @@ export const RESOLVE = {
 
 export const CHECK = {
   positionals: {
-    profile: { type: 'string', demandOption: true, describe: 'an OCI profile, a Docker/Podman template, an SPO SeccompProfile (YAML)' },
+    profile: { type: 'string', demandOption: true, describe: 'an OCI profile, a Docker/Podman template, an SPO SeccompProfile (YAML), or a systemd unit (SystemCallFilter=)' },
     files: FILES,
   },
   options: {
