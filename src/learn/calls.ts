@@ -45,6 +45,9 @@ export function newDetail(): Detail {
 }
 
 /** Count one record in a detail (`counted`: false for a record already counted from another log of its machine). */
+/** A call's key in Detail.calls: ABI, number and action. */
+const detailKey = (e: Pick<SeccompEvent, 'arch' | 'nr' | 'action'>): string => `${e.arch?.name} ${e.nr} ${e.action}`;
+
 export function addDetail(d: Detail, e: SeccompEvent, counted: boolean): void {
   if (e.comm !== null) d.comms.add(e.comm);
   d.pids.add(e.pid);
@@ -52,7 +55,7 @@ export function addDetail(d: Detail, e: SeccompEvent, counted: boolean): void {
     if (d.first === null || e.time < d.first) d.first = e.time;
     if (d.last === null || e.time > d.last) d.last = e.time;
   }
-  const key = `${e.arch?.name} ${e.nr} ${e.action}`;
+  const key = detailKey(e);
   const c = d.calls.get(key);
   if (c) {
     if (counted) c.count++;
@@ -61,7 +64,7 @@ export function addDetail(d: Detail, e: SeccompEvent, counted: boolean): void {
 
 /** One record counted by addDetail taken back out (a merge found it counted in an earlier part too); a call left with none goes. */
 export function uncountDetail(d: Detail, r: Pick<SeccompEvent, 'arch' | 'nr' | 'action'>): void {
-  const key = `${r.arch?.name} ${r.nr} ${r.action}`;
+  const key = detailKey(r);
   const c = d.calls.get(key);
   if (!c) return;
   if (--c.count <= 0) d.calls.delete(key);

@@ -9,7 +9,7 @@
 //
 // Each part saves itself as its piece of a learn state and loads back (each in
 // its own file); state/state.ts composes them, with the counts kept here.
-import type { AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
+import type { Action, AuditMark, LineResult, LossNotice, SeccompEvent, Skip, SkipCode } from '../parse/event.js';
 import { blankEvent, Parser } from '../parse/event.js';
 import { showsEveryType, type LogFormat } from '../parse/envelope.js';
 import { countIn, keepExample, mergeCounted, type Counted } from './examples.js';
@@ -678,10 +678,9 @@ export class Learner implements LineSink, ItemSink {
       later.firstSeen.uncount(r.time);
       this.labels.uncount(r.comm ?? r.exe ?? '(null)');
       if (r.action === null && this.unknownAction.count > 0) this.unknownAction.count--;
-      const denial = r.action !== null && r.action !== 'LOG' && r.action !== 'ALLOW' && r.syscall !== null;
       const takeFrom = (noArch: Counted, denied: Map<string, Denied>) => {
         if (r.arch === null) noArch.count = Math.max(0, noArch.count - 1);
-        else if (denial) uncountDenied(denied, r.comm ?? r.exe ?? '(null)', r.syscall!, r.action!, strictModeKill(r.action, r.sig));
+        else uncountDenial(denied, r);
       };
       if (later.ownUsed > 0) later.ownUsed--;
       if (later.own) takeFrom(later.own.noArch, later.own.denied);
@@ -847,8 +846,18 @@ function ownOf(life: Life): Pending {
 }
 
 /** A record whose action is neither LOG nor ALLOW: a profile in force denied its call; counted into `denied`. */
+/** Whether a record is a denied call: an action other than LOG and ALLOW, on a named call. */
+function isDenial(e: Receipt): e is Receipt & { action: Action; syscall: string } {
+  return e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null;
+}
+
 function countDenial(denied: Map<string, Denied>, e: SeccompEvent): void {
-  if (e.action !== null && e.action !== 'LOG' && e.action !== 'ALLOW' && e.syscall !== null) countDenied(denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
+  if (isDenial(e)) countDenied(denied, e.comm ?? e.exe ?? '(null)', e.syscall, e.action, e.file, e.line, strictModeKill(e.action, e.sig));
+}
+
+/** countDenial's record taken back out (Learner.takeBackTwins). */
+function uncountDenial(denied: Map<string, Denied>, r: Receipt): void {
+  if (isDenial(r)) uncountDenied(denied, r.comm ?? r.exe ?? '(null)', r.syscall, r.action, strictModeKill(r.action, r.sig));
 }
 
 function keepCount(c: Counted, e: SeccompEvent, message: string): void {

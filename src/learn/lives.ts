@@ -463,7 +463,7 @@ function loadLife(j: LifeJSON): Life {
   life.ownUsed = j.ownUsed;
   life.own = loadPending(j.own);
   life.maxSerial = j.maxSerial;
-  if (j.receipts.length > 0) life.receipts = loadReceipts(j.receipts, j.pid);
+  if (j.receipts.length > 0) life.receipts = loadReceipts(j.receipts);
   return life;
 }
 

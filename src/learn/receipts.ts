@@ -23,7 +23,7 @@ import { nameOf } from '../syscalls/index.js';
 export const RECEIPT_RECORDS = 512;
 
 /** What one counted record added to its process and to the Learner's counts: the fields they are keyed by. */
-export type Receipt = Pick<SeccompEvent, 'serial' | 'time' | 'arch' | 'nr' | 'syscall' | 'action' | 'sig' | 'comm' | 'exe' | 'pid' | 'file' | 'line'>;
+export type Receipt = Pick<SeccompEvent, 'serial' | 'time' | 'arch' | 'nr' | 'syscall' | 'action' | 'sig' | 'comm' | 'exe'>;
 
 // Receipts as a state saves them (LifeJSON.receipts): one tuple each, `[serial, time, abi, nr, name, action, sig, comm, exe]`,
 // the architecture by name; abi, comm and exe are `true` where they are the receipt before's (a process's stay the
@@ -33,7 +33,7 @@ export type ReceiptJSON = [number, number | null, string | null | true, number, 
 
 /** The receipt of `e`, a record with a serial. */
 export function receiptOf(e: SeccompEvent): Receipt {
-  return { serial: e.serial, time: e.time, arch: e.arch, nr: e.nr, syscall: e.syscall, action: e.action, sig: e.sig, comm: e.comm, exe: e.exe, pid: e.pid, file: e.file, line: e.line };
+  return { serial: e.serial, time: e.time, arch: e.arch, nr: e.nr, syscall: e.syscall, action: e.action, sig: e.sig, comm: e.comm, exe: e.exe };
 }
 
 /** A life's receipts as a state saves them. */
@@ -46,15 +46,15 @@ export function saveReceipts(rs: readonly Receipt[]): ReceiptJSON[] {
   });
 }
 
-/** Saved receipts of process `pid`; throws a SeccompLearnError 'state-invalid' for an architecture this version does not know, or a `true` with no receipt before it. */
-export function loadReceipts(js: readonly ReceiptJSON[], pid: number): Receipt[] {
+/** Saved receipts; throws a SeccompLearnError 'state-invalid' for an architecture this version does not know, or a `true` with no receipt before it. */
+export function loadReceipts(js: readonly ReceiptJSON[]): Receipt[] {
   const out: Receipt[] = [];
   for (const [serial, time, abi, nr, name, action, sig, comm, exe] of js) {
     const before = out.length > 0 ? out[out.length - 1] : null;
     if ((abi === true || comm === true || exe === true) && before === null) throw new SeccompLearnError('state-invalid', 'receipts: the first names no arch, comm or exe');
     const arch = abi === true ? before!.arch : abi === null ? null : archNamed(abi, 'receipts');
     const syscall = name === null && arch !== null ? nameOf(arch, nr) : name;
-    out.push({ serial, time, arch, nr, syscall, action, sig, comm: comm === true ? before!.comm : comm, exe: exe === true ? before!.exe : exe, pid, file: '', line: 0 });
+    out.push({ serial, time, arch, nr, syscall, action, sig, comm: comm === true ? before!.comm : comm, exe: exe === true ? before!.exe : exe });
   }
   return out;
 }
