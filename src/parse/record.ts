@@ -293,13 +293,11 @@ function lossHead(b: Buffer, i: number, end: number): Head {
 }
 
 const UNREADABLE_TYPE: Head = { kind: 'malformed', message: "a record whose type= is not readable, with a seccomp record's fields (sig=, syscall=, code=): damaged (OCR, retyped)?" };
-const SIG_EQ = lit(' sig=');
-const SYSCALL_EQ = lit(' syscall=');
-const CODE_EQ = lit(' code=');
 
 /** Whether [i, end) holds the fields only a seccomp record has together: sig=, syscall= and code=. */
 function seccompFields(b: Buffer, i: number, end: number): boolean {
-  return findSeq(b, SYSCALL_EQ, i, end) >= 0 && findSeq(b, CODE_EQ, i, end) >= 0 && findSeq(b, SIG_EQ, i, end) >= 0;
+  // (the kernel-order reader's keys, below)
+  return findSeq(b, KO_SYSCALL, i, end) >= 0 && findSeq(b, KO_CODE, i, end) >= 0 && findSeq(b, KO_SIG, i, end) >= 0;
 }
 
 /** Whether the type token [t, e) is one the kernel or auditd writes: digits (the kernel's), or A-Z and _ with UNKNOWN[N]'s number (auditd's names). */
