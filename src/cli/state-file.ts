@@ -13,12 +13,17 @@ export function isStateFile(file: string): boolean {
     fd = openSync(file, 'r');
     const buf = Buffer.alloc(4096);
     const head = buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
-    return /^\s*\{[^]*"seccompLearnState"\s*:/.test(head);
+    return isStateText(head);
   } catch {
     return false;
   } finally {
     if (fd >= 0) closeSync(fd);
   }
+}
+
+/** Whether a file's text (its first 4 KB are enough) is a learn state's: a JSON object with "seccompLearnState". */
+export function isStateText(text: string): boolean {
+  return /^\s*\{[^]*"seccompLearnState"\s*:/.test(text.slice(0, 4096));
 }
 
 /** A learn state given where logs go (learn, report, check): a SeccompLearnError 'usage' saying what reads it. */

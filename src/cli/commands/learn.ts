@@ -21,7 +21,7 @@ import type { LearnArgs } from '../options.js';
 import { podSnippet } from '../pod.js';
 import { LearnedRenderer, programOf, writeProgramProfiles } from '../program-profiles.js';
 import { selectionOf } from '../select.js';
-import { describeOptions, isStateFile, readStateFile, refuseStatesAsLogs } from '../state-file.js';
+import { describeOptions, isStateText, readStateFile, refuseStatesAsLogs } from '../state-file.js';
 import { noRootNote, nothingLearned, rootSummary, strictCode, summary } from '../summary.js';
 import { QuietNotes } from '../quiet-notes.js';
 
@@ -222,9 +222,9 @@ function profileOf(calls: Calls, build: BuildOptions): Profile {
 
 /** --merge's profile (OCI), read whole before anything else: a failure is said as --merge's. */
 function readMergeBase(file: string): Profile {
-  if (isStateFile(file)) throw new SeccompLearnError('profile-is-state', `--merge ${file}: a seccomp-learn state, not a profile: \`merge ${file}\` writes its profile`);
   try {
     const text = readFileSync(file, 'utf8');
+    if (isStateText(text)) throw new SeccompLearnError('profile-is-state', `a seccomp-learn state, not a profile: \`merge ${file}\` writes its profile`);
     if (isLog(text)) throw new SeccompLearnError('profile-invalid', 'a log of audit records, not a profile: logs are learned (give it as a FILE)');
     return checkProfile(JSON.parse(text), file);
   } catch (err) {
