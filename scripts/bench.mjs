@@ -147,6 +147,8 @@ const FLOOR = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');
 while((n=fs.readSync(fd,b,0,b.length,null))>0){let s=0,x=b.indexOf(m);for(;;){const nl=b.indexOf(10,s);if(nl<0||nl>=n)break;c++;if(x>=0&&x<nl){h++;x=b.indexOf(m,nl+1)}s=nl+1}}console.log(c,h)`;
 phase('seccomp-learn and grep');
 const floorRun = best(runs, () => timeRun(process.execPath, ['-e', FLOOR, syslog]));
+// the same on the busy files: no design in Node reads them faster (start-up included, as in every row)
+for (const f of [byKey['busy-syslog'], byKey['busy-audit']]) f.floorRun = best(runs, () => timeRun(process.execPath, ['-e', FLOOR, f.path]));
 const haveAusearch = spawnSync('sh', ['-c', 'command -v ausearch']).status === 0;
 const ausearch = haveAusearch ? best(runs, () => timeRun('ausearch', ['-m', 'SECCOMP', '--raw', '-if', audit])) : null;
 
@@ -219,17 +221,25 @@ const defaultName = jobs ? `default, ${workers} workers` : 'no --jobs: one threa
     row('audit.log: seccomp-learn', `${(learnRps / 1000).toFixed(0)}k records/s`, 'ausearch not installed', '-');
   }
 }
+// issue 23's targets: the default (workers) >= 1/3 of grep on the busy syslog and 1/5 on the busy
+// audit.log; --jobs 1 >= 1/5 on the busy syslog (on the busy audit.log it is measured, with no target)
+const TARGETS = { 'busy-syslog': { workers: 3, one: 5 }, 'busy-audit': { workers: 5, one: null } };
 for (const f of [byKey['busy-syslog'], byKey['busy-audit']]) {
   const grep = mbps(f, f.grepRun);
+  const t = TARGETS[f.key];
   const vs = (r) => `${rate(f, r)}, ${(mbps(f, r) / grep).toFixed(2)}x grep`;
-  check(`${f.label}: seccomp-learn (${defaultName})`, vs(f.learn), `>= 1/3 of grep (${(grep / 3).toFixed(0)} MB/s)`, mbps(f, f.learn) >= grep / 3);
-  if (f.learn1) check(`${f.label}: seccomp-learn --jobs 1`, vs(f.learn1), `>= 1/5 of grep (${(grep / 5).toFixed(0)} MB/s)`, mbps(f, f.learn1) >= grep / 5);
-  else row(`${f.label}: seccomp-learn --jobs 1`, NA, `>= 1/5 of grep (${(grep / 5).toFixed(0)} MB/s)`, '-');
+  check(`${f.label}: seccomp-learn (${defaultName})`, vs(f.learn), `>= 1/${t.workers} of grep (${(grep / t.workers).toFixed(0)} MB/s)`, mbps(f, f.learn) >= grep / t.workers);
+  const oneTarget = t.one === null ? '' : `>= 1/${t.one} of grep (${(grep / t.one).toFixed(0)} MB/s)`;
+  if (!f.learn1) row(`${f.label}: seccomp-learn --jobs 1`, NA, oneTarget, '-');
+  else if (t.one === null) row(`${f.label}: seccomp-learn --jobs 1`, vs(f.learn1));
+  else check(`${f.label}: seccomp-learn --jobs 1`, vs(f.learn1), oneTarget, mbps(f, f.learn1) >= grep / t.one);
   row(`${f.label}: grep -cF ${f.grep}`, rate(f, f.grepRun));
+  row(`${f.label}: node, indexOf scan only (floor)`, vs(f.floorRun));
 }
 const rssOf = (pick) => FILES.filter(pick).map((f) => f.learn.rssMb);
 {
-  const limit = jobs ? 64 + 16 * (workers - 1) : 64;
+  // issue 23: one thread under 64 MB, two under 96
+  const limit = jobs ? 64 + 32 * (workers - 1) : 64;
   const values = FILES.map((f) => `${f.learn.rssMb.toFixed(1)} (${f.label})`).join(', ');
   check(`peak RSS (${defaultName})`, `${values} MB`, `< ${limit} MB`, Math.max(...rssOf(() => true)) < limit);
   const busy = FILES.filter((f) => f.learn1);
