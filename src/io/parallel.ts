@@ -60,9 +60,8 @@ export const RANGE_BYTES = 4 << 20;
 const WORKER_YOUNG_MB = Number(process.env.SECCOMP_LEARN_WORKER_YOUNG_MB) || 2;
 
 /**
- * The worker's module, dist/worker.js: one folder up from the bundle's chunk
- * that holds this code (dist/chunks/) and from tsc's dist/io/parallel.js; beside
- * it in a bundle without chunks.
+ * The worker's module, dist/worker.js: beside this code when it is bundled into
+ * dist/cli.js, one folder up from tsc's dist/io/parallel.js.
  */
 function workerUrl(): URL {
   const beside = new URL('./worker.js', import.meta.url);
