@@ -1,6 +1,5 @@
-// Bundles the CLI (dist/cli.js and the chunks it imports, each command's when it
-// runs) so that start-up reads a few modules, not a tree of them; the library
-// (dist/index.js) is what tsc emitted.
+// Bundles the CLI into one file (dist/cli.js) so that start-up reads one module,
+// not a tree of them; the library (dist/index.js) is what tsc emitted.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
@@ -45,7 +44,7 @@ await build({
   plugins: [lazySegmenter],
 });
 chmodSync('dist/cli.js', 0o755);
-// the worker threads of --jobs (io/parallel.ts finds it one folder up from dist/chunks/ and from dist/io/parallel.js): one file, so a worker starts fast
+// the worker threads of --jobs (io/parallel.ts finds it beside cli.js, and one folder up from dist/io/parallel.js): one file, so a worker starts fast
 await build({
   entryPoints: ['src/worker.ts'],
   bundle: true,
