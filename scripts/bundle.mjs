@@ -21,22 +21,13 @@ const lazySegmenter = {
   },
 };
 
-// Split: cli/main.ts imports each command's module when that command runs, so
-// start-up (--version, --help) evaluates yargs and the option tables only, and a
-// learn run does not parse the code of report, check, diff, merge, the ELF reader
-// and its libc table. The chunks go to dist/chunks/: io/parallel.ts looks for
-// worker.js beside its module and then one folder up, which is dist/worker.js.
-// (--version, best of 10: 0.21 s -> 0.18 s wall, 51.8 -> 49.4 MB; busy syslog's
-// first 900k lines, --jobs 1: 75.0 -> 71.7 MB peak RSS, CPU time the same.)
 await build({
-  entryPoints: { cli: 'src/bin.ts' },
+  entryPoints: ['src/bin.ts'],
   bundle: true,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outdir: 'dist',
+  outfile: 'dist/cli.js',
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   minify: !process.env.NO_MINIFY,
   logLevel: 'warning',

@@ -6,6 +6,14 @@ import { SeccompLearnError } from '../core/error.js';
 import { TABLE_KERNEL_VERSION } from '../syscalls/index.js';
 import type { Io, Say, StopReason } from '../io/read.js';
 import { Progress } from '../io/progress.js';
+import { archesCommand } from './commands/arches.js';
+import { checkCommand } from './commands/check.js';
+import { diffCommand } from './commands/diff.js';
+import { learnCommand } from './commands/learn.js';
+import { mergeCommand } from './commands/merge.js';
+import { parseCommand } from './commands/parse.js';
+import { reportCommand } from './commands/report.js';
+import { resolveCommand } from './commands/resolve.js';
 import { ERROR_EXITS, EXIT, exitStatus } from './exit.js';
 import { examples } from './help.js';
 import { CHECK, DIFF, LEARN, MERGE, PARSE, REPORT, RESOLVE } from './options.js';
@@ -122,28 +130,28 @@ async function run(argv: string[], io: Io, running: Running): Promise<number> {
           .conflicts('merge', 'out-dir')
           .conflicts('name', 'out-dir')
           .example(examples('learn')),
-      handle('learn', async (a) => {
+      handle('learn', (a) => {
         checkCommandWord(a.files, argv, commands);
-        return (await import('./commands/learn.js')).learnCommand(a, io, say);
+        return learnCommand(a, io, say);
       }),
     )
     .command(
       'report [files..]',
       'for people: per process, each syscall with its count and action, denied first; lost and forged records',
       (y) => y.positional('files', REPORT.positionals.files).options(REPORT.options).example(examples('report')),
-      handle('report', async (a) => (await import('./commands/report.js')).reportCommand(a, io, say)),
+      handle('report', (a) => reportCommand(a, io, say)),
     )
     .command(
       'parse [files..]',
       'print each seccomp record as one JSON object per line (NDJSON)',
       (y) => y.positional('files', PARSE.positionals.files).options(PARSE.options).example(examples('parse')),
-      handle('parse', async (a) => (await import('./commands/parse.js')).parseCommand(a, io, say)),
+      handle('parse', (a) => parseCommand(a, io, say)),
     )
     .command(
       'resolve [syscalls..]',
       'syscall numbers to names and names to numbers, as the kernel sees them on an architecture',
       (y) => y.positional('syscalls', RESOLVE.positionals.syscalls).options(RESOLVE.options).example(examples('resolve')),
-      handle('resolve', async (a) => (await import('./commands/resolve.js')).resolveCommand(a, io, say)),
+      handle('resolve', (a) => resolveCommand(a, io, say)),
     )
     .command(
       'check <profile> [files..]',
@@ -155,7 +163,7 @@ async function run(argv: string[], io: Io, running: Running): Promise<number> {
           .options(CHECK.options)
           .example(examples('check'))
           .epilogue('Exit codes: 0 every call would be allowed, 1 some would not (denied, allowed only for some arguments, or unknown) or no record matched, 2 usage error or unreadable profile or input.'),
-      handle('check', async (a) => (await import('./commands/check.js')).checkCommand(a, io, say)),
+      handle('check', (a) => checkCommand(a, io, say)),
     )
     .command(
       'diff <a> <b>',
@@ -167,7 +175,7 @@ async function run(argv: string[], io: Io, running: Running): Promise<number> {
           .options(DIFF.options)
           .example(examples('diff'))
           .epilogue('Exit codes: 0 the same, 1 different, 2 usage error or unreadable profile.'),
-      handle('diff', async (a) => (await import('./commands/diff.js')).diffCommand(a, io)),
+      handle('diff', (a) => diffCommand(a, io)),
     )
     .command(
       'merge <profiles..>',
@@ -179,9 +187,9 @@ async function run(argv: string[], io: Io, running: Running): Promise<number> {
           .conflicts('output', 'out-dir')
           .example(examples('merge'))
           .epilogue('Exit codes: 0 written, 1 the result cannot be written in --format (or, for states, nothing learned), 2 usage error or unreadable profile or state.'),
-      handle('merge', async (a) => (await import('./commands/merge.js')).mergeCommand(a, io, say)),
+      handle('merge', (a) => mergeCommand(a, io, say)),
     )
-    .command('arches', 'list the architectures: audit token, name, libseccomp name, table', (y) => y.example(examples('arches')), handle('arches', async () => (await import('./commands/arches.js')).archesCommand(io)))
+    .command('arches', 'list the architectures: audit token, name, libseccomp name, table', (y) => y.example(examples('arches')), handle('arches', () => archesCommand(io)))
     .epilogue(
       `Syscall tables follow Linux ${TABLE_KERNEL_VERSION}. Exit codes: 0 done, 1 nothing learned, an unreadable input or an unwritable output, 2 usage, 3 records may be missing (--strict), 70 internal error, 130/143 a run over files cut short by SIGINT/SIGTERM (the profile holds what was read), 141 standard output closed by its reader.`,
     )
