@@ -29,7 +29,6 @@ port.on('message', (job: Job | { recycle: ArrayBuffer[] }) => {
     const last = encodeRange(enc, fd, job.path, job.start, job.end, job.maxLength, job.markers, (batch) => post({ id: job.id, batch, done: false }, batch));
     post({ id: job.id, batch: last.batch, done: true, lines: last.lines }, last.batch);
   } catch (err) {
-    enc.encoder.take();
     port.postMessage({ id: job.id, error: describe(err as NodeJS.ErrnoException) } satisfies Reply);
   }
 });

@@ -24,6 +24,7 @@ export interface RangeEncoding {
  * cuts them: those that begin in the range) into batches, handing each full one
  * to `send`; the last, possibly empty, is returned with the range's line count.
  * `path` names the file to the splitter (the learning thread renumbers lines).
+ * A read that fails throws, with the range's items so far dropped.
  */
 export function encodeRange(
   enc: RangeEncoding,
@@ -54,6 +55,12 @@ export function encodeRange(
     maxLength,
     markers,
   );
-  readRangeSync(fd, start, end, splitter, enc.buf);
+  try {
+    readRangeSync(fd, start, end, splitter, enc.buf);
+  } catch (err) {
+    // the range's items so far are dropped: the next range starts a batch of its own
+    encoder.take();
+    throw err;
+  }
   return { batch: encoder.take(), lines: splitter.lines };
 }

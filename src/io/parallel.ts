@@ -103,6 +103,12 @@ interface Out {
   failed: string | null;
 }
 
+/** A batch of a range's results, come from a worker or made here: kept to learn in turn, with the strings it first used. */
+function addBatch(o: Out, b: Batch): void {
+  for (const str of b.strings) o.strings.push(str);
+  o.batches.push(b);
+}
+
 /**
  * Read `files` with `opts.jobs` threads, handing every line's result to `sink` in file order.
  *
@@ -112,10 +118,10 @@ interface Out {
  * sink when nobody has taken it, and otherwise, rather than wait for a worker
  * still at it, parses the next one nobody has taken into batches, as a worker
  * would. So the thread that learns parses what the workers leave, and none
- * waits while another has work (npm run bench, busy syslog, 2 threads on 2
- * cores: with ranges dealt by turns, i mod J, this thread parsed half of them
- * besides learning them all while the worker waited for ranges: 4.04 s; see
- * the commit for the figure this way).
+ * waits while another has work (the busy syslog of npm run bench, 860 MB, 2
+ * threads on 2 cores, side by side: with ranges dealt by turns, i mod J, this
+ * thread parsed half of them besides learning them all while the worker waited
+ * for its turn, 3.49-3.64 s wall; this way 3.10-3.23 s: README, Speed and memory).
  */
 export async function readParallel(files: readonly RangedFile[], sink: RangeSink, opts: ParallelOptions): Promise<void> {
   const size = opts.rangeBytes ?? RANGE_BYTES;
@@ -173,8 +179,7 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
         o.failed = m.error;
         busy[w]--;
       } else {
-        for (const str of m.batch.strings) o.strings.push(str);
-        o.batches.push(m.batch);
+        addBatch(o, m.batch);
         if (m.done) {
           o.lines = m.lines;
           busy[w]--;
@@ -251,16 +256,11 @@ export async function readParallel(files: readonly RangedFile[], sink: RangeSink
           const p: Out = { worker: SELF, batches: [], strings: [], lines: null, failed: null };
           out.set(id, p);
           own ??= { parser: new Parser(), encoder: new Encoder(), event: blankEvent(), buf };
-          const keep = (b: Batch) => {
-            for (const str of b.strings) p.strings.push(str);
-            p.batches.push(b);
-          };
           try {
-            const last = encodeRange(own, fdOf(n), n.file.path, n.start, n.end, opts.maxLength, opts.markers, keep);
-            keep(last.batch);
+            const last = encodeRange(own, fdOf(n), n.file.path, n.start, n.end, opts.maxLength, opts.markers, (b) => addBatch(p, b));
+            addBatch(p, last.batch);
             p.lines = last.lines;
           } catch (err) {
-            own.encoder.take();
             p.failed = describe(err as NodeJS.ErrnoException);
           }
           await new Promise((res) => setImmediate(res)); // let the workers' messages in
